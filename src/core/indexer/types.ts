@@ -1,0 +1,42 @@
+/** Everything an index run needs; the CLI and the extension both build one of these. */
+export interface IndexOptions {
+  /** Workspace root to index. */
+  root: string;
+  /** Folder holding the LanceDB index (CLI default: <root>/.reposage/index; extension: workspace storage). */
+  dbDir: string;
+  /** Local model folder (transformers.js layout). Absent: transformers.js cache/download. */
+  modelsDir?: string;
+  embeddingModel?: string;
+  /** Walker settings. */
+  maxFileBytes?: number;
+  include?: string[];
+  exclude?: string[];
+}
+
+export type IndexPhase = 'scanning' | 'chunking' | 'embedding' | 'writing' | 'cleaning' | 'done';
+
+export interface IndexProgress {
+  phase: IndexPhase;
+  filesDone: number;
+  filesTotal: number;
+  chunks: number;
+  skipped: number;
+  /** The file being worked on, when there is one. */
+  path?: string;
+}
+
+export interface IndexSummary {
+  root: string;
+  dbDir: string;
+  embeddingModel: string;
+  dimension: number;
+  chunkerVersion: string;
+  files: { indexed: number; unchanged: number; removed: number; skipped: Record<string, number> };
+  chunks: { total: number; embedded: number; reusedEmbeddings: number };
+  languages: Record<string, number>;
+  /** Why the index was rebuilt from scratch, if it was (model or chunker changed, corrupt). */
+  rebuiltBecause?: string;
+  seconds: number;
+}
+
+export type ProgressListener = (progress: IndexProgress) => void;

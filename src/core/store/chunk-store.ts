@@ -1,0 +1,222 @@
+import * as lancedb from '@lancedb/lancedb';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Chunk } from '../chunking/chunk';
+import { RepoSageError } from '../errors';
+import { type IndexManifest, type ManifestIdentity, SCHEMA_VERSION, manifestMismatch, readManifest, writeManifest } from './manifest';
+import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, chunksSchema, filesSchema, inFilters, rowToChunk } from './schema';
+import { toSearchText } from './search-text';
+
+export interface ScoredChunk {
+  chunk: Chunk;
+  /** Dense: cosine distance (lower is closer). Keywords: BM25 score (higher is better). */
+  score: number;
+}
+
+export interface StoreStats {
+  manifest: IndexManifest;
+  files: number;
+  chunks: number;
+}
+
+/** Only these entries of the index folder are ours: a rebuild removes them and nothing else. */
+const OWNED_ENTRIES = [`${CHUNKS_TABLE}.lance`, `${FILES_TABLE}.lance`, 'manifest.json'];
+
+/** Compact and re-index keyword search once this many fragments pile up; cheaper than every run. */
+const FRAGMENTS_BEFORE_OPTIMIZE = 24;
+
+/**
+ * The LanceDB index of one workspace: a chunks table (vectors, metadata, keyword text with its
+ * full-text index) and a files catalog, plus the manifest naming the model and chunker that built it.
+ */
+export class ChunkStore {
+  private constructor(
+    readonly dbDir: string,
+    private manifest: IndexManifest,
+    private readonly chunks: lancedb.Table,
+    private readonly files: lancedb.Table,
+  ) {}
+
+  /**
+   * Opens the index for writing, creating it if needed. An index built with another model, chunker
+   * or schema, or one that cannot be read, is rebuilt from scratch, and the reason is returned.
+   */
+  static async openForWrite(
+    dbDir: string,
+    identity: Required<ManifestIdentity>,
+  ): Promise<{ store: ChunkStore; rebuiltBecause?: string }> {
+    const existing = await readManifest(dbDir);
+    let rebuiltBecause = existing ? manifestMismatch(existing, identity) : undefined;
+    if (existing && !rebuiltBecause) {
+      try {
+        return { store: await ChunkStore.openExisting(dbDir, existing) };
+      } catch (error) {
+        rebuiltBecause = `the index could not be read (${(error as Error).message})`;
+      }
+    }
+    await removeOwnedEntries(dbDir);
+    const now = new Date().toISOString();
+    const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, createdAt: now, updatedAt: now };
+    await fs.mkdir(dbDir, { recursive: true });
+    const db = await lancedb.connect(dbDir);
+    const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(identity.dimension));
+    const files = await db.createEmptyTable(FILES_TABLE, filesSchema());
+    await writeManifest(dbDir, manifest);
+    return { store: new ChunkStore(dbDir, manifest, chunks, files), rebuiltBecause };
+  }
+
+  /** Opens the index for searching; refuses one that was built for another model or chunker. */
+  static async openForRead(dbDir: string, identity: ManifestIdentity): Promise<ChunkStore> {
+    const manifest = await readManifest(dbDir);
+    if (!manifest) {
+      throw new RepoSageError('INDEX_MISSING', `No RepoSage index in ${dbDir}.`, 'Run `reposage index` (or "RepoSage: Re-index Workspace") first.');
+    }
+    const mismatch = manifestMismatch(manifest, identity);
+    if (mismatch) {
+      throw new RepoSageError('INDEX_MISMATCH', `The index in ${dbDir} cannot be searched: ${mismatch}.`, 'Re-index to rebuild it for the current settings.');
+    }
+    try {
+      return await ChunkStore.openExisting(dbDir, manifest);
+    } catch (error) {
+      throw new RepoSageError('INDEX_CORRUPT', `The index in ${dbDir} cannot be read.`, 'Re-index to rebuild it.', { cause: error });
+    }
+  }
+
+  private static async openExisting(dbDir: string, manifest: IndexManifest): Promise<ChunkStore> {
+    const db = await lancedb.connect(dbDir);
+    const chunks = await db.openTable(CHUNKS_TABLE);
+    const files = await db.openTable(FILES_TABLE);
+    // Opening is lazy: a count touches the data files, so a damaged table fails here, not mid-query.
+    await Promise.all([chunks.countRows(), files.countRows()]);
+    return new ChunkStore(dbDir, manifest, chunks, files);
+  }
+
+  get identity(): IndexManifest {
+    return this.manifest;
+  }
+
+  async catalog(): Promise<Map<string, FileRow>> {
+    const rows = (await this.files.query().toArray()) as FileRow[];
+    return new Map(rows.map((row) => [row.path, { ...row }]));
+  }
+
+  /** Vectors already computed for these chunk contents, so unchanged chunks are never embedded twice. */
+  async vectorsByContentHash(hashes: readonly string[]): Promise<Map<string, Float32Array>> {
+    const found = new Map<string, Float32Array>();
+    for (const filter of inFilters('content_hash', [...new Set(hashes)])) {
+      const rows = await this.chunks.query().where(filter).select(['content_hash', 'vector']).toArray();
+      for (const row of rows) found.set(row.content_hash, Float32Array.from(row.vector));
+    }
+    return found;
+  }
+
+  /**
+   * Replaces the chunks of these files. The catalog is written last: a run killed before it leaves
+   * those files looking changed, so the next run redoes them, and finished files stay finished.
+   */
+  async replaceFiles(files: readonly FileRow[], chunks: ReadonlyArray<{ chunk: Chunk; vector: Float32Array }>): Promise<void> {
+    if (files.length === 0) return;
+    await this.deleteChunksOf(files.map((file) => file.path));
+    if (chunks.length > 0) await this.chunks.add(chunks.map(({ chunk, vector }) => toRow(chunk, vector)));
+    await this.upsertCatalog(files);
+  }
+
+  /** Records new size/mtime for files whose content turned out unchanged. */
+  async upsertCatalog(files: readonly FileRow[]): Promise<void> {
+    if (files.length === 0) return;
+    await this.files
+      .mergeInsert('path')
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .execute(files.map((file) => ({ ...file })));
+  }
+
+  async removeFiles(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.deleteChunksOf(paths);
+    for (const filter of inFilters('path', paths)) await this.files.delete(filter);
+  }
+
+  /** Makes new rows searchable by keyword and keeps the table compact; stamps the manifest. */
+  async finishWrite(): Promise<void> {
+    const indices = await this.chunks.listIndices();
+    if (!indices.some((index) => index.columns.includes('search_text'))) {
+      await this.chunks.createIndex('search_text', {
+        config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: false }),
+      });
+    } else {
+      const stats = await this.chunks.stats();
+      if (stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE) {
+        await this.chunks.optimize({ cleanupOlderThan: new Date() });
+        await this.files.optimize({ cleanupOlderThan: new Date() });
+      }
+    }
+    this.manifest = { ...this.manifest, updatedAt: new Date().toISOString() };
+    await writeManifest(this.dbDir, this.manifest);
+  }
+
+  async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
+    const rows = (await this.chunks
+      .vectorSearch(vector)
+      .distanceType('cosine')
+      .select([...RESULT_COLUMNS, '_distance'])
+      .limit(limit)
+      .toArray()) as Array<ChunkRow & { _distance: number }>;
+    return rows.map((row) => ({ chunk: rowToChunk(row), score: row._distance }));
+  }
+
+  async searchKeywords(query: string, limit: number): Promise<ScoredChunk[]> {
+    const text = toSearchText(query);
+    if (text.length === 0) return [];
+    const rows = (await this.chunks
+      .query()
+      .fullTextSearch(text, { columns: 'search_text' })
+      .select([...RESULT_COLUMNS, '_score'])
+      .limit(limit)
+      .toArray()) as Array<ChunkRow & { _score: number }>;
+    return rows.map((row) => ({ chunk: rowToChunk(row), score: row._score }));
+  }
+
+  async chunksOfFile(filePath: string): Promise<Chunk[]> {
+    const [filter] = inFilters('path', [filePath]);
+    const rows = (await this.chunks.query().where(filter).select(RESULT_COLUMNS).toArray()) as ChunkRow[];
+    return rows.map(rowToChunk).sort((a, b) => a.startLine - b.startLine);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const [files, chunks] = await Promise.all([this.files.countRows(), this.chunks.countRows()]);
+    return { manifest: this.manifest, files, chunks };
+  }
+
+  close(): void {
+    this.chunks.close();
+    this.files.close();
+  }
+
+  private async deleteChunksOf(paths: readonly string[]): Promise<void> {
+    for (const filter of inFilters('path', paths)) await this.chunks.delete(filter);
+  }
+}
+
+const RESULT_COLUMNS = ['id', 'path', 'language', 'start_line', 'end_line', 'symbol', 'kind', 'content_hash', 'text'];
+
+function toRow(chunk: Chunk, vector: Float32Array): ChunkRow {
+  return {
+    id: chunk.id,
+    path: chunk.path,
+    language: chunk.language,
+    start_line: chunk.startLine,
+    end_line: chunk.endLine,
+    symbol: chunk.symbol ?? null,
+    kind: chunk.kind ?? null,
+    content_hash: chunk.contentHash,
+    text: chunk.text,
+    search_text: toSearchText(`${chunk.path} ${chunk.symbol ?? ''} ${chunk.text}`),
+    vector: Array.from(vector),
+  };
+}
+
+/** Removes the index (our entries only: the folder may be one the user named and shares). */
+export async function removeOwnedEntries(dbDir: string): Promise<void> {
+  await Promise.all(OWNED_ENTRIES.map((entry) => fs.rm(path.join(dbDir, entry), { recursive: true, force: true })));
+}

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Chunk } from '../../src/core/chunking/chunk';
+import { RepoSageError } from '../../src/core/errors';
+import { ChunkStore } from '../../src/core/store/chunk-store';
+import { acquireIndexLock } from '../../src/core/store/index-lock';
+import { splitIdentifier, toSearchText } from '../../src/core/store/search-text';
+import { makeTempDir } from '../support/temp-dir';
+
+// The store is tested with hand-made unit vectors: what is under test is storage, not model quality.
+const identity = { embeddingModel: 'test/model', dimension: 4, chunkerVersion: 'c1' };
+
+function chunk(filePath: string, startLine: number, text: string): Chunk {
+  const contentHash = createHash('sha256').update(text).digest('hex');
+  return { id: `${filePath}#${startLine}`, path: filePath, language: 'typescript', startLine, endLine: startLine + 2, contentHash, text };
+}
+
+function unit(...values: number[]): Float32Array {
+  const norm = Math.hypot(...values);
+  return Float32Array.from(values.map((v) => v / norm));
+}
+
+function file(filePath: string, hash: string, chunkCount: number) {
+  return { path: filePath, size: 10, mtime_ms: 1, content_hash: hash, chunk_count: chunkCount };
+}
+
+describe('search text', () => {
+  it('splits identifiers so differently written names meet', () => {
+    expect(splitIdentifier('parseConfigFile')).toEqual(['parse', 'config', 'file']);
+    expect(splitIdentifier('parse_config_file')).toEqual(['parse', 'config', 'file']);
+    expect(splitIdentifier('HTTPServer2Handler')).toEqual(['http', 'server', '2', 'handler']);
+    expect(toSearchText('const x = parseConfigFile(path)')).toBe('const x parse config file parseconfigfile path');
+  });
+});
+
+describe('ChunkStore', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ dir, cleanup } = await makeTempDir()));
+  afterEach(() => cleanup());
+
+  it('stores chunks and finds them by vector and by keyword', async () => {
+    const { store, rebuiltBecause } = await ChunkStore.openForWrite(dir, identity);
+    expect(rebuiltBecause).toBeUndefined();
+    await store.replaceFiles([file('src/config.ts', 'h1', 1), file('src/window.ts', 'h2', 1)], [
+      { chunk: chunk('src/config.ts', 1, 'function parseConfigFile(path) { return read(path) }'), vector: unit(1, 0, 0, 0) },
+      { chunk: chunk('src/window.ts', 1, 'function openWindow(title) { return show(title) }'), vector: unit(0, 1, 0, 0) },
+    ]);
+    await store.finishWrite();
+
+    const dense = await store.searchDense(unit(0.9, 0.1, 0, 0), 2);
+    expect(dense.map((hit) => hit.chunk.path)).toEqual(['src/config.ts', 'src/window.ts']);
+    expect(dense[0].score).toBeLessThan(dense[1].score);
+
+    for (const query of ['parse config file', 'parse_config_file', 'parseConfigFile']) {
+      const keyword = await store.searchKeywords(query, 5);
+      expect(keyword[0]?.chunk.path, query).toBe('src/config.ts');
+    }
+    expect((await store.stats()).chunks).toBe(2);
+    store.close();
+  });
+
+  it('replaces a file\'s chunks, removes deleted files and reuses vectors by content hash', async () => {
+    const { store } = await ChunkStore.openForWrite(dir, identity);
+    const a1 = chunk('a.ts', 1, 'alpha one');
+    const a2 = chunk('a.ts', 5, 'alpha two');
+    await store.replaceFiles([file('a.ts', 'h1', 2), file('b.ts', 'h2', 1)], [
+      { chunk: a1, vector: unit(1, 0, 0, 0) },
+      { chunk: a2, vector: unit(0, 1, 0, 0) },
+      { chunk: chunk('b.ts', 1, 'beta'), vector: unit(0, 0, 1, 0) },
+    ]);
+    await store.replaceFiles([file('a.ts', 'h3', 1)], [{ chunk: a2, vector: unit(0, 1, 0, 0) }]);
+    expect((await store.chunksOfFile('a.ts')).map((c) => c.text)).toEqual(['alpha two']);
+    expect((await store.catalog()).get('a.ts')?.content_hash).toBe('h3');
+
+    const cached = await store.vectorsByContentHash([a2.contentHash, 'unknown']);
+    expect([...cached.keys()]).toEqual([a2.contentHash]);
+    expect(Array.from(cached.get(a2.contentHash)!)).toEqual(Array.from(unit(0, 1, 0, 0)));
+
+    await store.removeFiles(['b.ts']);
+    const catalog = await store.catalog();
+    expect([...catalog.keys()]).toEqual(['a.ts']);
+    expect((await store.stats()).chunks).toBe(1);
+    store.close();
+  });
+
+  it('handles paths with quotes in filters', async () => {
+    const { store } = await ChunkStore.openForWrite(dir, identity);
+    const odd = "it's a \"file\".ts";
+    await store.replaceFiles([file(odd, 'h', 1)], [{ chunk: chunk(odd, 1, 'odd'), vector: unit(1, 1, 0, 0) }]);
+    expect((await store.chunksOfFile(odd)).length).toBe(1);
+    await store.removeFiles([odd]);
+    expect((await store.stats()).chunks).toBe(0);
+    store.close();
+  });
+
+  it('rebuilds an index made with another model or chunker, and refuses to search it', async () => {
+    const first = await ChunkStore.openForWrite(dir, identity);
+    await first.store.replaceFiles([file('a.ts', 'h', 1)], [{ chunk: chunk('a.ts', 1, 'alpha'), vector: unit(1, 0, 0, 0) }]);
+    await first.store.finishWrite();
+    first.store.close();
+
+    const other = { ...identity, embeddingModel: 'other/model' };
+    await expect(ChunkStore.openForRead(dir, other)).rejects.toMatchObject({ code: 'INDEX_MISMATCH' });
+    await expect(ChunkStore.openForRead(dir, { ...identity, chunkerVersion: 'c2' })).rejects.toMatchObject({ code: 'INDEX_MISMATCH' });
+
+    const rebuilt = await ChunkStore.openForWrite(dir, { ...other, dimension: 4 });
+    expect(rebuilt.rebuiltBecause).toContain('test/model');
+    expect((await rebuilt.store.stats()).chunks).toBe(0);
+    rebuilt.store.close();
+    expect((await ChunkStore.openForRead(dir, other)).identity.embeddingModel).toBe('other/model');
+  });
+
+  it('reports a missing index and rebuilds a corrupt one', async () => {
+    await expect(ChunkStore.openForRead(dir, identity)).rejects.toMatchObject({ code: 'INDEX_MISSING' });
+    const first = await ChunkStore.openForWrite(dir, identity);
+    await first.store.replaceFiles([file('a.ts', 'h', 1)], [{ chunk: chunk('a.ts', 1, 'alpha'), vector: unit(1, 0, 0, 0) }]);
+    first.store.close();
+    await fs.rm(path.join(dir, 'chunks.lance'), { recursive: true });
+
+    await expect(ChunkStore.openForRead(dir, identity)).rejects.toBeInstanceOf(RepoSageError);
+    const again = await ChunkStore.openForWrite(dir, identity);
+    expect(again.rebuiltBecause).toMatch(/could not be read/);
+    again.store.close();
+  });
+
+  it('lets one writer hold the lock and takes over a stale one', async () => {
+    const lock = await acquireIndexLock(dir);
+    await expect(acquireIndexLock(dir)).rejects.toMatchObject({ code: 'INDEX_LOCKED' });
+    await lock.release();
+    // A lock written by a process that no longer exists is stale.
+    await fs.writeFile(path.join(dir, 'index.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), startedAt: 'then' }));
+    const taken = await acquireIndexLock(dir);
+    await taken.release();
+  });
+});
