@@ -1,0 +1,35 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { decodeText, looksBinary, looksMinified } from './sniff';
+import { DEFAULT_MAX_FILE_BYTES, type ReadResult } from './types';
+
+/**
+ * Reads a file as text for indexing. Binary, oversized, minified and unreadable files come back as
+ * a skip reason rather than an error, so one odd file never stops an index run.
+ */
+export async function readTextFile(absolutePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<ReadResult> {
+  let bytes: Buffer;
+  try {
+    const handle = await fs.open(absolutePath, 'r');
+    try {
+      // Checked on the open handle, so a file that grew since the walk is still caught before reading.
+      if ((await handle.stat()).size > maxBytes) return { skipped: 'too-large' };
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (isFileSystemError(error)) return { skipped: 'unreadable' };
+    throw error;
+  }
+  if (bytes.length > maxBytes) return { skipped: 'too-large' };
+  if (looksBinary(bytes)) return { skipped: 'binary' };
+  const text = decodeText(bytes);
+  if (looksMinified(path.basename(absolutePath), text)) return { skipped: 'minified' };
+  return { text };
+}
+
+/** Permission denied, deleted since the walk, a folder in its place: the file's problem, not ours. */
+export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}

@@ -1,0 +1,54 @@
+/** Files larger than this are not indexed unless the caller says otherwise. */
+export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
+
+export interface WalkOptions {
+  /** Files above this size are skipped as 'too-large'. Default: DEFAULT_MAX_FILE_BYTES. */
+  maxFileBytes?: number;
+  /**
+   * Extra patterns to leave out, in .gitignore syntax relative to the root. They come after the
+   * built-in defaults, so a negation such as `!vendor/` brings a default-excluded folder back.
+   */
+  exclude?: string[];
+  /** When given, only files matching one of these .gitignore-syntax patterns are indexed. */
+  include?: string[];
+}
+
+export interface WorkspaceFile {
+  /** Relative to the workspace root, POSIX separators. */
+  path: string;
+  absolutePath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Why a file was left out. 'ignored' (rules, defaults, include/exclude) is only counted, never
+ * listed; 'minified' comes from readTextFile, which sees the content.
+ */
+export type SkipReason =
+  | 'ignored'
+  | 'binary'
+  | 'too-large'
+  | 'minified'
+  | 'secret'
+  | 'unreadable'
+  | 'symlink-loop'
+  | 'outside-root';
+
+export interface SkippedFile {
+  /** Relative to the workspace root, POSIX separators; a folder when a whole folder was skipped. */
+  path: string;
+  reason: Exclude<SkipReason, 'ignored'>;
+}
+
+export interface WalkResult {
+  /** Files to index, sorted by path. */
+  files: WorkspaceFile[];
+  /** Files and folders left out for a reason worth showing, sorted by path. */
+  skipped: SkippedFile[];
+  /** How many files and folders ignore rules left out (a pruned folder counts once). */
+  ignored: number;
+}
+
+/** What readTextFile gives back: the decoded text, or why the content is not worth indexing. */
+export type ReadResult = { text: string } | { skipped: 'binary' | 'too-large' | 'minified' | 'unreadable' };
