@@ -1,0 +1,20 @@
+export { OllamaClient } from './client';
+export { TextStream } from './text-stream';
+export { DEFAULT_OLLAMA_HOST, normalizeOllamaHost, resolveOllamaHost } from './host';
+export { fileDigest } from './blobs';
+export type {
+  ChatMessage,
+  ChatRequest,
+  Completion,
+  CreateModelRequest,
+  GenerateRequest,
+  GenerationStats,
+  ModelDetails,
+  ModelInfo,
+  ModelOptions,
+  ModelSummary,
+  OllamaClientOptions,
+  OllamaTimeouts,
+  Progress,
+  PullOptions,
+} from './types';

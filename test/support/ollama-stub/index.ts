@@ -1,0 +1,9 @@
+export { startOllamaStub, OllamaStub, type OllamaStubOptions, type RecordedRequest } from './server';
+export { DEFAULT_MODELS, CHAT_TEMPLATE, FIM_TEMPLATE, type StubModelSpec } from './models';
+export {
+  defaultRespond,
+  parseContextBlocks,
+  type ContextBlockRef,
+  type Responder,
+  type StubCompletionRequest,
+} from './responders';
