@@ -23,7 +23,7 @@ function unit(...values: number[]): Float32Array {
 }
 
 function file(filePath: string, hash: string, chunkCount: number) {
-  return { path: filePath, size: 10, mtime_ms: 1, content_hash: hash, chunk_count: chunkCount };
+  return { path: filePath, size: 10, mtime_ms: 1, content_hash: hash, chunk_count: chunkCount, language: 'typescript' };
 }
 
 describe('search text', () => {

@@ -17,6 +17,8 @@ export interface StoreStats {
   manifest: IndexManifest;
   files: number;
   chunks: number;
+  /** Indexed files per language. */
+  languages: Record<string, number>;
 }
 
 /** Only these entries of the index folder are ours: a rebuild removes them and nothing else. */
@@ -184,8 +186,13 @@ export class ChunkStore {
   }
 
   async stats(): Promise<StoreStats> {
-    const [files, chunks] = await Promise.all([this.files.countRows(), this.chunks.countRows()]);
-    return { manifest: this.manifest, files, chunks };
+    const [files, chunks] = await Promise.all([
+      this.files.query().select(['language']).toArray() as Promise<Array<{ language: string }>>,
+      this.chunks.countRows(),
+    ]);
+    const languages: Record<string, number> = {};
+    for (const { language } of files) languages[language] = (languages[language] ?? 0) + 1;
+    return { manifest: this.manifest, files: files.length, chunks, languages };
   }
 
   close(): void {

@@ -26,6 +26,7 @@ export interface FileRow {
   mtime_ms: number;
   content_hash: string;
   chunk_count: number;
+  language: string;
 }
 
 export function chunksSchema(dimension: number): Schema {
@@ -51,6 +52,7 @@ export function filesSchema(): Schema {
     new Field('mtime_ms', new Float64(), false),
     new Field('content_hash', new Utf8(), false),
     new Field('chunk_count', new Int32(), false),
+    new Field('language', new Utf8(), false),
   ]);
 }
 

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { defaultModelsDir } from '../core/models/locate';
+
+/** What every command gets: where the index and the models are, and how to print. */
+export interface CliContext {
+  json: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  signal: AbortSignal;
+}
+
+/** Default index folder: `.reposage/index` inside the repository. */
+export function resolveDbDir(root: string, db: string | undefined): string {
+  return path.resolve(db ?? path.join(root, '.reposage', 'index'));
+}
+
+/** `--models DIR`, else the models bundled next to the CLI (dist/models), else the provisioned cache. */
+export function resolveModelsDir(models: string | undefined): string | undefined {
+  return models ? path.resolve(models) : defaultModelsDir(path.join(__dirname, 'models'));
+}
+
+export function print(ctx: CliContext, humanText: string, json: unknown): void {
+  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${humanText}\n`);
+}

@@ -1,0 +1,27 @@
+import { createTokenCounter } from '../models/token-counter';
+import { createEmbedder } from '../models/embedder';
+import type { TokenCounter } from '../chunking/chunk';
+import { DEFAULT_EMBEDDING_MODEL, type Embedder } from '../models/types';
+
+/** The loaded models an index run needs. Loading takes a while, so long-lived hosts keep these. */
+export interface IndexerModels {
+  embedder: Embedder;
+  tokenCounter: TokenCounter;
+  /** Where the tree-sitter grammars are, when not in node_modules (the bundled extension copies them). */
+  wasmDir?: string;
+}
+
+export interface ModelSettings {
+  modelsDir?: string;
+  embeddingModel?: string;
+  wasmDir?: string;
+}
+
+export async function loadIndexerModels(settings: ModelSettings): Promise<IndexerModels> {
+  const modelId = settings.embeddingModel ?? DEFAULT_EMBEDDING_MODEL;
+  const [embedder, tokenCounter] = await Promise.all([
+    createEmbedder({ modelId, modelsDir: settings.modelsDir }),
+    createTokenCounter({ modelId, modelsDir: settings.modelsDir }),
+  ]);
+  return { embedder, tokenCounter, wasmDir: settings.wasmDir };
+}

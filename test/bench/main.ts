@@ -1,0 +1,23 @@
+import { benchIndexing } from './index-bench';
+
+/**
+ * `npm run bench`: speed and memory figures as tables. Each benchmark compares ratios measured in
+ * one run (these machines are noisy), never absolute thresholds in tests.
+ */
+const benches: Record<string, () => Promise<void>> = {
+  index: benchIndexing,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const [name, run] of Object.entries(benches)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    process.stdout.write(`\n## ${name}\n\n`);
+    await run();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
