@@ -3,9 +3,10 @@ import { RepoSageError } from '../core/errors';
 import type { CommandSpec } from './command';
 import { indexCommand } from './commands/index-command';
 import { statusCommand } from './commands/status-command';
+import { styleCommand } from './commands/style-command';
 import type { CliContext } from './context';
 
-const commands: CommandSpec[] = [indexCommand, statusCommand];
+const commands: CommandSpec[] = [indexCommand, statusCommand, styleCommand];
 
 function help(): string {
   return ['RepoSage: a local codebase assistant.', '', 'Commands:', ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RepoSageError } from '../../src/core/errors';
+import { OllamaClient } from '../../src/core/ollama';
+import { registerAdapter } from '../../src/core/style/register';
+import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
+import { makeTempDir, writeTree } from '../support/temp-dir';
+
+const MODELS = [
+  { name: 'qwen2.5-coder:1.5b-instruct', family: 'qwen2', parameterSize: '1.5B' },
+  { name: 'qwen2.5-coder:7b', family: 'qwen2', parameterSize: '7.6B' },
+  { name: 'llama3.2:3b', family: 'llama', parameterSize: '3.2B' },
+];
+
+/** A safetensors file with one small tensor: an 8-byte header length, the JSON header, the data. */
+function safetensors(): Buffer {
+  const data = Buffer.alloc(16, 7);
+  const header = Buffer.from(JSON.stringify({ 'base_model.model.layers.0.self_attn.q_proj.lora_A.weight': { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] } }));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(header.length));
+  return Buffer.concat([length, header, data]);
+}
+
+/** A GGUF file with string metadata and no tensors, laid out as the format says. */
+function gguf(metadata: Record<string, string>): Buffer {
+  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
+  const u64 = (n: number) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return b; };
+  const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from(s)]);
+  const kvs = Object.entries(metadata).map(([key, value]) => Buffer.concat([str(key), u32(8), str(value)]));
+  return Buffer.concat([Buffer.from('GGUF'), u32(3), u64(0), u64(kvs.length), ...kvs]);
+}
+
+const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
+  let stub: OllamaStub;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let ollama: OllamaClient;
+  const config = { base_model_name_or_path: 'Qwen/Qwen2.5-Coder-1.5B-Instruct', peft_type: 'LORA', r: 16, lora_alpha: 32, target_modules: ['q_proj', 'v_proj'] };
+
+  beforeEach(async () => {
+    ({ dir, cleanup } = await makeTempDir('reposage-register-'));
+    stub = await startOllamaStub({ models: MODELS });
+    ollama = new OllamaClient({ host: stub.url });
+  });
+  afterEach(async () => {
+    await stub.close();
+    await cleanup();
+  });
+
+  async function peftAdapter(adapterConfig: object = config): Promise<{ folder: string; digests: Record<string, string> }> {
+    const folder = path.join(dir, 'adapter');
+    const files = { 'adapter_config.json': Buffer.from(JSON.stringify(adapterConfig)), 'adapter_model.safetensors': safetensors() };
+    await writeTree(folder, { ...files, 'training_report.json': '{}' });
+    return { folder, digests: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256(bytes)])) };
+  }
+
+  it('uploads each file as a blob by its sha256 (HEAD, then POST) and creates the model from the base with them', async () => {
+    const { folder, digests } = await peftAdapter();
+    const progress: string[] = [];
+    const result = await registerAdapter({
+      adapterPath: folder,
+      base: 'qwen2.5-coder:1.5b-instruct',
+      name: 'tablekit-style',
+      ollama,
+      onProgress: (event) => progress.push(event.stage === 'upload' ? `upload ${event.file}` : event.status),
+    });
+
+    const blobRequests = stub.requests.filter((request) => request.path.startsWith('/api/blobs/')).map((r) => `${r.method} ${r.path}`);
+    expect(blobRequests).toEqual([
+      `HEAD /api/blobs/${digests['adapter_config.json']}`,
+      `POST /api/blobs/${digests['adapter_config.json']}`,
+      `HEAD /api/blobs/${digests['adapter_model.safetensors']}`,
+      `POST /api/blobs/${digests['adapter_model.safetensors']}`,
+    ]);
+    const [create] = stub.requestsTo('/api/create');
+    expect(create.body).toMatchObject({ model: 'tablekit-style', from: 'qwen2.5-coder:1.5b-instruct', adapters: digests, stream: true });
+    expect(result.adapters).toEqual(digests);
+    expect(result.check).toMatchObject({ adapterArchitectures: ['qwen2'], baseArchitecture: 'qwen2', problems: [], unchecked: [] });
+    expect(progress.slice(0, 2)).toEqual(['upload adapter_config.json', 'upload adapter_model.safetensors']);
+    expect(progress.at(-1)).toBe('success');
+    // The model exists now, with the adapter on top of the base.
+    const created = await ollama.showModel('tablekit-style');
+    expect(created.adapters.sort()).toEqual(Object.values(digests).sort());
+    expect(created.details.parentModel).toBe('qwen2.5-coder:1.5b-instruct');
+  });
+
+  it('sends no blob twice: a second registration only looks the blobs up', async () => {
+    const { folder } = await peftAdapter();
+    await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:1.5b-instruct', name: 'style-a', ollama });
+    const before = stub.requests.length;
+    await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:1.5b-instruct', name: 'style-b', ollama });
+    const again = stub.requests.slice(before).map((request) => request.method + ' ' + request.path.split('/').slice(0, 3).join('/'));
+    expect(again.filter((line) => line === 'POST /api/blobs')).toEqual([]);
+    expect(again.filter((line) => line === 'HEAD /api/blobs')).toHaveLength(2);
+  });
+
+  it('refuses an adapter of another model family with a clear message, and uploads nothing', async () => {
+    const { folder } = await peftAdapter();
+    const error = await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'wrong', ollama }).catch((e) => e);
+    expect(error).toBeInstanceOf(RepoSageError);
+    expect(error.code).toBe('ADAPTER_MISMATCH');
+    expect(error.message).toBe(
+      'The adapter does not fit llama3.2:3b: llama3.2:3b is a llama model, but the adapter was trained on Qwen/Qwen2.5-Coder-1.5B-Instruct (qwen2). ' +
+        'llama3.2:3b has 3.2B parameters, but the adapter was trained on a 1.5B-parameter model.',
+    );
+    expect(error.hint).toMatch(/--force/);
+    expect(stub.requests.filter((request) => request.path.startsWith('/api/blobs/') || request.path === '/api/create')).toEqual([]);
+  });
+
+  it('refuses the right family at the wrong size, and registers it anyway with force', async () => {
+    const { folder } = await peftAdapter();
+    const refused = await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:7b', name: 'big', ollama }).catch((e) => e);
+    expect(refused.code).toBe('ADAPTER_MISMATCH');
+    expect(refused.message).toContain('qwen2.5-coder:7b has 7.6B parameters, but the adapter was trained on a 1.5B-parameter model.');
+
+    const forced = await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:7b', name: 'big', ollama, force: true });
+    expect(forced.check.problems).toHaveLength(1);
+    expect(stub.requestsTo('/api/create')).toHaveLength(1);
+  });
+
+  it('reads the architecture from a local base folder the adapter was trained from', async () => {
+    await writeTree(path.join(dir, 'tiny-base'), { 'config.json': JSON.stringify({ model_type: 'llama' }) });
+    const { folder } = await peftAdapter({ ...config, base_model_name_or_path: path.join(dir, 'tiny-base') });
+    const refused = await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:1.5b-instruct', name: 'x', ollama }).catch((e) => e);
+    expect(refused.message).toContain('qwen2.5-coder:1.5b-instruct is a qwen2 model, but the adapter was trained on');
+    expect(refused.message).toContain('tiny-base (llama)');
+    const ok = await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'x', ollama });
+    expect(ok.check.unchecked).toEqual(['the model size']);
+  });
+
+  it('registers a LoRA adapter converted to GGUF, checked by its general.architecture', async () => {
+    const bytes = gguf({ 'general.architecture': 'llama', 'general.type': 'adapter', 'adapter.type': 'lora', 'general.size_label': '3.2B' });
+    const file = path.join(dir, 'style.gguf');
+    await fs.writeFile(file, bytes);
+
+    const refused = await registerAdapter({ adapterPath: file, base: 'qwen2.5-coder:7b', name: 'g', ollama }).catch((e) => e);
+    expect(refused.code).toBe('ADAPTER_MISMATCH');
+
+    const result = await registerAdapter({ adapterPath: file, base: 'llama3.2:3b', name: 'g', ollama });
+    expect(result.format).toBe('gguf');
+    expect(stub.requestsTo('/api/create')[0].body).toMatchObject({ model: 'g', from: 'llama3.2:3b', adapters: { 'style.gguf': sha256(bytes) } });
+  });
+
+  it('says what is missing from an incomplete adapter folder', async () => {
+    await writeTree(path.join(dir, 'half'), { 'adapter_config.json': JSON.stringify(config) });
+    const error = await registerAdapter({ adapterPath: path.join(dir, 'half'), base: 'llama3.2:3b', name: 'x', ollama }).catch((e) => e);
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toContain('lacks adapter_model.safetensors');
+  });
+});

@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { styleCommand } from '../../src/cli/commands/style-command';
+import type { CliContext } from '../../src/cli/context';
+import { testModels } from '../support/models';
+import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
+import { makeTempDir, writeTree } from '../support/temp-dir';
+import { makeStyleRepo } from './style-fixture';
+
+/** Runs `reposage style ARGS` in this process, as the CLI's main does, capturing what it prints. */
+async function style(args: string[]): Promise<{ stdout: string; stderr: string; json?: any; error?: any }> {
+  let stdout = '';
+  let stderr = '';
+  const out = new PassThrough().on('data', (data) => (stdout += data));
+  const err = new PassThrough().on('data', (data) => (stderr += data));
+  const ctx: CliContext = { json: args.includes('--json'), stdout: out, stderr: err, signal: new AbortController().signal };
+  const parsed = parseArgs({ args, allowPositionals: true, options: { ...styleCommand.options, json: { type: 'boolean' } } });
+  try {
+    await styleCommand.run(ctx, parsed);
+    return { stdout, stderr, json: ctx.json ? JSON.parse(stdout) : undefined };
+  } catch (error) {
+    return { stdout, stderr, error };
+  }
+}
+
+describe('reposage style', () => {
+  let dir: string;
+  let root: string;
+  let cleanup: () => Promise<void>;
+  let stub: OllamaStub;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir('reposage-style-cli-'));
+    root = path.join(dir, 'tablekit');
+    await fs.mkdir(root);
+    await makeStyleRepo(root);
+    stub = await startOllamaStub({
+      models: [
+        { name: 'qwen2.5-coder:1.5b-instruct', family: 'qwen2', parameterSize: '1.5B' },
+        { name: 'llama3.2:3b', family: 'llama', parameterSize: '3.2B' },
+        // What `style register` made earlier, for `style compare`.
+        { name: 'tablekit-style', family: 'qwen2', parameterSize: '1.5B' },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await stub?.close();
+    await cleanup?.();
+  });
+
+  it('export --json writes the dataset and reports counts per kind and split, warnings and files', async () => {
+    const out = path.join(dir, 'dataset');
+    const result = await style(['export', root, '--out', out, '--json']);
+    expect(result.error).toBeUndefined();
+    const { counts, totals, warnings, files } = result.json;
+    expect(Object.keys(counts)).toEqual(['implement', 'document', 'commit']);
+    expect(counts.implement.train + counts.implement.validation).toBeGreaterThan(0);
+    expect(totals.train + totals.validation).toBe(
+      Object.values(counts as Record<string, { train: number; validation: number }>).reduce((sum, c) => sum + c.train + c.validation, 0),
+    );
+    expect(warnings.join(' ')).toContain('fewer than 500');
+    expect(files.map((file: string) => path.relative(out, file)).sort()).toEqual(['README.md', 'train.jsonl', 'train.meta.jsonl', 'validation.jsonl', 'validation.meta.jsonl']);
+  });
+
+  it('export without --out says what is missing', async () => {
+    const result = await style(['export', root]);
+    expect(result.error.code).toBe('INVALID_INPUT');
+    expect(result.error.message).toBe('--out DIR is required here.');
+  });
+
+  it('advise prints the recommendation with its evidence', async () => {
+    const result = await style(['advise', root]);
+    expect(result.error).toBeUndefined();
+    expect(result.stdout).toMatch(/^Recommendation: RAG only/);
+    expect(result.stdout).toContain('Only you can answer:');
+  });
+
+  it('register --json creates the model in Ollama; a mismatched base is refused', async () => {
+    const adapter = path.join(dir, 'adapter');
+    await writeTree(adapter, {
+      'adapter_config.json': JSON.stringify({ base_model_name_or_path: 'Qwen/Qwen2.5-Coder-1.5B-Instruct', peft_type: 'LORA' }),
+      'adapter_model.safetensors': Buffer.alloc(64, 1),
+    });
+    const ok = await style(['register', '--adapter', adapter, '--base', 'qwen2.5-coder:1.5b-instruct', '--name', 'tablekit-style-2', '--ollama', stub.url, '--json']);
+    expect(ok.error).toBeUndefined();
+    expect(ok.json).toMatchObject({ model: 'tablekit-style-2', base: 'qwen2.5-coder:1.5b-instruct', format: 'safetensors' });
+    expect(Object.keys(ok.json.adapters)).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+
+    const refused = await style(['register', '--adapter', adapter, '--base', 'llama3.2:3b', '--name', 'wrong', '--ollama', stub.url]);
+    expect(refused.error.code).toBe('ADAPTER_MISMATCH');
+    expect(refused.error.describe()).toMatch(/llama3\.2:3b is a llama model, but the adapter was trained on Qwen\/Qwen2\.5-Coder-1\.5B-Instruct \(qwen2\).*--force/);
+  });
+
+  it('compare --json exports the validation split and builds the index itself, then reports the four configurations', async () => {
+    const golden = path.join(dir, 'golden.jsonl');
+    await fs.writeFile(golden, `${JSON.stringify({ id: 'csv', question: 'How is a CSV file read into a table?', expected: [{ path: 'src/parse.ts' }] })}\n`);
+    const result = await style([
+      'compare', root, '--base', 'qwen2.5-coder:1.5b-instruct', '--tuned', 'tablekit-style',
+      '--golden', golden, '--db', path.join(dir, 'index'), '--models', testModels().modelsDir, '--ollama', stub.url, '--limit', '3', '--json',
+    ]);
+    expect(result.error).toBeUndefined();
+    expect(result.json.rows.map((row: { config: string }) => row.config)).toEqual(['base', 'base+RAG', 'tuned', 'tuned+RAG']);
+    for (const row of result.json.rows) {
+      expect(row.style.examples).toBeGreaterThan(0);
+      expect(row.style.examples).toBeLessThanOrEqual(3);
+      expect(row.facts.questions).toBe(1);
+    }
+  });
+
+  it('names the actions when given an unknown one', async () => {
+    const result = await style(['train']);
+    expect(result.error.message).toBe('Unknown style action "train".');
+    expect(result.error.hint).toContain('reposage style compare');
+  });
+});
