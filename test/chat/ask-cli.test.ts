@@ -1,0 +1,110 @@
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askCommand } from '../../src/cli/commands/ask-command';
+import type { CliContext } from '../../src/cli/context';
+import { testModels } from '../support/models';
+import { parseContextBlocks, startOllamaStub, type OllamaStub } from '../support/ollama-stub';
+import { makeTempDir, writeTree } from '../support/temp-dir';
+import { FIXTURE_FILES } from './fixture';
+
+/** Runs `reposage ask ARGS` in this process, as the CLI's main does, capturing what it prints. */
+async function ask(args: string[]): Promise<{ stdout: string; stderr: string; error?: any }> {
+  let stdout = '';
+  let stderr = '';
+  const out = new PassThrough().on('data', (data) => (stdout += data));
+  const err = new PassThrough().on('data', (data) => (stderr += data));
+  const ctx: CliContext = { json: args.includes('--json'), stdout: out, stderr: err, signal: new AbortController().signal };
+  const parsed = parseArgs({ args, allowPositionals: true, options: { ...askCommand.options, json: { type: 'boolean' } } });
+  try {
+    await askCommand.run(ctx, parsed);
+    return { stdout, stderr };
+  } catch (error) {
+    return { stdout, stderr, error };
+  }
+}
+
+describe('reposage ask on a real repository and index', () => {
+  let stub: OllamaStub;
+  let root: string;
+  let modelsDir: string;
+  let cleanup: () => Promise<void>;
+  const question = 'How is the server port chosen?';
+
+  beforeAll(async () => {
+    modelsDir = testModels().modelsDir;
+    const temp = await makeTempDir();
+    cleanup = temp.cleanup;
+    root = path.join(temp.dir, 'repo');
+    await writeTree(root, FIXTURE_FILES);
+    stub = await startOllamaStub();
+  });
+  afterAll(async () => {
+    await stub?.close();
+    await cleanup?.();
+  });
+
+  it('builds the missing index first, then prints one JSON object with verified citations', async () => {
+    const result = await ask([question, root, '--models', modelsDir, '--ollama', stub.url, '--json']);
+
+    expect(result.error).toBeUndefined();
+    expect(result.stderr).toMatch(/No RepoSage index .* Building the index first/);
+    expect(existsSync(path.join(root, '.reposage', 'index', 'manifest.json'))).toBe(true);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const json = JSON.parse(lines[0]);
+    expect(Object.keys(json)).toEqual(['answer', 'citations', 'sources', 'model', 'timings']);
+    expect(json.model).toBe('qwen2.5-coder:7b');
+    expect(Object.keys(json.timings)).toEqual(['retrieval_ms', 'first_token_ms', 'total_ms']);
+
+    // The prompt was built from the real index: its blocks are the ones reported, all cited and verified.
+    const prompt = (stub.requestsTo('/api/chat').at(-1)!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    const blocks = parseContextBlocks(prompt);
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks.map((b) => b.path)).toContain('src/server.ts');
+    expect(json.sources).toEqual(blocks.map((b) => ({ ...b, verified: true })));
+    expect(json.citations).toEqual(json.sources);
+  });
+
+  it('streams the answer, then lists the sources with their status, flagging a file changed since indexing', async () => {
+    const args = [question, root, '--models', modelsDir, '--ollama', stub.url, '--k', '3'];
+    expect((await ask(args)).stdout).toMatch(/src\/config\.ts:\d+-\d+ {2}cited, verified$/m);
+    const configPath = path.join(root, 'src/config.ts');
+    await fs.writeFile(configPath, (await fs.readFile(configPath, 'utf8')).replace('8080', '3000'));
+    try {
+      const result = await ask(args);
+
+      expect(result.error).toBeUndefined();
+      const [answer, sources] = result.stdout.split('\n\nSources:\n');
+      expect(answer).toMatch(/^From the repository: .*\[1\]/);
+      const sourceLines = sources.trimEnd().split('\n');
+      expect(sourceLines.at(-1)).toMatch(/^qwen2\.5-coder:7b: retrieval \d+ ms, first token \d+ ms, total \d+ ms$/);
+      expect(sourceLines.find((line) => line.includes('src/server.ts'))).toMatch(/^ {2}\[\d\] src\/server\.ts:\d+-\d+ {2}cited, verified$/);
+      expect(sourceLines.find((line) => line.includes('src/config.ts'))).toMatch(/cited, NOT VERIFIED: lines \d+-\d+ changed since they were indexed$/);
+      expect(sourceLines.length - 1).toBeLessThanOrEqual(3);
+    } finally {
+      await fs.writeFile(configPath, FIXTURE_FILES['src/config.ts']);
+    }
+  });
+
+  it('uses REPOSAGE_CHAT_MODEL, and stops before indexing when Ollama lacks the model', async () => {
+    const db = path.join(root, 'other-index');
+    process.env.REPOSAGE_CHAT_MODEL = 'llama3.2:3b';
+    try {
+      const result = await ask([question, root, '--db', db, '--models', modelsDir, '--ollama', stub.url, '--json']);
+
+      expect(result.error).toMatchObject({ code: 'OLLAMA_MODEL_MISSING' });
+      expect(result.error.hint).toContain('ollama pull llama3.2:3b');
+      expect(existsSync(db)).toBe(false);
+    } finally {
+      delete process.env.REPOSAGE_CHAT_MODEL;
+    }
+  });
+
+  it('refuses an empty question with the usage', async () => {
+    const result = await ask(['  ', root]);
+    expect(result.error).toMatchObject({ code: 'INVALID_INPUT', hint: `Usage: ${askCommand.usage}` });
+  });
+});
