@@ -157,7 +157,7 @@ class SyncRun {
         continue;
       }
       const contentHash = sha256(read.text);
-      const language = languageForPath(file.path) ?? 'text';
+      const language = languageForPath(file.path) ?? 'plaintext';
       const row: FileRow = { path: file.path, size: file.size, mtime_ms: file.mtimeMs, content_hash: contentHash, chunk_count: 0, language };
       const known = catalog.get(file.path);
       if (known && known.content_hash === contentHash) {

@@ -1,0 +1,201 @@
+import type { Node } from 'web-tree-sitter';
+import { clip } from './pieces';
+
+/** A node that declares something, as found through wrappers like `export` or decorators. */
+export interface Declaration {
+  node: Node;
+  kind: string;
+  name?: string;
+}
+
+/** Node types (across the bundled grammars) that declare something, and what they declare. */
+const KINDS: Record<string, string> = {
+  function_declaration: 'function',
+  generator_function_declaration: 'function',
+  function_signature: 'function',
+  function_definition: 'function',
+  function_item: 'function',
+  function_statement: 'function',
+  method_definition: 'method',
+  method_declaration: 'method',
+  method_signature: 'method',
+  method_elem: 'method',
+  method: 'function',
+  singleton_method: 'method',
+  constructor_declaration: 'method',
+  class_method_definition: 'method',
+  abstract_method_signature: 'method',
+  class_declaration: 'class',
+  abstract_class_declaration: 'class',
+  class_definition: 'class',
+  class_specifier: 'class',
+  class_statement: 'class',
+  class: 'class',
+  record_declaration: 'class',
+  interface_declaration: 'interface',
+  annotation_type_declaration: 'interface',
+  trait_item: 'trait',
+  trait_declaration: 'trait',
+  struct_item: 'struct',
+  struct_specifier: 'struct',
+  struct_declaration: 'struct',
+  union_item: 'struct',
+  union_specifier: 'struct',
+  enum_declaration: 'enum',
+  enum_item: 'enum',
+  enum_specifier: 'enum',
+  type_alias_declaration: 'type',
+  type_item: 'type',
+  type_definition: 'type',
+  alias_declaration: 'type',
+  impl_item: 'impl',
+  mod_item: 'namespace',
+  module: 'namespace',
+  internal_module: 'namespace',
+  namespace_definition: 'namespace',
+  namespace_declaration: 'namespace',
+  macro_definition: 'macro',
+  const_item: 'variable',
+  static_item: 'variable',
+  const_spec: 'variable',
+  var_spec: 'variable',
+  public_field_definition: 'property',
+  field_definition: 'property',
+  property_signature: 'property',
+  property_declaration: 'property',
+  field_declaration: 'property',
+  rule_set: 'rule',
+  media_statement: 'rule',
+  keyframes_statement: 'rule',
+  supports_statement: 'rule',
+  section: 'section',
+};
+
+/** Nodes that only wrap a declaration: looked through to find it. */
+const WRAPPERS = new Set([
+  'export_statement',
+  'ambient_declaration',
+  'decorated_definition',
+  'template_declaration',
+  'expression_statement',
+  'lexical_declaration',
+  'variable_declaration',
+  'type_declaration',
+  'const_declaration',
+  'var_declaration',
+]);
+
+/**
+ * Calls whose last argument is a callback, like `describe('x', () => { ... })` or Ruby's
+ * `describe X do ... end`: the callback's statements are the parts, as a function's would be.
+ */
+const CALL_WRAPPERS = new Set(['expression_statement', 'call_expression', 'arguments', 'await_expression', 'call']);
+
+const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'function', 'generator_function']);
+
+/** Kinds whose members are named `Outer.member` and whose functions are methods. */
+export const TYPE_KINDS = new Set(['class', 'interface', 'trait', 'struct', 'enum', 'impl', 'namespace']);
+
+export function declarationIn(node: Node): Declaration | undefined {
+  const kind = KINDS[node.type] ?? computedKind(node);
+  if (kind) return { node, kind, name: nameOf(node) };
+  if (!WRAPPERS.has(node.type)) return undefined;
+  for (const child of node.namedChildren) {
+    const found = child && declarationIn(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Kinds that depend on what is declared: `const f = () => {}` is a function, `type T struct` a struct. */
+function computedKind(node: Node): string | undefined {
+  if (node.type === 'variable_declarator') {
+    // `const { a, b } = require('x')` names nothing worth searching for.
+    if (node.childForFieldName('name')?.type !== 'identifier') return undefined;
+    const value = node.childForFieldName('value')?.type;
+    if (value && FUNCTION_VALUES.has(value)) return 'function';
+    return value === 'class' ? 'class' : 'variable';
+  }
+  if (node.type === 'type_spec') {
+    const type = node.childForFieldName('type')?.type;
+    return type === 'struct_type' ? 'struct' : type === 'interface_type' ? 'interface' : 'type';
+  }
+  return undefined;
+}
+
+function nameOf(node: Node): string | undefined {
+  switch (node.type) {
+    case 'impl_item':
+      // `impl<T> Display for Ring<T>` is Ring.
+      return node.childForFieldName('type')?.text.replace(/<[\s\S]*$/, '');
+    case 'method_declaration': {
+      // Go: `func (s *Server) Start()` is Server.Start.
+      const receiver = node.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text;
+      const name = node.childForFieldName('name')?.text;
+      return receiver && name ? `${receiver}.${name}` : name;
+    }
+    case 'rule_set':
+    case 'media_statement':
+    case 'keyframes_statement':
+    case 'supports_statement': {
+      const brace = node.text.indexOf('{');
+      return clip(brace < 0 ? node.text : node.text.slice(0, brace), 80);
+    }
+    case 'section':
+      return node.namedChildren.find((child) => child?.type === 'section_name')?.text.replace(/^\[|\]\s*$/g, '');
+  }
+  const named =
+    node.childForFieldName('name') ??
+    declaratorName(node) ??
+    node.namedChildren.find((child) => child?.type === 'function_name' || child?.type === 'simple_name');
+  return named ? clip(named.text, 80) : undefined;
+}
+
+/** C, C++ and Java hide the name in nested declarators: `int *(*f)(void)`, `int x = 1;`. */
+function declaratorName(node: Node): Node | undefined {
+  let current = node.childForFieldName('declarator');
+  while (current?.childForFieldName('declarator')) current = current.childForFieldName('declarator');
+  // Java's `int x = 1` declares `x`; C++'s `K::m` keeps its qualifier.
+  return (current?.type === 'variable_declarator' ? current.childForFieldName('name') : current) ?? undefined;
+}
+
+/** How a declaration nested in another is called and what it is. */
+export function qualify(inner: Declaration, outer: { symbol?: string; kind?: string }): { symbol?: string; kind: string } {
+  const insideType = outer.kind !== undefined && TYPE_KINDS.has(outer.kind);
+  const kind = insideType && inner.kind === 'function' ? 'method' : inner.kind;
+  const symbol = inner.name && outer.symbol && !inner.name.includes('.') ? `${outer.symbol}.${inner.name}` : inner.name;
+  return { symbol, kind };
+}
+
+/**
+ * The node whose children are the parts of a declaration: a class's members, a function's
+ * statements. Nodes without a body field count if they hold declarations directly.
+ */
+export function bodyOf(node: Node): Node | undefined {
+  if (node.type === 'variable_declarator') {
+    const value = node.childForFieldName('value');
+    return value ? bodyOf(value) : undefined;
+  }
+  if (node.type === 'type_spec') {
+    const type = node.childForFieldName('type');
+    return type?.namedChildren.find((child) => child?.type === 'field_declaration_list') ?? type ?? undefined;
+  }
+  const body = node.childForFieldName('body');
+  if (body) return body;
+  if (CALL_WRAPPERS.has(node.type)) {
+    const callback = node.lastNamedChild;
+    return callback && callback.endPosition.row > callback.startPosition.row ? bodyOf(callback) : undefined;
+  }
+  return node.namedChildren.some((child) => child && declarationIn(child)) ? node : undefined;
+}
+
+/** Comments and attributes belong to the declaration right below them. */
+export function attachesForward(node: Node): boolean {
+  return node.type.includes('comment') || node.type === 'attribute_item' || node.type === 'decorator';
+}
+
+/** The line that names a declaration, e.g. `export class Foo extends Bar {`, for headers. */
+export function signatureOf(node: Node, lines: readonly string[]): string {
+  const row = (node.childForFieldName('name') ?? node).startPosition.row;
+  return clip(lines[row]);
+}
