@@ -1,3 +1,4 @@
+import { benchCompletion, benchCompletionQuality } from './completion-bench';
 import { benchIndexing } from './index-bench';
 
 /**
@@ -6,6 +7,8 @@ import { benchIndexing } from './index-bench';
  */
 const benches: Record<string, () => Promise<void>> = {
   index: benchIndexing,
+  completion: benchCompletion,
+  'completion-quality': benchCompletionQuality,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatherContext } from '../../src/core/completion/context';
+import { viewAt } from '../../src/core/completion/cursor';
+import { openKeywordIndex } from '../../src/core/completion/keyword-index';
+import { packPrompt } from '../../src/core/completion/pack';
+import type { RecentEdit } from '../../src/core/completion/types';
+import type { ChunkStore } from '../../src/core/store/chunk-store';
+import { indexedFixture, requestAt } from './repo-fixture';
+
+const ROUTE_AT_CALL = [
+  "import { distanceBetween, type Point } from './geometry';",
+  '',
+  'export function routeLength(points: Point[]): number {',
+  '  let total = 0;',
+  '  for (let i = 1; i < points.length; i++) {',
+  '    total += distanceBetween(|);',
+  '  }',
+  '  return total;',
+  '}',
+].join('\n');
+
+describe('completion context', () => {
+  let fixture: Awaited<ReturnType<typeof indexedFixture>>;
+  let store: ChunkStore;
+
+  beforeAll(async () => {
+    fixture = await indexedFixture();
+    const opened = await openKeywordIndex(fixture.dbDir);
+    if (!opened.store) throw new Error(opened.unavailable);
+    store = opened.store;
+  });
+  afterAll(async () => {
+    store?.close();
+    await fixture?.cleanup();
+  });
+
+  async function contextAt(path: string, textWithCursor: string, recentEdits: RecentEdit[] = []) {
+    const request = requestAt(path, textWithCursor);
+    const view = viewAt(request.text, request.offset);
+    const language = path.endsWith('.py') ? 'python' : 'typescript';
+    const candidates = await gatherContext({ path, language, text: request.text, view }, { index: store, recentEdits });
+    return { view, language, candidates };
+  }
+
+  it('finds the definition of a function used at the cursor in another file', async () => {
+    const { candidates } = await contextAt('src/route.ts', ROUTE_AT_CALL);
+    const definition = candidates.find((item) => item.source === 'definition' && item.path === 'src/geometry.ts');
+    expect(definition?.text).toContain('export function distanceBetween(a: Point, b: Point): number {');
+    // The chunker's header (path, enclosing declaration) is left out: the prompt has its own path comment.
+    expect(definition?.text.split('\n')).toHaveLength(definition!.endLine - definition!.startLine + 1);
+    expect(candidates[0].source).toBe('definition');
+  });
+
+  it('finds a definition in the current file from its syntax tree, not from the older index', async () => {
+    const text = ['def mean(values):', '    return sum(values) / len(values)', '', '', 'def spread(values):', '    centre = mean(|)', ''].join('\n');
+    const { candidates } = await contextAt('app/stats.py', text);
+    expect(candidates.filter((item) => item.source === 'definition')).toContainEqual({
+      path: 'app/stats.py',
+      startLine: 1,
+      endLine: 2,
+      source: 'definition',
+      text: 'def mean(values):\n    return sum(values) / len(values)',
+    });
+    expect(candidates.some((item) => item.path === 'app/stats.py' && item.source !== 'definition')).toBe(false);
+  });
+
+  it('adds similar code from other files, never chunks of the current file', async () => {
+    const { candidates } = await contextAt('src/route.ts', ROUTE_AT_CALL);
+    const similar = candidates.filter((item) => item.source === 'similar');
+    expect(similar.map((item) => item.path)).toContain('src/legs.ts');
+    expect(similar.some((item) => item.path === 'src/route.ts')).toBe(false);
+  });
+
+  it('puts recent edits after definitions and before similar code', async () => {
+    const edit = { path: 'src/units.ts', startLine: 3, endLine: 4, text: 'export const KM = 1000;\nexport const MILE = 1609;' };
+    const { candidates } = await contextAt('src/route.ts', ROUTE_AT_CALL, [edit]);
+    const order = candidates.map((item) => item.source);
+    expect(order.indexOf('recent')).toBeGreaterThan(order.lastIndexOf('definition'));
+    expect(order.indexOf('recent')).toBeLessThan(order.indexOf('similar'));
+  });
+
+  it('packs context with path comments in each language, most useful nearest the cursor, within the budget', async () => {
+    const { view, language, candidates } = await contextAt('src/route.ts', ROUTE_AT_CALL);
+    const packed = packPrompt({ path: 'src/route.ts', language, view, candidates, maxPromptTokens: 2048 });
+    expect(packed.prompt).toContain('// Path: src/geometry.ts\n');
+    expect(packed.prompt).toMatch(/\/\/ Path: src\/route\.ts\nimport \{ distanceBetween[\s\S]*total \+= distanceBetween\($/);
+    expect(packed.suffix).toBe(');\n  }\n  return total;\n}');
+    // The definition is the most useful item, so it is the last block before the current file.
+    const lastBlock = packed.prompt.lastIndexOf('// Path: src/', packed.prompt.indexOf('// Path: src/route.ts') - 1);
+    expect(packed.prompt.slice(lastBlock)).toMatch(/^\/\/ Path: src\/geometry\.ts/);
+    expect(packed.context.map(({ source }) => source)).toContain('similar');
+
+    const tight = packPrompt({ path: 'src/route.ts', language, view, candidates, maxPromptTokens: 160 });
+    expect(tight.promptTokens).toBeLessThanOrEqual(160);
+    expect(tight.context.length).toBeLessThan(packed.context.length);
+    expect(tight.context[0]?.source).toBe('definition');
+  });
+
+  it('keeps the budget on a minified line longer than the whole prompt', () => {
+    const line = `var a=${'x+'.repeat(40_000)}1;`;
+    const view = viewAt(line, 50_000);
+    const packed = packPrompt({ path: 'dist/app.min.js', language: 'javascript', view, candidates: [], maxPromptTokens: 1000 });
+    expect(packed.promptTokens).toBeLessThanOrEqual(1000);
+    expect(line.slice(0, 50_000).endsWith(packed.prompt.slice(packed.prompt.indexOf('\n') + 1))).toBe(true);
+    expect(line.slice(50_000).startsWith(packed.suffix)).toBe(true);
+    expect(packed.suffix.length).toBeGreaterThan(0);
+  });
+
+  it('heads Python context with # comments', async () => {
+    const text = ['def spread(values):', '    centre = mean(values)', '    return max(abs(v - centre) for v in |)', ''].join('\n');
+    const { view, candidates } = await contextAt('app/report.py', text);
+    const packed = packPrompt({ path: 'app/report.py', language: 'python', view, candidates, maxPromptTokens: 2048 });
+    expect(packed.prompt).toContain('# Path: app/stats.py\n');
+    expect(packed.prompt).toContain('# Path: app/report.py\ndef spread(values):');
+  });
+});
