@@ -2,9 +2,14 @@
 // webview's script into dist/media/. Runtime dependencies stay external: the native parts
 // (LanceDB, onnxruntime) and the wasm grammars are loaded from node_modules, which the VSIX ships.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
+// `npm run package` bundles the default models into dist/models, so the VSIX works offline from
+// the first minute. They come from the cache that test/support/provision-models.mjs fills.
+const bundleModels = process.argv.includes('--bundle-models');
 
 const node = {
   bundle: true,
@@ -32,10 +37,22 @@ const builds = [
     outdir: 'dist/media',
     logLevel: 'warning',
   },
-].filter((build) => Object.values(build.entryPoints).every((entry) => existsSync(entry)));
+];
 
 if (watch) {
   await Promise.all(builds.map(async (build) => (await esbuild.context(build)).watch()));
 } else {
   await Promise.all(builds.map((build) => esbuild.build(build)));
+}
+
+if (bundleModels) {
+  const cache = process.env.REPOSAGE_MODELS_CACHE ?? path.join(os.homedir(), '.cache', 'reposage', 'models');
+  const record = JSON.parse(readFileSync(path.join(cache, 'provisioned.json'), 'utf8'));
+  rmSync('dist/models', { recursive: true, force: true });
+  for (const model of [record.embedding, record.reranker].filter(Boolean)) {
+    cpSync(path.join(record.modelsDir, model.id), path.join('dist/models', model.id), {
+      recursive: true,
+      filter: (source) => !source.endsWith('.provisioned.json'),
+    });
+  }
 }

@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { askQuestion } from '../../core/chat/ask';
+import { RepoSageError } from '../../core/errors';
+import { OllamaClient } from '../../core/ollama';
+import { readConfig } from '../config/config';
+import { DisposableStore } from '../disposable-store';
+import type { FolderIndex } from '../indexing/folder-index';
+import type { IndexManager } from '../indexing/index-manager';
+import type { SearchModels } from '../retrieval/search-models';
+import type { AnswerRequest, Answerer } from './answerer';
+import { answerParts, toChatHistory } from './answer-parts';
+
+/**
+ * Answers chat questions with the core: retrieval over a folder's index, then the Ollama chat
+ * model, streamed. Availability follows the indexes: no answers before an index exists.
+ */
+export class CoreAnswerer implements Answerer, vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<void>());
+  readonly onDidChangeAvailability = this.changed.event;
+
+  constructor(private readonly indexes: IndexManager, private readonly models: SearchModels) {
+    this.store.add(indexes.onDidChange(() => this.changed.fire()));
+  }
+
+  get model(): string {
+    return readConfig().chatModel;
+  }
+
+  unavailableReason(): string | undefined {
+    const reason = this.indexes.unavailableReason();
+    if (reason) return reason;
+    if (this.searchable().length > 0) return undefined;
+    return this.indexes.all().some((index) => index.state.kind === 'indexing')
+      ? vscode.l10n.t('RepoSage is building the index; ask when it is ready.')
+      : vscode.l10n.t('Build the index first: run "RepoSage: Re-index Workspace".');
+  }
+
+  async answer(request: AnswerRequest): Promise<void> {
+    const index = this.pickIndex();
+    const config = readConfig(index.folder.uri);
+    const search = await this.models.open(index.dbDir);
+    try {
+      const events = askQuestion(
+        { question: request.question, history: toChatHistory(request.history), selection: request.selection },
+        { retriever: search.retriever, ollama: new OllamaClient({ host: config.ollamaHost }), model: config.chatModel, root: index.root, k: config.topK },
+        request.signal,
+      );
+      for await (const event of events) {
+        for (const part of answerParts(event)) request.onPart(part);
+      }
+    } finally {
+      search.close();
+    }
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+
+  /** Indexes a question can search; a locked one is being written by another window but readable. */
+  private searchable(): FolderIndex[] {
+    return this.indexes.all().filter((index) => index.state.kind === 'ready' || index.state.kind === 'locked');
+  }
+
+  /** The folder of the active editor when it has an index, else the first folder that has one. */
+  private pickIndex(): FolderIndex {
+    const searchable = this.searchable();
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const current = active ? this.indexes.forUri(active) : undefined;
+    const picked = current && searchable.includes(current) ? current : searchable[0];
+    if (!picked) throw new RepoSageError('INDEX_MISSING', vscode.l10n.t('No folder of this workspace has a RepoSage index yet.'), vscode.l10n.t('Run "RepoSage: Re-index Workspace".'));
+    return picked;
+  }
+}

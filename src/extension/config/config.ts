@@ -1,0 +1,76 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { defaultModelsDir } from '../../core/models/locate';
+import { CONFIG_SECTION, REINDEX_SETTINGS, SETTINGS, fullKey, type SettingName } from './settings';
+
+/** RepoSage's settings as the rest of the extension sees them: typed, defaulted, checked. */
+export interface RepoSageConfig {
+  ollamaHost: string;
+  chatModel: string;
+  completionModel: string;
+  /** Undefined: the models bundled with the extension, else the local model cache. */
+  modelsDir: string | undefined;
+  embeddingModel: string;
+  topK: number;
+  rerankCandidates: number;
+  include: string[];
+  exclude: string[];
+  maxFileBytes: number;
+  autoIndex: boolean;
+  completionEnabled: boolean;
+  completionDebounceMs: number;
+  /** Empty: every language. */
+  completionLanguages: string[];
+}
+
+/** The one place settings are read. `scope` picks a folder's own values in a multi-root workspace. */
+export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
+  const section = vscode.workspace.getConfiguration(CONFIG_SECTION, scope);
+  /** Blank counts as unset: clearing a text setting in the UI leaves "". */
+  const text = (name: SettingName): string => {
+    const value = section.get<unknown>(SETTINGS[name].key);
+    return (typeof value === 'string' && value.trim()) || (SETTINGS[name].default as string);
+  };
+  const count = (name: SettingName, min: number): number => {
+    const value = section.get<unknown>(SETTINGS[name].key);
+    return typeof value === 'number' && Number.isFinite(value) ? Math.max(min, Math.floor(value)) : (SETTINGS[name].default as number);
+  };
+  const flag = (name: SettingName): boolean => {
+    const value = section.get<unknown>(SETTINGS[name].key);
+    return typeof value === 'boolean' ? value : (SETTINGS[name].default as boolean);
+  };
+  const list = (name: SettingName): string[] => {
+    const value = section.get<unknown>(SETTINGS[name].key);
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.length > 0) : [];
+  };
+  return {
+    ollamaHost: text('ollamaHost'),
+    chatModel: text('chatModel'),
+    completionModel: text('completionModel'),
+    modelsDir: text('modelsDir') || undefined,
+    embeddingModel: text('embeddingModel'),
+    topK: count('topK', 1),
+    rerankCandidates: count('rerankCandidates', 1),
+    include: list('include'),
+    exclude: list('exclude'),
+    maxFileBytes: count('maxFileBytes', 1),
+    autoIndex: flag('autoIndex'),
+    completionEnabled: flag('completionEnabled'),
+    completionDebounceMs: count('completionDebounceMs', 0),
+    completionLanguages: list('completionLanguages'),
+  };
+}
+
+/** True when a settings change means the index must be re-scanned or rebuilt. */
+export function affectsIndex(event: vscode.ConfigurationChangeEvent, scope?: vscode.ConfigurationScope): boolean {
+  return REINDEX_SETTINGS.some((name) => event.affectsConfiguration(fullKey(name), scope));
+}
+
+export function settingChanged(event: vscode.ConfigurationChangeEvent, name: SettingName): boolean {
+  return event.affectsConfiguration(fullKey(name));
+}
+
+/** The models folder: the setting, else the models shipped in the extension, else the local cache. */
+export function resolveModelsDir(config: RepoSageConfig, extensionPath: string): string | undefined {
+  return config.modelsDir ?? defaultModelsDir(path.join(extensionPath, 'dist', 'models'));
+}

@@ -1,0 +1,174 @@
+import { promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
+import { RepoSageError, isCancellation } from '../../core/errors';
+import { readIndexStatus } from '../../core/indexer/status';
+import type { SyncControls } from '../../core/indexer/sync';
+import type { IndexOptions, IndexSummary } from '../../core/indexer/types';
+import { acquireIndexLock } from '../../core/store/index-lock';
+import type { RepoSageConfig } from '../config/config';
+import { DisposableStore } from '../disposable-store';
+import type { IndexState } from './index-state';
+
+/** Runs one sync; the manager supplies it so folders share one worker and take turns. */
+export type SyncRunner = (options: IndexOptions, controls: SyncControls) => Promise<IndexSummary>;
+
+/** After the last file change, wait this long before re-indexing, so a branch switch is one run. */
+const CHANGE_DEBOUNCE_MS = 1_500;
+
+/** Git's own bookkeeping and a CLI-built index change often and never hold indexed files. */
+const IGNORED_CHANGES = /\/(\.git|\.reposage)\//;
+
+/**
+ * The index of one workspace folder: its state, its sync runs (one at a time; a request during a
+ * run queues exactly one more), and the file watcher that keeps it live.
+ */
+export class FolderIndex implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<IndexState>());
+  readonly onDidChange = this.changed.event;
+  private current: IndexState = { kind: 'unknown' };
+  private running: Promise<void> | undefined;
+  private again = false;
+  private abort: AbortController | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly folder: vscode.WorkspaceFolder,
+    readonly dbDir: string,
+    private readonly config: () => RepoSageConfig,
+    private readonly runSync: SyncRunner,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  get state(): IndexState {
+    return this.current;
+  }
+
+  get root(): string {
+    return this.folder.uri.fsPath;
+  }
+
+  /** Reads what is on disk, without indexing. */
+  async refresh(): Promise<void> {
+    if (!this.running) await this.readStatus();
+  }
+
+  private async readStatus(): Promise<void> {
+    try {
+      const status = await readIndexStatus(this.dbDir);
+      this.setState({ kind: 'ready', files: status.files, chunks: status.chunks, updatedAt: status.updatedAt });
+    } catch (error) {
+      if (error instanceof RepoSageError && error.code === 'INDEX_MISSING') this.setState({ kind: 'missing' });
+      else this.fail(error);
+    }
+  }
+
+  /** Re-indexes on file changes from now on (creations, edits, deletions, branch switches). */
+  watch(): void {
+    const watcher = this.store.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, '**/*')));
+    const schedule = (uri: vscode.Uri) => {
+      if (IGNORED_CHANGES.test(uri.path)) return;
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => void this.sync(), CHANGE_DEBOUNCE_MS);
+    };
+    this.store.add(watcher.onDidCreate(schedule));
+    this.store.add(watcher.onDidChange(schedule));
+    this.store.add(watcher.onDidDelete(schedule));
+  }
+
+  /** Brings the index up to date. Resolves when no run is left; never rejects (errors become state). */
+  sync(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  cancel(): void {
+    this.again = false;
+    this.abort?.abort();
+  }
+
+  /** Deletes the index from disk, waiting for a run in progress to stop first. */
+  async clear(): Promise<void> {
+    this.cancel();
+    await this.running;
+    // Holding the write lock keeps another window from writing while the files go away.
+    const lock = await acquireIndexLock(this.dbDir);
+    try {
+      await fs.rm(this.dbDir, { recursive: true, force: true });
+    } finally {
+      await lock.release();
+    }
+    this.setState({ kind: 'missing' });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.debounce);
+    this.cancel();
+    this.store.dispose();
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      await this.runOnce();
+    } while (this.again && !this.disposed);
+  }
+
+  private async runOnce(): Promise<void> {
+    const config = this.config();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.setState({ kind: 'indexing' });
+    try {
+      const options: IndexOptions = {
+        root: this.root,
+        dbDir: this.dbDir,
+        embeddingModel: config.embeddingModel,
+        include: config.include,
+        exclude: config.exclude,
+        maxFileBytes: config.maxFileBytes,
+      };
+      await this.runSync(options, {
+        signal: abort.signal,
+        onProgress: (progress) => {
+          if (!abort.signal.aborted) this.setState({ kind: 'indexing', progress });
+        },
+      });
+      await this.readStatus();
+    } catch (error) {
+      if (isCancellation(error)) {
+        await this.readStatus();
+      } else if (error instanceof RepoSageError && error.code === 'INDEX_LOCKED') {
+        this.setState({ kind: 'locked', message: error.describe() });
+      } else {
+        this.fail(error);
+      }
+    } finally {
+      if (this.abort === abort) this.abort = undefined;
+    }
+  }
+
+  private fail(error: unknown): void {
+    const code = error instanceof RepoSageError ? error.code : undefined;
+    const message = error instanceof RepoSageError ? error.describe() : error instanceof Error ? error.message : String(error);
+    // A failure that repeats on every save is shown once, not once per save.
+    const repeated = this.current.kind === 'error' && this.current.code === code && this.current.message === message;
+    this.setState({ kind: 'error', code, message });
+    if (!repeated) this.onError(error);
+  }
+
+  private setState(state: IndexState): void {
+    if (this.disposed) return;
+    this.current = state;
+    this.changed.fire(state);
+  }
+}

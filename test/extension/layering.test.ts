@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repo = path.resolve(__dirname, '..', '..');
+
+function sources(folder: string): string[] {
+  return readdirSync(path.join(repo, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => path.join(folder, file));
+}
+
+/** Module specifiers of a file's imports and re-exports (static and dynamic). */
+function imports(file: string): string[] {
+  const text = readFileSync(path.join(repo, file), 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)]
+    .map((match) => match[1] ?? match[2] ?? match[3]);
+}
+
+function resolved(file: string, specifier: string): string {
+  return specifier.startsWith('.') ? path.normalize(path.join(path.dirname(file), specifier)) : specifier;
+}
+
+describe('layering', () => {
+  it('keeps src/core headless: no vscode, no extension, no webview code', () => {
+    for (const file of sources('src/core')) {
+      for (const specifier of imports(file)) {
+        const target = resolved(file, specifier);
+        expect(target, `${file} imports ${specifier}`).not.toBe('vscode');
+        expect(target.startsWith(`src${path.sep}extension`) || target.startsWith('media'), `${file} imports ${specifier}`).toBe(false);
+      }
+    }
+  });
+
+  it('lets the webview import only its own modules and the shared protocol', () => {
+    const protocol = path.join('src', 'extension', 'chat', 'protocol');
+    for (const file of sources('media')) {
+      for (const specifier of imports(file)) {
+        const target = resolved(file, specifier);
+        expect(target.startsWith(`media${path.sep}`) || target === protocol, `${file} imports ${specifier}`).toBe(true);
+      }
+    }
+  });
+
+  it('keeps the protocol free of imports, so both sides can use it', () => {
+    expect(imports(path.join('src', 'extension', 'chat', 'protocol.ts'))).toEqual([]);
+  });
+
+  it('sees the imports it checks', () => {
+    expect(imports(path.join('src', 'extension', 'main.ts'))).toContain('vscode');
+    expect(imports(path.join('media', 'chat', 'main.ts'))).toContain('../../src/extension/chat/protocol');
+  });
+});

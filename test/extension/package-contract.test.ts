@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHAT_VIEW_TYPE, COMMANDS, VIEW_CONTAINER_ID } from '../../src/extension/commands/ids';
+import { RESTRICTED_SETTINGS, SETTINGS, fullKey, type SettingName } from '../../src/extension/config/settings';
+
+interface ContributedSetting {
+  type: string;
+  default: unknown;
+  markdownDescription?: string;
+  description?: string;
+}
+
+const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8'));
+const contributes = manifest.contributes;
+const names = Object.keys(SETTINGS) as SettingName[];
+
+describe('package.json and the extension agree', () => {
+  it('contributes exactly the settings the config module reads, with the same types and defaults', () => {
+    const properties = contributes.configuration.properties as Record<string, ContributedSetting>;
+    expect(Object.keys(properties).sort()).toEqual(names.map(fullKey).sort());
+    for (const name of names) {
+      const contributed = properties[fullKey(name)];
+      expect(contributed.type, fullKey(name)).toBe(SETTINGS[name].type);
+      expect(contributed.default, fullKey(name)).toEqual(SETTINGS[name].default);
+      expect(contributed.markdownDescription ?? contributed.description, fullKey(name)).toBeTruthy();
+    }
+  });
+
+  it('restricts in untrusted workspaces the settings the extension treats as restricted', () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    expect(untrusted.supported).toBe('limited');
+    expect([...untrusted.restrictedConfigurations].sort()).toEqual(RESTRICTED_SETTINGS.map(fullKey).sort());
+  });
+
+  it('contributes every registered command, titled and in the RepoSage category, and no other', () => {
+    const contributed = contributes.commands as { command: string; title: string; category: string }[];
+    expect(contributed.map((c) => c.command).sort()).toEqual(Object.values(COMMANDS).sort());
+    for (const command of contributed) {
+      expect(command.title, command.command).toBeTruthy();
+      expect(command.category).toBe('RepoSage');
+    }
+  });
+
+  it('declares the chat view under the view type the provider registers', () => {
+    expect(contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id)).toContain(VIEW_CONTAINER_ID);
+    const views = contributes.views[VIEW_CONTAINER_ID] as { id: string; type: string }[];
+    expect(views).toContainEqual(expect.objectContaining({ id: CHAT_VIEW_TYPE, type: 'webview' }));
+  });
+
+  it('activates after startup or on use, never on every event', () => {
+    expect(manifest.activationEvents).not.toContain('*');
+    expect(manifest.activationEvents).toContain('onStartupFinished');
+    expect(manifest.main).toBe('./dist/extension.js');
+  });
+});
