@@ -1,12 +1,26 @@
 import { parseArgs } from 'node:util';
 import { RepoSageError } from '../core/errors';
 import type { CommandSpec } from './command';
+import { askCommand } from './commands/ask-command';
+import { completeCommand } from './commands/complete-command';
+import { evalCommand } from './commands/eval-command';
+import { goldenCommand } from './commands/golden-command';
 import { indexCommand } from './commands/index-command';
+import { queryCommand } from './commands/query-command';
 import { statusCommand } from './commands/status-command';
 import { styleCommand } from './commands/style-command';
 import type { CliContext } from './context';
 
-const commands: CommandSpec[] = [indexCommand, statusCommand, styleCommand];
+const commands: CommandSpec[] = [
+  indexCommand,
+  statusCommand,
+  queryCommand,
+  askCommand,
+  completeCommand,
+  evalCommand,
+  goldenCommand,
+  styleCommand,
+];
 
 function help(): string {
   return ['RepoSage: a local codebase assistant.', '', 'Commands:', ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');

@@ -19,7 +19,8 @@ import { ChunkStore } from '../../src/core/store/chunk-store';
 import { testModels } from '../support/models';
 import { startOllamaStub } from '../support/ollama-stub';
 import { benchCorpus } from './index-bench';
-import { percentile, printTable } from './table';
+import { percentile } from '../../src/core/eval/metrics';
+import { printTable } from './table';
 
 /**
  * Inline completion: how long assembling the context takes on a large index, and how many

@@ -1,5 +1,7 @@
 import { benchCompletion, benchCompletionQuality } from './completion-bench';
 import { benchIndexing } from './index-bench';
+import { benchRetrieval } from './retrieval-bench';
+import { benchVectorIndex } from './vector-index-bench';
 
 /**
  * `npm run bench`: speed and memory figures as tables. Each benchmark compares ratios measured in
@@ -7,6 +9,8 @@ import { benchIndexing } from './index-bench';
  */
 const benches: Record<string, () => Promise<void>> = {
   index: benchIndexing,
+  retrieval: benchRetrieval,
+  'vector-index': benchVectorIndex,
   completion: benchCompletion,
   'completion-quality': benchCompletionQuality,
 };

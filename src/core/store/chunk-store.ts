@@ -143,6 +143,9 @@ export class ChunkStore {
   async finishWrite(): Promise<void> {
     const indices = await this.chunks.listIndices();
     if (!indices.some((index) => index.columns.includes('search_text'))) {
+      // A first build leaves one fragment per batch; compacting it first makes every later search
+      // faster (measured at 54 fragments: dense 12.3 → 10.3 ms p50, BM25 4.6 → 3.7 ms).
+      await this.chunks.optimize({ cleanupOlderThan: new Date() });
       await this.chunks.createIndex('search_text', {
         config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: false }),
       });

@@ -1,0 +1,119 @@
+import { RepoSageError } from '../../core/errors';
+import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
+import type { CommandSpec } from '../command';
+import { print } from '../context';
+import { openSearchSession } from './search-session';
+
+const MODES: readonly RetrievalMode[] = ['bm25', 'dense', 'hybrid', 'rerank'];
+
+export const queryCommand: CommandSpec = {
+  name: 'query',
+  usage: 'reposage query "TEXT" [DIR] [--db DIR] [--models DIR] [--k N] [--mode bm25|dense|hybrid|rerank] [--trace] [--json]',
+  summary: 'Search the index and print the best-matching chunks (default mode rerank).',
+  options: {
+    db: { type: 'string' },
+    models: { type: 'string' },
+    k: { type: 'string' },
+    mode: { type: 'string' },
+    trace: { type: 'boolean' },
+  },
+  async run(ctx, { positionals, values }) {
+    const [query, root] = positionals;
+    if (!query?.trim()) throw new RepoSageError('INVALID_INPUT', 'No query given.', `Usage: ${queryCommand.usage}`);
+    const explicitMode = values.mode === undefined ? undefined : parseMode(values.mode as string);
+    const k = parseCount(values.k as string | undefined, 'k', 5);
+    // Asked-for re-ranking must happen; the default falls back to hybrid when no cross-encoder is there.
+    const session = await openSearchSession(
+      ctx,
+      { root, db: values.db as string | undefined, models: values.models as string | undefined },
+      explicitMode === undefined ? 'optional' : explicitMode === 'rerank' ? 'required' : 'none',
+    );
+    try {
+      const mode = explicitMode ?? (session.canRerank ? 'rerank' : 'hybrid');
+      const result = await session.retriever.retrieve(query, { mode, k, signal: ctx.signal });
+      const trace = values.trace === true;
+      print(ctx, formatResult(result, trace), jsonResult(result, trace));
+    } finally {
+      await session.close();
+    }
+  },
+};
+
+export function parseMode(value: string): RetrievalMode {
+  if (!(MODES as readonly string[]).includes(value)) {
+    throw new RepoSageError('INVALID_INPUT', `Unknown mode "${value}".`, `Use one of ${MODES.join(', ')}.`);
+  }
+  return value as RetrievalMode;
+}
+
+export function parseCount(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new RepoSageError('INVALID_INPUT', `--${flag} must be a whole number of at least 1, not "${value}".`);
+  return n;
+}
+
+function location(candidate: RetrievedChunk): string {
+  const { path, startLine, endLine } = candidate.chunk;
+  return `${path}:${startLine}-${endLine}`;
+}
+
+function formatResult(result: RetrievalResult, withTrace: boolean): string {
+  const { trace } = result;
+  const count = result.chunks.length;
+  const lines = [`${trace.mode}: ${count} result${count === 1 ? '' : 's'} for "${trace.query}" in ${trace.totalMs.toFixed(0)} ms`];
+  if (result.chunks.length === 0) lines.push('  nothing matched');
+  result.chunks.forEach((candidate, i) => {
+    const symbol = candidate.chunk.symbol ? `  ${candidate.chunk.symbol}` : '';
+    lines.push(`${String(i + 1).padStart(3)}. ${location(candidate)}${symbol}  score ${candidate.score.toFixed(3)}  (${ranks(candidate)})`);
+  });
+  if (withTrace) lines.push('', ...formatTrace(result));
+  return lines.join('\n');
+}
+
+function ranks(candidate: RetrievedChunk): string {
+  const { bm25, dense, fused, rerank } = candidate.ranks;
+  return [
+    bm25 !== undefined ? `bm25 #${bm25}` : 'bm25 -',
+    dense !== undefined ? `dense #${dense}` : 'dense -',
+    fused !== undefined ? `fused #${fused}` : undefined,
+    rerank !== undefined ? `rerank #${rerank}` : undefined,
+  ].filter(Boolean).join(', ');
+}
+
+function formatTrace({ trace }: RetrievalResult): string[] {
+  const stages = trace.stages.map(({ stage, ms }) => `${stage} ${ms.toFixed(1)} ms`).join(', ');
+  const header = ['#', 'bm25', 'dense', 'fused', 'rerank', 'location'];
+  const cell = (rank: number | undefined, score: number | undefined) =>
+    rank === undefined ? '-' : score === undefined ? `#${rank}` : `#${rank} ${score.toFixed(3)}`;
+  const rows = trace.candidates.map((c, i) => [
+    String(i + 1),
+    cell(c.ranks.bm25, c.scores.bm25),
+    cell(c.ranks.dense, c.scores.dense),
+    cell(c.ranks.fused, c.scores.fused),
+    cell(c.ranks.rerank, c.scores.rerank),
+    location(c),
+  ]);
+  const widths = header.map((_, col) => Math.max(...[header, ...rows].map((row) => row[col].length)));
+  const line = (row: string[]) => row.map((value, col) => (col === row.length - 1 ? value : value.padEnd(widths[col]))).join('  ');
+  return [`stages: ${stages}; total ${trace.totalMs.toFixed(1)} ms (BM25 overlaps embedding and vector search)`, `candidates (${rows.length}):`, line(header), ...rows.map(line)];
+}
+
+function jsonResult(result: RetrievalResult, withTrace: boolean): unknown {
+  const entry = (c: RetrievedChunk) => ({
+    path: c.chunk.path,
+    startLine: c.chunk.startLine,
+    endLine: c.chunk.endLine,
+    symbol: c.chunk.symbol,
+    score: c.score,
+    ranks: c.ranks,
+    scores: c.scores,
+  });
+  const { trace } = result;
+  return {
+    query: trace.query,
+    mode: trace.mode,
+    results: result.chunks.map((c) => ({ ...entry(c), text: c.chunk.text })),
+    ...(withTrace ? { trace: { stages: trace.stages, totalMs: trace.totalMs, candidates: trace.candidates.map(entry) } } : {}),
+  };
+}

@@ -1,0 +1,99 @@
+import { splitIdentifier } from '../store/search-text';
+
+/** Below this many words, a summary says too little to find anything by ("Return the value."). */
+const MIN_WORDS = 4;
+
+/** Summaries that describe no behaviour. */
+const BOILERPLATE = /^(todo|fixme|xxx|deprecated|internal|private|override|overrides|inheritdoc|see\b|alias\b|constructor\b|initiali[sz]e\b|create (a )?new instance)/i;
+
+/** Where the summary paragraph ends: a tag, a section header, or a parameter list. */
+const SECTION = /^(@\w+|:(param|type|return|returns|rtype|raises)\b|(args|arguments|parameters|params|returns?|yields?|raises|example|examples|note|notes|see also)\s*:?\s*$|-{3,}$)/i;
+
+/**
+ * Turns a doc comment into a retrieval question: its summary sentence with the documented symbol's
+ * name and that name's parts taken out (with simple inflections), so the question cannot be answered
+ * by matching the name alone. Undefined when too little meaningful text is left.
+ */
+export function questionFromDoc(doc: string, symbol: string): string | undefined {
+  const sentence = plainText(firstSentence(summaryParagraph(doc)));
+  if (!sentence || BOILERPLATE.test(sentence)) return undefined;
+  const question = removeName(sentence, symbol);
+  const words = question.split(/\s+/).filter((word) => /[A-Za-z]{2,}/.test(word));
+  return words.length >= MIN_WORDS ? question : undefined;
+}
+
+/** The doc's first paragraph, comment markers and quotes stripped. */
+function summaryParagraph(doc: string): string {
+  const lines = doc
+    .replace(/^\s*[rRbBuU]?("""|''')/, '')
+    .replace(/("""|''')\s*$/, '')
+    .replace(/^\s*\/\*\*?/, '')
+    .replace(/\*\/\s*$/, '')
+    .split('\n')
+    .map((line) => line.replace(/^\s*(\/\/\/?|#+|\*(?!\*))\s?/, '').trim());
+  const paragraph: string[] = [];
+  for (const line of lines) {
+    if (line.length === 0) {
+      if (paragraph.length > 0) break;
+      continue;
+    }
+    if (SECTION.test(line)) break;
+    paragraph.push(line);
+  }
+  return paragraph.join(' ');
+}
+
+function firstSentence(paragraph: string): string {
+  // Abbreviations end no sentence; protect their dots first.
+  const guarded = paragraph.replace(/\b(e\.g|i\.e|etc|vs|cf)\./gi, (match) => match.replace(/\./g, '\u0000'));
+  const end = guarded.search(/[.!?](\s|$)/);
+  const sentence = end < 0 ? guarded : guarded.slice(0, end + 1);
+  return sentence.replace(/\u0000/g, '.').trim();
+}
+
+/** Markup readers do not type: {@link X}, :role:`X`, `X`, **X**, [X](url), <see cref="X"/>, <summary>. */
+function plainText(sentence: string): string {
+  return sentence
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/<see\s+cref="([^"]+)"\s*\/>/g, '$1')
+    .replace(/<\/?(summary|remarks|para|c|code)>/g, ' ')
+    .replace(/\{@\w+\s+([^}|]+?)(\s*\|[^}]*)?\}/g, '$1')
+    .replace(/:[a-z]+:`~?([^`]+)`/g, '$1')
+    .replace(/[`*]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function removeName(sentence: string, symbol: string): string {
+  const parts = new Set(splitIdentifier(symbol));
+  const whole = symbol.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const isName = (word: string) => {
+    const lower = word.toLowerCase();
+    if (lower.replace(/[^a-z0-9]/g, '') === whole) return true;
+    const pieces = splitIdentifier(word);
+    return pieces.length > 0 && pieces.every((piece) => stems(piece).some((candidate) => parts.has(candidate)));
+  };
+  return sentence
+    .split(/\s+/)
+    .map((word) => {
+      // Keep the punctuation around a removed word, so the sentence still reads as one.
+      const core = word.replace(/^[^A-Za-z0-9_$]+|[^A-Za-z0-9_$]+$/g, '');
+      return core.length > 0 && isName(core) ? word.replace(core, '') : word;
+    })
+    .join(' ')
+    .replace(/\(\)/g, '')
+    .replace(/\s+([.,;:!?])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.,;:]+/, '')
+    .trim();
+}
+
+/** The word and what it may inflect: "parses", "parsed", "parsing" for parse; "loaded" for load. */
+function stems(word: string): string[] {
+  const candidates = [word];
+  for (const suffix of ['ing', 'es', 'ed', 's', 'd']) {
+    if (word.length > suffix.length + 2 && word.endsWith(suffix)) candidates.push(word.slice(0, -suffix.length));
+  }
+  if (word.endsWith('ing')) candidates.push(`${word.slice(0, -3)}e`);
+  return candidates;
+}

@@ -1,0 +1,120 @@
+import type { Node } from 'web-tree-sitter';
+
+/** A function, method or class with a doc comment, as found in a syntax tree. */
+export interface DocumentedSymbol {
+  name: string;
+  kind: 'function' | 'class';
+  /** 1-based, inclusive: the whole definition, decorators and attributes included, its doc comment not. */
+  startLine: number;
+  endLine: number;
+  /** Where the class's own description ends (its docstring, else its first line); functions: endLine. */
+  headEndLine: number;
+  /** The doc comment or docstring as written, markers included. */
+  doc: string;
+}
+
+/** Grammar name (tree-sitter-<name>.wasm) → definition node type → what it defines. */
+const DEFINITIONS: Record<string, Record<string, DocumentedSymbol['kind']>> = {
+  python: { function_definition: 'function', class_definition: 'class' },
+  javascript: {
+    function_declaration: 'function',
+    generator_function_declaration: 'function',
+    method_definition: 'function',
+    variable_declarator: 'function',
+    class_declaration: 'class',
+  },
+  go: { function_declaration: 'function', method_declaration: 'function', type_spec: 'class' },
+  rust: { function_item: 'function', struct_item: 'class', enum_item: 'class', trait_item: 'class' },
+  java: { method_declaration: 'function', constructor_declaration: 'function', class_declaration: 'class', interface_declaration: 'class' },
+  'c-sharp': { method_declaration: 'function', constructor_declaration: 'function', class_declaration: 'class', interface_declaration: 'class' },
+  ruby: { method: 'function', singleton_method: 'function', class: 'class', module: 'class' },
+};
+DEFINITIONS.typescript = {
+  ...DEFINITIONS.javascript,
+  function_signature: 'function',
+  method_signature: 'function',
+  abstract_method_signature: 'function',
+  abstract_class_declaration: 'class',
+  interface_declaration: 'class',
+};
+DEFINITIONS.tsx = DEFINITIONS.typescript;
+
+/** Grammars whose doc comments are marked (/** or ///); in the others any comment right above counts. */
+const MARKED_DOCS = new Set(['javascript', 'typescript', 'tsx', 'java', 'rust', 'c-sharp']);
+
+/** Nodes that may stand between a doc comment and what it documents. */
+const WRAPPERS = new Set(['export_statement', 'lexical_declaration', 'variable_declaration', 'decorated_definition', 'type_declaration']);
+const BETWEEN_DOC_AND_DEFINITION = new Set(['decorator', 'attribute_item']);
+const COMMENTS = new Set(['comment', 'line_comment', 'block_comment']);
+
+export function supportsGrammar(grammar: string): boolean {
+  return grammar in DEFINITIONS;
+}
+
+/** Every documented definition in the tree, in source order. */
+export function documentedSymbols(root: Node, grammar: string): DocumentedSymbol[] {
+  const definitions = DEFINITIONS[grammar];
+  if (!definitions) return [];
+  const found: DocumentedSymbol[] = [];
+  const visit = (node: Node) => {
+    const kind = definitions[node.type];
+    const symbol = kind && describe(node, kind, grammar);
+    if (symbol) found.push(symbol);
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(root);
+  return found;
+}
+
+function describe(node: Node, kind: DocumentedSymbol['kind'], grammar: string): DocumentedSymbol | undefined {
+  const name = node.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  // `const f = () => ...` is a function only when its value is one.
+  if (node.type === 'variable_declarator' && !/^(arrow_function|function_expression|function)$/.test(node.childForFieldName('value')?.type ?? '')) {
+    return undefined;
+  }
+  const outer = outermost(node);
+  const startLine = outer.startPosition.row + 1;
+  const endLine = node.endPosition.row + 1;
+  if (grammar === 'python') {
+    const docstring = pythonDocstring(node);
+    if (!docstring) return undefined;
+    return { name, kind, startLine, endLine, headEndLine: kind === 'class' ? docstring.endPosition.row + 1 : endLine, doc: docstring.text };
+  }
+  const doc = leadingComment(outer, grammar);
+  if (!doc) return undefined;
+  return { name, kind, startLine, endLine, headEndLine: kind === 'class' ? node.startPosition.row + 1 : endLine, doc };
+}
+
+/** The node that carries the definition's decorators, export keyword or declaration list. */
+function outermost(node: Node): Node {
+  let current = node;
+  while (current.parent && WRAPPERS.has(current.parent.type)) current = current.parent;
+  return current;
+}
+
+function pythonDocstring(node: Node): Node | undefined {
+  const first = node.childForFieldName('body')?.firstNamedChild;
+  const string = first?.type === 'expression_statement' ? first.firstNamedChild : undefined;
+  return string?.type === 'string' ? string : undefined;
+}
+
+/** The comment lines directly above the node (decorators and attributes may sit between). */
+function leadingComment(node: Node, grammar: string): string | undefined {
+  let previous = node.previousNamedSibling;
+  let top = node;
+  while (previous && BETWEEN_DOC_AND_DEFINITION.has(previous.type)) {
+    top = previous;
+    previous = previous.previousNamedSibling;
+  }
+  const lines: string[] = [];
+  while (previous && COMMENTS.has(previous.type) && previous.endPosition.row >= top.startPosition.row - 1) {
+    lines.unshift(previous.text);
+    top = previous;
+    previous = previous.previousNamedSibling;
+  }
+  if (lines.length === 0) return undefined;
+  const doc = lines.join('\n');
+  if (MARKED_DOCS.has(grammar) && !/^\s*(\/\*\*|\/\/\/)/.test(doc)) return undefined;
+  return doc;
+}

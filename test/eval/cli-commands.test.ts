@@ -1,0 +1,151 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandSpec } from '../../src/cli/command';
+import type { CliContext } from '../../src/cli/context';
+import { evalCommand } from '../../src/cli/commands/eval-command';
+import { goldenCommand } from '../../src/cli/commands/golden-command';
+import { queryCommand } from '../../src/cli/commands/query-command';
+import type { EvalReport } from '../../src/core/eval/evaluate';
+import { readGoldenSet } from '../../src/core/eval/golden-set';
+import { testModels } from '../support/models';
+import { makeTempDir, writeTree } from '../support/temp-dir';
+
+const FIXTURE: Record<string, string> = {
+  'lib/text.py': [
+    'def slugify(title):',
+    '    """Turn a title into a lowercase, hyphen-separated fragment for web addresses."""',
+    "    return '-'.join(title.lower().split())",
+    '',
+    '',
+    'def word_count(text):',
+    '    """Count the whitespace-separated words in a piece of prose."""',
+    '    return len(text.split())',
+  ].join('\n'),
+  'lib/store.py': [
+    'class ExpiringCache:',
+    '    """Keeps values for a limited number of seconds, then forgets them."""',
+    '',
+    '    def __init__(self, ttl):',
+    '        self.ttl = ttl',
+  ].join('\n'),
+  'src/config.ts': [
+    '/** Reads settings from disk, filling in defaults for anything missing. */',
+    'export function parseConfigFile(filePath: string) {',
+    '  return { filePath, port: 8080 };',
+    '}',
+  ].join('\n'),
+};
+
+type Captured = CliContext & { out: () => string; err: () => string };
+
+function captureContext(json: boolean): Captured {
+  let out = '';
+  let err = '';
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  return {
+    json,
+    signal: new AbortController().signal,
+    stdout: sink((text) => (out += text)),
+    stderr: sink((text) => (err += text)),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+async function run(command: CommandSpec, positionals: string[], values: Record<string, string | boolean>, json = false): Promise<Captured> {
+  const ctx = captureContext(json);
+  await command.run(ctx, { positionals, values });
+  return ctx;
+}
+
+describe('query, golden bootstrap and eval commands', () => {
+  const { modelsDir } = testModels();
+  let root: string;
+  let db: string;
+  let golden: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const temp = await makeTempDir();
+    cleanup = temp.cleanup;
+    root = path.join(temp.dir, 'repo');
+    db = path.join(temp.dir, 'index');
+    golden = path.join(temp.dir, 'golden.jsonl');
+    await writeTree(root, FIXTURE);
+  });
+  afterAll(() => cleanup?.());
+
+  it('builds the missing index before the first query, and says so', async () => {
+    const ctx = await run(queryCommand, ['parse config file of a title', root], { db, models: modelsDir, mode: 'bm25', k: '2', trace: true });
+    expect(ctx.err()).toContain('Building the index first');
+    const lines = ctx.out().split('\n');
+    expect(lines[0]).toMatch(/^bm25: 2 results for "parse config file of a title" in \d+ ms$/);
+    expect(lines[1]).toMatch(/^ {2}1\. src\/config\.ts:\d+-\d+ .*score \d/);
+    expect(ctx.out()).toContain('stages: bm25 ');
+    expect(ctx.out()).toContain('candidates (');
+  });
+
+  it('answers in JSON with ranks, scores and the trace', async () => {
+    const ctx = await run(queryCommand, ['a lowercase fragment for web addresses', root], { db, models: modelsDir, mode: 'hybrid', k: '1', trace: true }, true);
+    expect(ctx.err()).toBe('');
+    const result = JSON.parse(ctx.out());
+    expect(result).toMatchObject({ query: 'a lowercase fragment for web addresses', mode: 'hybrid' });
+    expect(result.results).toHaveLength(1);
+    expect(result.results[0]).toMatchObject({ path: 'lib/text.py', ranks: { fused: 1 } });
+    expect(result.trace.stages.map((s: { stage: string }) => s.stage).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion']);
+  });
+
+  it('rejects an unknown mode', async () => {
+    await expect(run(queryCommand, ['x', root], { db, models: modelsDir, mode: 'fuzzy' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('bootstraps a golden set from the docstrings and evaluates every mode on it', async () => {
+    const boot = await run(goldenCommand, ['bootstrap', root], { out: golden });
+    expect(boot.out()).toMatch(/^Wrote 4 questions to /);
+    const questions = await readGoldenSet(golden);
+    expect(questions.map((q) => q.id).sort()).toEqual([
+      'lib/store.py#ExpiringCache:1',
+      'lib/text.py#slugify:1',
+      'lib/text.py#word_count:6',
+      'src/config.ts#parseConfigFile:2',
+    ]);
+
+    const reportFile = path.join(path.dirname(golden), 'report.md');
+    const ctx = await run(evalCommand, [root], { golden, db, models: modelsDir, modes: 'bm25,dense,hybrid', k: '5', report: reportFile }, true);
+    const report = JSON.parse(ctx.out()) as EvalReport;
+    expect(report.questions).toBe(4);
+    expect(Object.keys(report.modes)).toEqual(['bm25', 'dense', 'hybrid']);
+    for (const figures of Object.values(report.modes)) {
+      expect(Object.keys(figures!)).toEqual(['recall@1', 'recall@5', 'mrr@10', 'ndcg@10', 'p50_ms', 'p95_ms', 'stages', 'file_level']);
+      expect(figures!['recall@5']).toBeGreaterThanOrEqual(figures!['recall@1']);
+      expect(figures!.p95_ms).toBeGreaterThanOrEqual(figures!.p50_ms);
+    }
+    // Four short files: every mode finds each answer in its top 5.
+    expect(report.modes.hybrid!['recall@5']).toBe(1);
+    expect(Object.keys(report.modes.hybrid!.stages).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion']);
+    const markdown = await fs.readFile(reportFile, 'utf8');
+    expect(markdown).toContain('| metric | bm25 | dense | hybrid |');
+    expect(markdown).toContain('| recall@5 |');
+  });
+
+  it('prints a side-by-side table without --json', async () => {
+    const ctx = await run(evalCommand, [root], { golden, db, models: modelsDir, modes: 'bm25,hybrid', k: '5' });
+    const table = ctx.out();
+    expect(table).toMatch(/^metric\s+bm25\s+hybrid$/m);
+    expect(table).toMatch(/^recall@5\s+\d\.\d{3}\s+\d\.\d{3}$/m);
+    expect(table).toMatch(/^total p95 ms\s+[\d.]+\s+[\d.]+$/m);
+  });
+
+  it('refuses eval without a golden set, and golden without --out', async () => {
+    await expect(run(evalCommand, [root], { db })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(run(goldenCommand, ['bootstrap', root], {})).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
