@@ -1,4 +1,5 @@
 import { benchCompletion, benchCompletionQuality } from './completion-bench';
+import { benchEventLoop } from './event-loop-bench';
 import { benchIndexing } from './index-bench';
 import { benchRetrieval } from './retrieval-bench';
 import { benchVectorIndex } from './vector-index-bench';
@@ -9,6 +10,7 @@ import { benchVectorIndex } from './vector-index-bench';
  */
 const benches: Record<string, () => Promise<void>> = {
   index: benchIndexing,
+  'event-loop': benchEventLoop,
   retrieval: benchRetrieval,
   'vector-index': benchVectorIndex,
   completion: benchCompletion,
