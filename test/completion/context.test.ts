@@ -5,19 +5,8 @@ import { openKeywordIndex } from '../../src/core/completion/keyword-index';
 import { packPrompt } from '../../src/core/completion/pack';
 import type { RecentEdit } from '../../src/core/completion/types';
 import type { ChunkStore } from '../../src/core/store/chunk-store';
-import { indexedFixture, requestAt } from './repo-fixture';
+import { ROUTE_AT_CALL, indexedFixture, requestAt } from './repo-fixture';
 
-const ROUTE_AT_CALL = [
-  "import { distanceBetween, type Point } from './geometry';",
-  '',
-  'export function routeLength(points: Point[]): number {',
-  '  let total = 0;',
-  '  for (let i = 1; i < points.length; i++) {',
-  '    total += distanceBetween(|);',
-  '  }',
-  '  return total;',
-  '}',
-].join('\n');
 
 describe('completion context', () => {
   let fixture: Awaited<ReturnType<typeof indexedFixture>>;

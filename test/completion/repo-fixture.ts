@@ -63,6 +63,19 @@ export const FILES = {
 };
 
 /** The fixture written to a temporary folder and indexed with the real chunker and embedding model. */
+/** A caller of `distanceBetween` with the cursor (`|`) inside the call's parentheses. */
+export const ROUTE_AT_CALL = [
+  "import { distanceBetween, type Point } from './geometry';",
+  '',
+  'export function routeLength(points: Point[]): number {',
+  '  let total = 0;',
+  '  for (let i = 1; i < points.length; i++) {',
+  '    total += distanceBetween(|);',
+  '  }',
+  '  return total;',
+  '}',
+].join('\n');
+
 export async function indexedFixture(): Promise<{ root: string; dbDir: string; cleanup: () => Promise<void> }> {
   const { dir, cleanup } = await makeTempDir('reposage-completion-');
   const root = path.join(dir, 'repo');

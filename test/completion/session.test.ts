@@ -5,19 +5,8 @@ import { CompletionSession, type CompletionSessionOptions } from '../../src/core
 import { OllamaClient } from '../../src/core/ollama';
 import type { ChunkStore } from '../../src/core/store/chunk-store';
 import { startOllamaStub, type OllamaStub, type OllamaStubOptions, type RecordedRequest } from '../support/ollama-stub';
-import { indexedFixture, requestAt } from './repo-fixture';
+import { ROUTE_AT_CALL, indexedFixture, requestAt } from './repo-fixture';
 
-const ROUTE_AT_CALL = [
-  "import { distanceBetween, type Point } from './geometry';",
-  '',
-  'export function routeLength(points: Point[]): number {',
-  '  let total = 0;',
-  '  for (let i = 1; i < points.length; i++) {',
-  '    total += distanceBetween(|);',
-  '  }',
-  '  return total;',
-  '}',
-].join('\n');
 
 /** The same file with `typed` typed at the cursor. */
 function typedAtCall(typed: string) {

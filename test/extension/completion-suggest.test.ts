@@ -4,20 +4,11 @@ import { OllamaClient } from '../../src/core/ollama';
 import { type EditorPosition, type InlineSuggestion, planCompletion } from '../../src/extension/completion/inline-edit';
 import { ProblemLatch } from '../../src/extension/completion/problems';
 import { type SuggestRequest, suggestInline } from '../../src/extension/completion/suggest';
+import { ROUTE_AT_CALL } from '../completion/repo-fixture';
 import { type OllamaStub, type Responder, startOllamaStub } from '../support/ollama-stub';
 
-const ROUTE = [
-  "import { distanceBetween, type Point } from './geometry';",
-  '',
-  'export function routeLength(points: Point[]): number {',
-  '  let total = 0;',
-  '  for (let i = 1; i < points.length; i++) {',
-  '    total += distanceBetween(|);',
-  '  }',
-  '  return total;',
-  '}',
-  '',
-].join('\n');
+
+const ROUTE = `${ROUTE_AT_CALL}\n`;
 
 /** The text without the `|` marker, and the marker's position as VS Code counts it. */
 function at(marked: string, eol = '\n'): { text: string; cursor: EditorPosition } {
