@@ -42,7 +42,7 @@ describe('askQuestion against a stand-in Ollama server', () => {
   }
 
   it('puts the re-ranked context, numbered with paths and lines, right before the question', async () => {
-    const events = await collect(askQuestion({ question: QUESTION }, await deps()));
+    const events = await collect(askQuestion({ question: QUESTION }, { ...(await deps()), rerankCandidates: 12 }));
 
     const [request] = chatRequests();
     expect(chatRequests()).toHaveLength(1); // a first question is searched as asked, without condensing
@@ -59,6 +59,7 @@ describe('askQuestion against a stand-in Ollama server', () => {
     // The model reports 32768 tokens; the window asked for is capped, and a quarter kept for the answer.
     expect(request.options).toEqual({ num_ctx: 8192, num_predict: 2048 });
     expect(retriever.queries).toEqual([QUESTION]);
+    expect(retriever.options).toMatchObject([{ k: 8, rerankCandidates: 12 }]);
 
     expect(events[0]).toMatchObject({ type: 'retrieval', query: QUESTION, sources: [{ n: 1, path: 'src/server.ts' }, { n: 2, path: 'src/config.ts' }] });
     const deltas = events.filter((e): e is Extract<AskEvent, { type: 'delta' }> => e.type === 'delta');

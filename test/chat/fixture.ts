@@ -45,14 +45,16 @@ export async function chunkOf(root: string, relative: string, startLine: number,
   };
 }
 
-/** A retriever that returns the same chunks, best first, for every query, and remembers the queries. */
+/** A retriever that returns the same chunks, best first, for every query, and remembers the queries and options. */
 export class FixedRetriever implements Retriever {
   readonly queries: string[] = [];
+  readonly options: RetrieveOptions[] = [];
 
   constructor(private readonly chunks: Chunk[]) {}
 
   async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievalResult> {
     this.queries.push(query);
+    this.options.push(options);
     const chunks = this.chunks.slice(0, options.k ?? 5).map((chunk, i) => ({ chunk, score: 1 / (i + 1), ranks: { rerank: i + 1 }, scores: { rerank: 1 / (i + 1) } }));
     return { chunks, trace: { query, mode: 'rerank', stages: [], candidates: chunks, totalMs: 0 } };
   }

@@ -1,12 +1,15 @@
 import path from 'node:path';
-import { CHUNKER_VERSION } from '../../core/chunking';
-import { RepoSageError } from '../../core/errors';
-import { createEmbedder } from '../../core/models/embedder';
-import { createReranker } from '../../core/models/reranker';
-import type { Embedder, Reranker } from '../../core/models/types';
-import { createRetriever } from '../../core/retrieval/retriever';
+import {
+  type QueryModels,
+  type RerankerNeed,
+  type SearchHandle,
+  disposeQueryModels,
+  loadQueryModels,
+  openSearch,
+  reindexFixes,
+} from '../../core/retrieval/search-session';
 import type { Retriever } from '../../core/retrieval/types';
-import { ChunkStore } from '../../core/store/chunk-store';
+import type { ChunkStore } from '../../core/store/chunk-store';
 import { type CliContext, resolveDbDir, resolveModelsDir } from '../context';
 import { indexRepository } from './index-command';
 
@@ -26,53 +29,37 @@ export interface SearchSession {
 }
 
 /**
- * required: fail when no cross-encoder loads. optional: go on without one and say so on stderr.
- * none: do not load one.
+ * Loads the models and opens the index, building it first when it is missing or was built otherwise.
+ * An optional cross-encoder that does not load is reported on stderr.
  */
-export type RerankerNeed = 'required' | 'optional' | 'none';
-
-const REBUILDABLE = new Set(['INDEX_MISSING', 'INDEX_MISMATCH', 'INDEX_CORRUPT']);
-
-/** Loads the models and opens the index, building it first when it is missing or was built otherwise. */
 export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rerankerNeed: RerankerNeed): Promise<SearchSession> {
   const root = path.resolve(flags.root ?? '.');
   const dbDir = resolveDbDir(root, flags.db);
-  const modelsDir = resolveModelsDir(flags.models);
-  const embedder = await createEmbedder({ modelsDir });
-  let store: ChunkStore | undefined;
-  let reranker: Reranker | undefined;
-  const close = async () => {
-    store?.close();
-    await Promise.all([embedder.dispose(), reranker?.dispose()]);
-  };
+  const models = await loadQueryModels({
+    modelsDir: resolveModelsDir(flags.models),
+    reranker: rerankerNeed,
+    onNoReranker: (error) => ctx.stderr.write(`reposage: no re-ranking (${error.message.replace(/\.$/, '')}); using hybrid retrieval.\n`),
+  });
   try {
-    store = await openOrBuild(ctx, { ...flags, root }, dbDir, embedder);
-    reranker = rerankerNeed === 'none' ? undefined : await loadReranker(ctx, modelsDir, rerankerNeed);
-    return { store, retriever: createRetriever({ store, embedder, reranker }), canRerank: reranker !== undefined, close };
+    const search = await openOrBuild(ctx, { ...flags, root }, dbDir, models);
+    const close = async () => {
+      search.close();
+      await disposeQueryModels(models);
+    };
+    return { store: search.store, retriever: search.retriever, canRerank: search.canRerank, close };
   } catch (error) {
-    await close();
+    await disposeQueryModels(models);
     throw error;
   }
 }
 
-async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, embedder: Embedder): Promise<ChunkStore> {
-  const identity = { embeddingModel: embedder.modelId, dimension: embedder.dimension, chunkerVersion: CHUNKER_VERSION };
+async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, models: QueryModels): Promise<SearchHandle> {
   try {
-    return await ChunkStore.openForRead(dbDir, identity);
+    return await openSearch(dbDir, models);
   } catch (error) {
-    if (!(error instanceof RepoSageError) || !REBUILDABLE.has(error.code)) throw error;
+    if (!reindexFixes(error)) throw error;
     ctx.stderr.write(`reposage: ${error.message} Building the index first.\n`);
     await indexRepository(ctx, flags);
-    return ChunkStore.openForRead(dbDir, identity);
-  }
-}
-
-async function loadReranker(ctx: CliContext, modelsDir: string | undefined, need: 'required' | 'optional'): Promise<Reranker | undefined> {
-  try {
-    return await createReranker({ modelsDir });
-  } catch (error) {
-    if (need === 'required' || !(error instanceof RepoSageError)) throw error;
-    ctx.stderr.write(`reposage: no re-ranking (${error.message.replace(/\.$/, '')}); using hybrid retrieval.\n`);
-    return undefined;
+    return openSearch(dbDir, models);
   }
 }

@@ -28,6 +28,8 @@ export interface AskDeps {
   k?: number;
   /** Default: the retriever's own (rerank when it has a cross-encoder). */
   mode?: RetrievalMode;
+  /** How many fused candidates the cross-encoder sees (default: the retriever's own). */
+  rerankCandidates?: number;
   /** Cap on the window asked of Ollama (default DEFAULT_MAX_CONTEXT_TOKENS). */
   maxContextTokens?: number;
   /** How long Ollama keeps the model loaded afterwards (Ollama's default: 5 minutes). */
@@ -67,7 +69,7 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
   const complete: CompleteFn = async (messages, callSignal) =>
     (await deps.ollama.chat({ model, messages, options: { ...options, temperature: 0, num_predict: CONDENSE_MAX_TOKENS }, keepAlive, signal: callSignal })).text;
   const query = await standaloneQuery(question, history, complete, signal);
-  const retrieval = await deps.retriever.retrieve(query, { k: deps.k ?? DEFAULT_ASK_K, mode: deps.mode, signal });
+  const retrieval = await deps.retriever.retrieve(query, { k: deps.k ?? DEFAULT_ASK_K, mode: deps.mode, rerankCandidates: deps.rerankCandidates, signal });
   const chunks = retrieval.chunks.map((candidate) => candidate.chunk);
   const { blocks } = packContext(
     chunks,

@@ -43,7 +43,14 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
     try {
       const events = askQuestion(
         { question: request.question, history: toChatHistory(request.history), selection: request.selection },
-        { retriever: search.retriever, ollama: new OllamaClient({ host: config.ollamaHost }), model: config.chatModel, root: index.root, k: config.topK },
+        {
+          retriever: search.retriever,
+          ollama: new OllamaClient({ host: config.ollamaHost }),
+          model: config.chatModel,
+          root: index.root,
+          k: config.topK,
+          rerankCandidates: config.rerankCandidates,
+        },
         request.signal,
       );
       for await (const event of events) {

@@ -1,10 +1,9 @@
-import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { RepoSageError, isCancellation } from '../../core/errors';
 import { readIndexStatus } from '../../core/indexer/status';
 import type { SyncControls } from '../../core/indexer/sync';
 import type { IndexOptions, IndexSummary } from '../../core/indexer/types';
-import { acquireIndexLock } from '../../core/store/index-lock';
+import { clearIndex } from '../../core/store/clear-index';
 import type { RepoSageConfig } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 import type { IndexState } from './index-state';
@@ -99,13 +98,7 @@ export class FolderIndex implements vscode.Disposable {
   async clear(): Promise<void> {
     this.cancel();
     await this.running;
-    // Holding the write lock keeps another window from writing while the files go away.
-    const lock = await acquireIndexLock(this.dbDir);
-    try {
-      await fs.rm(this.dbDir, { recursive: true, force: true });
-    } finally {
-      await lock.release();
-    }
+    await clearIndex(this.dbDir);
     this.setState({ kind: 'missing' });
   }
 

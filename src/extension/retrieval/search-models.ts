@@ -1,29 +1,7 @@
 import * as vscode from 'vscode';
-import { CHUNKER_VERSION } from '../../core/chunking';
-import { RepoSageError } from '../../core/errors';
-import { createEmbedder } from '../../core/models/embedder';
-import { createReranker } from '../../core/models/reranker';
-import type { Embedder, Reranker } from '../../core/models/types';
-import { createRetriever } from '../../core/retrieval/retriever';
-import type { Retriever } from '../../core/retrieval/types';
-import { ChunkStore } from '../../core/store/chunk-store';
+import { type QueryModels, type SearchHandle, disposeQueryModels, loadQueryModels, openSearch } from '../../core/retrieval/search-session';
 import { affectsIndex, readConfig, resolveModelsDir } from '../config/config';
 import { DisposableStore } from '../disposable-store';
-
-/** An index opened for searching; close it when the search is done. */
-export interface SearchHandle {
-  store: ChunkStore;
-  retriever: Retriever;
-  /** Whether a cross-encoder is loaded, so the rerank mode can run. */
-  canRerank: boolean;
-  close(): void;
-}
-
-interface LoadedModels {
-  embedder: Embedder;
-  /** Absent when no cross-encoder is available: retrieval then stays hybrid. */
-  reranker?: Reranker;
-}
 
 /**
  * The query-side models (embedder and cross-encoder), loaded on first use and kept for the
@@ -32,7 +10,7 @@ interface LoadedModels {
  */
 export class SearchModels implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private loaded: Promise<LoadedModels> | undefined;
+  private loaded: Promise<QueryModels> | undefined;
 
   constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {
     this.store.add(vscode.workspace.onDidChangeConfiguration((event) => {
@@ -40,15 +18,9 @@ export class SearchModels implements vscode.Disposable {
     }));
   }
 
+  /** Opens the index in dbDir for one search; close the handle when the search is done. */
   async open(dbDir: string): Promise<SearchHandle> {
-    const { embedder, reranker } = await this.models();
-    const store = await ChunkStore.openForRead(dbDir, { embeddingModel: embedder.modelId, dimension: embedder.dimension, chunkerVersion: CHUNKER_VERSION });
-    try {
-      return { store, retriever: createRetriever({ store, embedder, reranker }), canRerank: reranker !== undefined, close: () => store.close() };
-    } catch (error) {
-      store.close();
-      throw error;
-    }
+    return openSearch(dbDir, await this.models());
   }
 
   dispose(): void {
@@ -56,7 +28,7 @@ export class SearchModels implements vscode.Disposable {
     this.store.dispose();
   }
 
-  private models(): Promise<LoadedModels> {
+  private models(): Promise<QueryModels> {
     // A failed load is not kept: the next question retries, after the user fixed the models folder.
     this.loaded ??= this.load().catch((error: unknown) => {
       this.loaded = undefined;
@@ -65,28 +37,19 @@ export class SearchModels implements vscode.Disposable {
     return this.loaded;
   }
 
-  private async load(): Promise<LoadedModels> {
+  private load(): Promise<QueryModels> {
     const config = readConfig();
-    const modelsDir = resolveModelsDir(config, this.extensionPath);
-    const embedder = await createEmbedder({ modelId: config.embeddingModel, modelsDir });
-    try {
-      return { embedder, reranker: await createReranker({ modelsDir }) };
-    } catch (error) {
-      if (!(error instanceof RepoSageError)) {
-        await embedder.dispose();
-        throw error;
-      }
-      this.log.warn(`No re-ranking: ${error.describe()} Retrieval uses hybrid search.`);
-      return { embedder };
-    }
+    return loadQueryModels({
+      embeddingModel: config.embeddingModel,
+      modelsDir: resolveModelsDir(config, this.extensionPath),
+      reranker: 'optional',
+      onNoReranker: (error) => this.log.warn(`No re-ranking: ${error.describe()} Retrieval uses hybrid search.`),
+    });
   }
 
   private unload(): void {
     const loaded = this.loaded;
     this.loaded = undefined;
-    void loaded?.then(
-      (models) => Promise.all([models.embedder.dispose(), models.reranker?.dispose()]),
-      () => undefined,
-    );
+    void loaded?.then(disposeQueryModels, () => undefined);
   }
 }

@@ -1,0 +1,82 @@
+import { CHUNKER_VERSION } from '../chunking';
+import { RepoSageError } from '../errors';
+import { createEmbedder } from '../models/embedder';
+import { createReranker } from '../models/reranker';
+import type { Embedder, Reranker } from '../models/types';
+import { ChunkStore } from '../store/chunk-store';
+import { createRetriever } from './retriever';
+import type { Retriever } from './types';
+
+/** The query-side models: the embedder that built the index, and a cross-encoder when one loaded. */
+export interface QueryModels {
+  embedder: Embedder;
+  reranker?: Reranker;
+}
+
+/**
+ * required: fail when no cross-encoder loads. optional: go on without one (onNoReranker says why).
+ * none: do not load one.
+ */
+export type RerankerNeed = 'required' | 'optional' | 'none';
+
+export interface QueryModelOptions {
+  /** The embedding model; defaults to the embedder's own default. */
+  embeddingModel?: string;
+  modelsDir?: string;
+  reranker: RerankerNeed;
+  /** Called when an optional cross-encoder could not be loaded, with the reason. */
+  onNoReranker?: (error: RepoSageError) => void;
+}
+
+/** An index opened for searching with loaded models; close() closes the index, not the models. */
+export interface SearchHandle {
+  store: ChunkStore;
+  retriever: Retriever;
+  /** Whether a cross-encoder is loaded, so the rerank mode can run. */
+  canRerank: boolean;
+  close(): void;
+}
+
+const REINDEX_FIXES = new Set(['INDEX_MISSING', 'INDEX_MISMATCH', 'INDEX_CORRUPT']);
+
+/** Whether opening an index failed in a way that re-indexing repairs (none there, other model, damaged). */
+export function reindexFixes(error: unknown): error is RepoSageError {
+  return error instanceof RepoSageError && REINDEX_FIXES.has(error.code);
+}
+
+export async function loadQueryModels(options: QueryModelOptions): Promise<QueryModels> {
+  const embedder = await createEmbedder({ modelId: options.embeddingModel, modelsDir: options.modelsDir });
+  try {
+    return { embedder, reranker: await loadReranker(options) };
+  } catch (error) {
+    await embedder.dispose();
+    throw error;
+  }
+}
+
+export async function disposeQueryModels(models: QueryModels): Promise<void> {
+  await Promise.all([models.embedder.dispose(), models.reranker?.dispose()]);
+}
+
+/** Opens the index in dbDir for searching; it must have been built with the models' embedder. */
+export async function openSearch(dbDir: string, models: QueryModels): Promise<SearchHandle> {
+  const { embedder, reranker } = models;
+  const store = await ChunkStore.openForRead(dbDir, { embeddingModel: embedder.modelId, dimension: embedder.dimension, chunkerVersion: CHUNKER_VERSION });
+  try {
+    return { store, retriever: createRetriever({ store, embedder, reranker }), canRerank: reranker !== undefined, close: () => store.close() };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+async function loadReranker(options: QueryModelOptions): Promise<Reranker | undefined> {
+  if (options.reranker === 'none') return undefined;
+  try {
+    return await createReranker({ modelsDir: options.modelsDir });
+  } catch (error) {
+    if (options.reranker === 'required' || !(error instanceof RepoSageError)) throw error;
+    options.onNoReranker?.(error);
+    return undefined;
+  }
+}
