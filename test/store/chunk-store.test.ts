@@ -1,3 +1,4 @@
+import * as lancedb from '@lancedb/lancedb';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -83,6 +84,46 @@ describe('ChunkStore', () => {
     const catalog = await store.catalog();
     expect([...catalog.keys()]).toEqual(['a.ts']);
     expect((await store.stats()).chunks).toBe(1);
+    store.close();
+  });
+
+  it('builds a vector index once the table is large enough and still finds rows added after it', async () => {
+    // 16 dimensions so 300 scattered directions stay far apart; a sine hash keeps them deterministic.
+    const spread = (seed: number) => unit(...Array.from({ length: 16 }, (_, j) => Math.sin((seed + 1) * (j + 1) * 12.9898)));
+    const rows = (filePath: string, from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ chunk: chunk(filePath, from + i, `row ${from + i}`), vector: spread(from + i) }));
+    const { store } = await ChunkStore.openForWrite(dir, { ...identity, dimension: 16 }, { vectorIndexMinRows: 300 });
+    const nearest = async (vector: Float32Array) => (await store.searchDense(vector, 5))[0];
+    // The store's table as written on disk, re-read on every call to see the store's latest writes.
+    const table = await (await lancedb.connect(dir, { readConsistencyInterval: 0 })).openTable('chunks');
+    const vectorIndex = async () => (await table.listIndices()).find((index) => index.columns.includes('vector'));
+    const vectorIndexStats = async () => table.indexStats((await vectorIndex())!.name);
+
+    await store.replaceFiles([file('bulk.ts', 'h1', 299)], rows('bulk.ts', 1, 299));
+    await store.finishWrite();
+    expect(await vectorIndex()).toBeUndefined();
+
+    await store.replaceFiles([file('one.ts', 'h2', 1)], rows('one.ts', 300, 1));
+    await store.finishWrite();
+    expect(await vectorIndexStats()).toMatchObject({ indexType: 'IVF_FLAT', distanceType: 'cosine', numIndexedRows: 300 });
+    expect((await nearest(spread(123))).chunk.id).toBe('bulk.ts#123');
+
+    // Rows written after the index was built are outside it until optimize() adds them, yet found.
+    await store.replaceFiles([file('fresh.ts', 'h3', 1)], rows('fresh.ts', 1000, 1));
+    expect(await vectorIndexStats()).toMatchObject({ numUnindexedRows: 1 });
+    const fresh = await nearest(spread(1000));
+    expect(fresh.chunk.id).toBe('fresh.ts#1000');
+    expect(fresh.score).toBeCloseTo(0, 5);
+    await store.finishWrite();
+    expect((await nearest(spread(1000))).chunk.id).toBe('fresh.ts#1000');
+
+    // Enough small writes make finishWrite optimize, which folds the fresh rows into the index.
+    for (let i = 0; i < 24; i++) await store.replaceFiles([file(`small${i}.ts`, `s${i}`, 1)], rows(`small${i}.ts`, 2000 + i, 1));
+    await store.finishWrite();
+    expect(await vectorIndexStats()).toMatchObject({ numIndexedRows: 325, numUnindexedRows: 0 });
+    expect((await nearest(spread(1000))).chunk.id).toBe('fresh.ts#1000');
+    expect((await nearest(spread(2010))).chunk.id).toBe('small10.ts#2010');
+    table.close();
     store.close();
   });
 

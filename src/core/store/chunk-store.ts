@@ -28,6 +28,21 @@ const OWNED_ENTRIES = [`${CHUNKS_TABLE}.lance`, `${FILES_TABLE}.lance`, 'manifes
 const FRAGMENTS_BEFORE_OPTIMIZE = 24;
 
 /**
+ * Rows from which dense search uses an approximate (IVF-flat) index instead of scanning every
+ * vector. Measured on 35,264 real MiniLM vectors: exact search 11.2/16.0 ms p50/p95, IVF-flat with
+ * 64 probes 2.4/4.4 ms at recall@50 0.99; at 5k rows exact search takes 3–5 ms, so no index there.
+ */
+export const VECTOR_INDEX_MIN_ROWS = 20_000;
+
+/** Partitions searched per query: the setting behind the measured 0.99 recall@50. */
+const VECTOR_INDEX_NPROBES = 64;
+
+export interface OpenForWriteOptions {
+  /** Row count from which finishWrite builds the vector index; defaults to VECTOR_INDEX_MIN_ROWS. */
+  vectorIndexMinRows?: number;
+}
+
+/**
  * The LanceDB index of one workspace: a chunks table (vectors, metadata, keyword text with its
  * full-text index) and a files catalog, plus the manifest naming the model and chunker that built it.
  */
@@ -37,6 +52,7 @@ export class ChunkStore {
     private manifest: IndexManifest,
     private readonly chunks: lancedb.Table,
     private readonly files: lancedb.Table,
+    private readonly vectorIndexMinRows = VECTOR_INDEX_MIN_ROWS,
   ) {}
 
   /**
@@ -46,12 +62,13 @@ export class ChunkStore {
   static async openForWrite(
     dbDir: string,
     identity: Required<ManifestIdentity>,
+    options: OpenForWriteOptions = {},
   ): Promise<{ store: ChunkStore; rebuiltBecause?: string }> {
     const existing = await readManifest(dbDir);
     let rebuiltBecause = existing ? manifestMismatch(existing, identity) : undefined;
     if (existing && !rebuiltBecause) {
       try {
-        return { store: await ChunkStore.openExisting(dbDir, existing) };
+        return { store: await ChunkStore.openExisting(dbDir, existing, options.vectorIndexMinRows) };
       } catch (error) {
         rebuiltBecause = `the index could not be read (${(error as Error).message})`;
       }
@@ -64,7 +81,7 @@ export class ChunkStore {
     const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(identity.dimension));
     const files = await db.createEmptyTable(FILES_TABLE, filesSchema());
     await writeManifest(dbDir, manifest);
-    return { store: new ChunkStore(dbDir, manifest, chunks, files), rebuiltBecause };
+    return { store: new ChunkStore(dbDir, manifest, chunks, files, options.vectorIndexMinRows), rebuiltBecause };
   }
 
   /** Opens the index for searching; refuses one that was built for another model or chunker. */
@@ -84,13 +101,13 @@ export class ChunkStore {
     }
   }
 
-  private static async openExisting(dbDir: string, manifest: IndexManifest): Promise<ChunkStore> {
+  private static async openExisting(dbDir: string, manifest: IndexManifest, vectorIndexMinRows?: number): Promise<ChunkStore> {
     const db = await lancedb.connect(dbDir);
     const chunks = await db.openTable(CHUNKS_TABLE);
     const files = await db.openTable(FILES_TABLE);
     // Opening is lazy: a count touches the data files, so a damaged table fails here, not mid-query.
     await Promise.all([chunks.countRows(), files.countRows()]);
-    return new ChunkStore(dbDir, manifest, chunks, files);
+    return new ChunkStore(dbDir, manifest, chunks, files, vectorIndexMinRows);
   }
 
   get identity(): IndexManifest {
@@ -139,10 +156,13 @@ export class ChunkStore {
     for (const filter of inFilters('path', paths)) await this.files.delete(filter);
   }
 
-  /** Makes new rows searchable by keyword and keeps the table compact; stamps the manifest. */
+  /**
+   * Makes new rows searchable by keyword, keeps the table compact, builds the vector index once the
+   * table is large enough; stamps the manifest.
+   */
   async finishWrite(): Promise<void> {
-    const indices = await this.chunks.listIndices();
-    if (!indices.some((index) => index.columns.includes('search_text'))) {
+    const indexedColumns = new Set((await this.chunks.listIndices()).flatMap((index) => index.columns));
+    if (!indexedColumns.has('search_text')) {
       // A first build leaves one fragment per batch; compacting it first makes every later search
       // faster (measured at 54 fragments: dense 12.3 → 10.3 ms p50, BM25 4.6 → 3.7 ms).
       await this.chunks.optimize({ cleanupOlderThan: new Date() });
@@ -156,14 +176,21 @@ export class ChunkStore {
         await this.files.optimize({ cleanupOlderThan: new Date() });
       }
     }
+    if (!indexedColumns.has('vector')) await this.createVectorIndexIfLarge();
     this.manifest = { ...this.manifest, updatedAt: new Date().toISOString() };
     await writeManifest(this.dbDir, this.manifest);
   }
 
+  /**
+   * Rows added since the vector index was built (or last optimized) are not in it; LanceDB scans
+   * them exactly alongside the index, so fresh chunks are never missed. IVF-flat keeps full vectors,
+   * so the distances returned are exact; only which partitions are probed is approximate.
+   */
   async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
     const rows = (await this.chunks
       .vectorSearch(vector)
       .distanceType('cosine')
+      .nprobes(VECTOR_INDEX_NPROBES)
       .select([...RESULT_COLUMNS, '_distance'])
       .limit(limit)
       .toArray()) as Array<ChunkRow & { _distance: number }>;
@@ -201,6 +228,18 @@ export class ChunkStore {
   close(): void {
     this.chunks.close();
     this.files.close();
+  }
+
+  /**
+   * Built once; later optimize() calls add new rows to it. About sqrt(rows) partitions, the
+   * partitioning that was measured; the distance must match the one searchDense asks for.
+   */
+  private async createVectorIndexIfLarge(): Promise<void> {
+    const rows = await this.chunks.countRows();
+    if (rows < this.vectorIndexMinRows) return;
+    await this.chunks.createIndex('vector', {
+      config: lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: Math.round(Math.sqrt(rows)) }),
+    });
   }
 
   private async deleteChunksOf(paths: readonly string[]): Promise<void> {
