@@ -2,7 +2,7 @@
 // webview's script into dist/media/. Runtime dependencies stay external: the native parts
 // (LanceDB, onnxruntime) and the wasm grammars are loaded from node_modules, which the VSIX ships.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
