@@ -16,9 +16,9 @@ export function benchCorpus(): { name: string; dir: string } {
 }
 
 /** Wraps an embedder to measure the time spent inside the model. */
-function timed(embedder: Embedder): { embedder: Embedder; modelMs: () => number; texts: string[] } {
+function timed(embedder: Embedder): { embedder: Embedder; modelMs: () => number; calls: string[][] } {
   let modelMs = 0;
-  const texts: string[] = [];
+  const calls: string[][] = [];
   return {
     embedder: {
       ...embedder,
@@ -30,12 +30,12 @@ function timed(embedder: Embedder): { embedder: Embedder; modelMs: () => number;
           return await embedder.embed(batch, signal);
         } finally {
           modelMs += performance.now() - start;
-          texts.push(...batch);
+          calls.push(batch);
         }
       },
     },
     modelMs: () => modelMs,
-    texts,
+    calls,
   };
 }
 
@@ -57,9 +57,9 @@ export async function benchIndexing(): Promise<void> {
     const wallMs = performance.now() - start;
     const insideModelMs = probe.modelMs();
 
-    // The model's own time on the same chunks, in the same batches, outside the indexer.
+    // The model's own time on the same chunks, in the same calls, outside the indexer.
     const alone = performance.now();
-    for (let i = 0; i < probe.texts.length; i += 32) await models.embedder.embed(probe.texts.slice(i, i + 32));
+    for (const call of probe.calls) await models.embedder.embed(call);
     const modelAloneMs = performance.now() - alone;
 
     const files = summary.files.indexed;

