@@ -1,25 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherContext } from '../../src/core/completion/context';
 import { viewAt } from '../../src/core/completion/cursor';
-import { openKeywordIndex } from '../../src/core/completion/keyword-index';
 import { packPrompt } from '../../src/core/completion/pack';
 import type { RecentEdit } from '../../src/core/completion/types';
 import type { ChunkStore } from '../../src/core/store/chunk-store';
-import { ROUTE_AT_CALL, indexedFixture, requestAt } from './repo-fixture';
-
+import { ROUTE_AT_CALL, openedFixture, requestAt } from './repo-fixture';
 
 describe('completion context', () => {
-  let fixture: Awaited<ReturnType<typeof indexedFixture>>;
+  let fixture: Awaited<ReturnType<typeof openedFixture>>;
   let store: ChunkStore;
 
   beforeAll(async () => {
-    fixture = await indexedFixture();
-    const opened = await openKeywordIndex(fixture.dbDir);
-    if (!opened.store) throw new Error(opened.unavailable);
-    store = opened.store;
+    fixture = await openedFixture();
+    store = fixture.store;
   });
   afterAll(async () => {
-    store?.close();
     await fixture?.cleanup();
   });
 

@@ -3,6 +3,8 @@ import { loadIndexerModels } from '../../src/core/indexer/models';
 import { syncIndex } from '../../src/core/indexer/sync';
 import { testModels } from '../support/models';
 import { makeTempDir, writeTree } from '../support/temp-dir';
+import { openKeywordIndex } from '../../src/core/completion/keyword-index';
+import type { ChunkStore } from '../../src/core/store/chunk-store';
 
 /** A small repository: a route module that uses a geometry helper defined elsewhere, and neighbours. */
 export const FILES = {
@@ -62,7 +64,6 @@ export const FILES = {
   ].join('\n'),
 };
 
-/** The fixture written to a temporary folder and indexed with the real chunker and embedding model. */
 /** A caller of `distanceBetween` with the cursor (`|`) inside the call's parentheses. */
 export const ROUTE_AT_CALL = [
   "import { distanceBetween, type Point } from './geometry';",
@@ -76,6 +77,7 @@ export const ROUTE_AT_CALL = [
   '}',
 ].join('\n');
 
+/** The fixture written to a temporary folder and indexed with the real chunker and embedding model. */
 export async function indexedFixture(): Promise<{ root: string; dbDir: string; cleanup: () => Promise<void> }> {
   const { dir, cleanup } = await makeTempDir('reposage-completion-');
   const root = path.join(dir, 'repo');
@@ -88,6 +90,22 @@ export async function indexedFixture(): Promise<{ root: string; dbDir: string; c
     await models.embedder.dispose();
   }
   return { root, dbDir, cleanup };
+}
+
+/** The indexed fixture with its keyword index open; cleanup closes the index and removes the files. */
+export async function openedFixture(): Promise<{ root: string; dbDir: string; store: ChunkStore; cleanup: () => Promise<void> }> {
+  const fixture = await indexedFixture();
+  const opened = await openKeywordIndex(fixture.dbDir);
+  if (!opened.store) throw new Error(opened.unavailable);
+  const store = opened.store;
+  return {
+    ...fixture,
+    store,
+    cleanup: async () => {
+      store.close();
+      await fixture.cleanup();
+    },
+  };
 }
 
 /** A request at the first `|` in a file's text (the marker removed). */

@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openKeywordIndex } from '../../src/core/completion/keyword-index';
 import { CompletionSession, type CompletionSessionOptions } from '../../src/core/completion/session';
 import { OllamaClient } from '../../src/core/ollama';
 import type { ChunkStore } from '../../src/core/store/chunk-store';
 import { startOllamaStub, type OllamaStub, type OllamaStubOptions, type RecordedRequest } from '../support/ollama-stub';
-import { ROUTE_AT_CALL, indexedFixture, requestAt } from './repo-fixture';
-
+import { ROUTE_AT_CALL, openedFixture, requestAt } from './repo-fixture';
 
 /** The same file with `typed` typed at the cursor. */
 function typedAtCall(typed: string) {
@@ -21,19 +19,16 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 describe('CompletionSession', () => {
-  let fixture: Awaited<ReturnType<typeof indexedFixture>>;
+  let fixture: Awaited<ReturnType<typeof openedFixture>>;
   let store: ChunkStore;
   let stub: OllamaStub | undefined;
   let session: CompletionSession | undefined;
 
   beforeAll(async () => {
-    fixture = await indexedFixture();
-    const opened = await openKeywordIndex(fixture.dbDir);
-    if (!opened.store) throw new Error(opened.unavailable);
-    store = opened.store;
+    fixture = await openedFixture();
+    store = fixture.store;
   });
   afterAll(async () => {
-    store?.close();
     await fixture?.cleanup();
   });
   afterEach(async () => {

@@ -1,0 +1,30 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RepoSageError } from '../../src/core/errors';
+import { createEmbedder } from '../../src/core/models/embedder';
+import { createReranker } from '../../src/core/models/reranker';
+
+describe('a model loader pointed at a folder without the model', () => {
+  let emptyDir: string;
+  beforeAll(async () => {
+    emptyDir = await mkdtemp(path.join(os.tmpdir(), 'reposage-no-models-'));
+  });
+  afterAll(async () => {
+    await rm(emptyDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    { loader: 'createEmbedder', load: (modelsDir: string) => createEmbedder({ modelsDir }), id: 'Xenova/all-MiniLM-L6-v2' },
+    { loader: 'createReranker', load: (modelsDir: string) => createReranker({ modelsDir }), id: 'Xenova/ms-marco-MiniLM-L-6-v2' },
+  ])('$loader reports MODEL_NOT_FOUND naming the folder searched and the setting to fix', async ({ load, id }) => {
+    const error = await load(emptyDir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RepoSageError);
+    const { code, message, hint } = error as RepoSageError;
+    expect(code).toBe('MODEL_NOT_FOUND');
+    expect(message).toContain(path.join(emptyDir, id));
+    expect(hint).toContain('reposage.modelsDir');
+    expect(hint).toContain('--models');
+  });
+});
