@@ -1,5 +1,3 @@
-import { splitIdentifier } from '../store/search-text';
-
 /** Below this many words, a summary says too little to find anything by ("Return the value."). */
 const MIN_WORDS = 4;
 
@@ -11,8 +9,8 @@ const SECTION = /^(@\w+|:(param|type|return|returns|rtype|raises)\b|(args|argume
 
 /**
  * Turns a doc comment into a retrieval question: its summary sentence with the documented symbol's
- * name and that name's parts taken out (with simple inflections), so the question cannot be answered
- * by matching the name alone. Undefined when too little meaningful text is left.
+ * name taken out, so the question cannot be answered by matching the name alone. Undefined when
+ * too little meaningful text is left.
  */
 export function questionFromDoc(doc: string, symbol: string): string | undefined {
   const sentence = plainText(firstSentence(summaryParagraph(doc)));
@@ -64,15 +62,15 @@ function plainText(sentence: string): string {
     .trim();
 }
 
+/**
+ * Takes the symbol's own name out wherever it is written as a word (`parse_config_file`,
+ * parseConfigFile(), Foo.parseConfigFile), so the question cannot be answered by the name alone.
+ * Ordinary words that merely share the name's parts stay ("Parses the config file"): users ask
+ * in those words, and taking them out leaves sentences nobody would type.
+ */
 function removeName(sentence: string, symbol: string): string {
-  const parts = new Set(splitIdentifier(symbol));
-  const whole = symbol.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const isName = (word: string) => {
-    const lower = word.toLowerCase();
-    if (lower.replace(/[^a-z0-9]/g, '') === whole) return true;
-    const pieces = splitIdentifier(word);
-    return pieces.length > 0 && pieces.every((piece) => stems(piece).some((candidate) => parts.has(candidate)));
-  };
+  const whole = normalised(symbol);
+  const isName = (word: string) => normalised(word) === whole || normalised(word.split('.').pop() ?? '') === whole;
   return sentence
     .split(/\s+/)
     .map((word) => {
@@ -88,12 +86,6 @@ function removeName(sentence: string, symbol: string): string {
     .trim();
 }
 
-/** The word and what it may inflect: "parses", "parsed", "parsing" for parse; "loaded" for load. */
-function stems(word: string): string[] {
-  const candidates = [word];
-  for (const suffix of ['ing', 'es', 'ed', 's', 'd']) {
-    if (word.length > suffix.length + 2 && word.endsWith(suffix)) candidates.push(word.slice(0, -suffix.length));
-  }
-  if (word.endsWith('ing')) candidates.push(`${word.slice(0, -3)}e`);
-  return candidates;
+function normalised(identifier: string): string {
+  return identifier.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
