@@ -136,6 +136,19 @@ describe('query, golden bootstrap and eval commands', () => {
     expect(markdown).toContain('| recall@5 |');
   });
 
+  it('writes a held-out copy without the questions\' doc comments, and the questions that it holds out', async () => {
+    const copy = path.join(path.dirname(golden), 'held-out');
+    const heldOutGolden = path.join(path.dirname(golden), 'held-out.jsonl');
+    const ctx = await run(goldenCommand, ['bootstrap', root], { out: heldOutGolden, 'held-out': copy }, true);
+    const result = JSON.parse(ctx.out());
+    expect(result).toMatchObject({ questions: 4, held_out: { dir: copy, skipped: 0 } });
+    for (const question of await readGoldenSet(heldOutGolden)) {
+      const words = question.question.slice(0, 20);
+      expect(await fs.readFile(path.join(root, question.expected[0].path), 'utf8')).toContain(words);
+      expect(await fs.readFile(path.join(copy, question.expected[0].path), 'utf8')).not.toContain(words);
+    }
+  });
+
   it('prints a side-by-side table without --json', async () => {
     const ctx = await run(evalCommand, [root], { golden, db, models: modelsDir, modes: 'bm25,hybrid', k: '5' });
     const table = ctx.out();

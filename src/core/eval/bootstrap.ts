@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { parseSource } from '../chunking/grammars';
-import { grammarFor, languageForPath } from '../chunking/languages';
 import { throwIfCancelled } from '../errors';
-import { readTextFile, walkWorkspace } from '../files';
+import { walkWorkspace } from '../files';
 import { questionFromDoc } from './doc-question';
-import { documentedSymbols, supportsGrammar } from './documented-symbols';
+import { readDocumentedFile } from './documented-file';
 import type { GoldenQuestion } from './golden-set';
 
 export interface BootstrapOptions {
@@ -24,9 +22,6 @@ export interface BootstrapResult {
   candidates: number;
 }
 
-/** A file that takes longer than this to parse is machine-made, not documented code. */
-const PARSE_TIMEOUT_MS = 2_000;
-
 /** Questions about tests would ask the repository about itself; users ask about the code. */
 const TEST_FILE = /(^|\/)(tests?|__tests__|spec|testing)\/|(^|\/)(test_[^/]*|tests?)\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$/;
 
@@ -43,15 +38,11 @@ export async function bootstrapGoldenSet(options: BootstrapOptions): Promise<Boo
   let documented = 0;
   for (const file of walk.files) {
     throwIfCancelled(signal);
-    const language = languageForPath(file.path);
-    const grammar = language && grammarFor(language);
-    if (!grammar || !supportsGrammar(grammar) || TEST_FILE.test(file.path)) continue;
-    const read = await readTextFile(file.absolutePath);
-    if (!('text' in read)) continue;
-    const parsed = await parseSource(read.text, grammar, { wasmDir: options.wasmDir, timeoutMs: PARSE_TIMEOUT_MS });
-    if (!('tree' in parsed)) continue;
+    if (TEST_FILE.test(file.path)) continue;
+    const documentedFile = await readDocumentedFile(file.absolutePath, options.wasmDir);
+    if (!documentedFile) continue;
     files++;
-    for (const symbol of documentedSymbols(parsed.tree.rootNode, grammar)) {
+    for (const symbol of documentedFile.symbols) {
       documented++;
       const question = questionFromDoc(symbol.doc, symbol.name);
       if (!question) continue;
@@ -61,7 +52,6 @@ export async function bootstrapGoldenSet(options: BootstrapOptions): Promise<Boo
         expected: [{ path: file.path, startLine: symbol.startLine, endLine: symbol.headEndLine }],
       });
     }
-    parsed.tree.delete();
   }
   const unambiguous = withoutSharedQuestions(candidates);
   return { questions: sample(unambiguous, options.limit), files, documented, candidates: unambiguous.length };

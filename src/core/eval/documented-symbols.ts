@@ -11,6 +11,9 @@ export interface DocumentedSymbol {
   headEndLine: number;
   /** The doc comment or docstring as written, markers included. */
   doc: string;
+  /** 1-based, inclusive: where the doc comment or docstring is. */
+  docStartLine: number;
+  docEndLine: number;
 }
 
 /** Grammar name (tree-sitter-<name>.wasm) → definition node type → what it defines. */
@@ -79,11 +82,30 @@ function describe(node: Node, kind: DocumentedSymbol['kind'], grammar: string): 
   if (grammar === 'python') {
     const docstring = pythonDocstring(node);
     if (!docstring) return undefined;
-    return { name, kind, startLine, endLine, headEndLine: kind === 'class' ? docstring.endPosition.row + 1 : endLine, doc: docstring.text };
+    const docEndLine = docstring.endPosition.row + 1;
+    return {
+      name,
+      kind,
+      startLine,
+      endLine,
+      headEndLine: kind === 'class' ? docEndLine : endLine,
+      doc: docstring.text,
+      docStartLine: docstring.startPosition.row + 1,
+      docEndLine,
+    };
   }
-  const doc = leadingComment(outer, grammar);
-  if (!doc) return undefined;
-  return { name, kind, startLine, endLine, headEndLine: kind === 'class' ? node.startPosition.row + 1 : endLine, doc };
+  const comments = leadingComments(outer, grammar);
+  if (!comments) return undefined;
+  return {
+    name,
+    kind,
+    startLine,
+    endLine,
+    headEndLine: kind === 'class' ? node.startPosition.row + 1 : endLine,
+    doc: comments.map((comment) => comment.text).join('\n'),
+    docStartLine: comments[0].startPosition.row + 1,
+    docEndLine: comments[comments.length - 1].endPosition.row + 1,
+  };
 }
 
 /** The node that carries the definition's decorators, export keyword or declaration list. */
@@ -99,22 +121,21 @@ function pythonDocstring(node: Node): Node | undefined {
   return string?.type === 'string' ? string : undefined;
 }
 
-/** The comment lines directly above the node (decorators and attributes may sit between). */
-function leadingComment(node: Node, grammar: string): string | undefined {
+/** The comments directly above the node (decorators and attributes may sit between), top first. */
+function leadingComments(node: Node, grammar: string): Node[] | undefined {
   let previous = node.previousNamedSibling;
   let top = node;
   while (previous && BETWEEN_DOC_AND_DEFINITION.has(previous.type)) {
     top = previous;
     previous = previous.previousNamedSibling;
   }
-  const lines: string[] = [];
+  const comments: Node[] = [];
   while (previous && COMMENTS.has(previous.type) && previous.endPosition.row >= top.startPosition.row - 1) {
-    lines.unshift(previous.text);
+    comments.unshift(previous);
     top = previous;
     previous = previous.previousNamedSibling;
   }
-  if (lines.length === 0) return undefined;
-  const doc = lines.join('\n');
-  if (MARKED_DOCS.has(grammar) && !/^\s*(\/\*\*|\/\/\/)/.test(doc)) return undefined;
-  return doc;
+  if (comments.length === 0) return undefined;
+  if (MARKED_DOCS.has(grammar) && !/^\s*(\/\*\*|\/\/\/)/.test(comments[0].text)) return undefined;
+  return comments;
 }
