@@ -61,9 +61,13 @@ const EMBEDDING_MODEL = {
   ],
 };
 
-// No real cross-encoder is provisioned: none could be found in shared/, on PyPI or in Debian (the
-// FlashRank, fastembed-style and mxbai packages download their weights from the model hub at run time).
-// Re-ranking tests skip while this is null. A source would go here, shaped like EMBEDDING_MODEL.
+// No real cross-encoder is provisioned: none could be found in shared/, on PyPI, on npm or in Debian.
+// The FlashRank, fastembed-style and mxbai packages download their weights from the model hub at run
+// time; of 904 PyPI packages whose summary mentions re-ranking, cross-encoders or semantic search, the
+// ones large enough to carry a model hold bi-encoders or unrelated networks. A 2-layer cross-encoder
+// fine-tuned here from all-MiniLM-L6-v2 (20 minutes on two cores) ranked worse than no re-ranking at all
+// (test/bench/RESULTS.md), so it is not used. Re-ranking tests skip while this is null. A source would
+// go here, shaped like EMBEDDING_MODEL.
 const RERANK_MODEL = null;
 
 function log(message) {
