@@ -36,9 +36,11 @@ export interface HeldOutResult {
  */
 export async function writeHeldOutCopy(options: HeldOutOptions): Promise<HeldOutResult> {
   const { root, dest, signal } = options;
-  if (await exists(dest)) {
+  await fs.mkdir(path.dirname(dest), { recursive: true });
+  await fs.mkdir(dest).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
     throw new RepoSageError('INVALID_INPUT', `${dest} already exists.`, 'Name a new folder for the held-out copy.');
-  }
+  });
   const walk = await walkWorkspace(root, {}, signal);
   for (const file of walk.files) {
     throwIfCancelled(signal);
@@ -52,7 +54,7 @@ export async function writeHeldOutCopy(options: HeldOutOptions): Promise<HeldOut
     const file = question.expected[0]?.path;
     if (file) byFile.set(file, [...(byFile.get(file) ?? []), question]);
   }
-  const kept: GoldenQuestion[] = [];
+  const kept = new Set<GoldenQuestion>();
   for (const [file, questions] of byFile) {
     throwIfCancelled(signal);
     const documented = await readDocumentedFile(path.join(dest, file), options.wasmDir);
@@ -63,13 +65,11 @@ export async function writeHeldOutCopy(options: HeldOutOptions): Promise<HeldOut
       const symbol = documented.symbols.find((candidate) => candidate.startLine === question.expected[0].startLine);
       if (!symbol || !docOwnsItsLines(symbol, lines)) continue;
       blanked.push(symbol);
-      kept.push(question);
+      kept.add(question);
     }
     if (blanked.length > 0) await fs.writeFile(path.join(dest, file), blankDocs(lines, blanked, documented.grammar));
   }
-  const order = new Map(options.questions.map((question, index) => [question, index]));
-  kept.sort((a, b) => order.get(a)! - order.get(b)!);
-  return { questions: kept, files: walk.files.length, skipped: options.questions.length - kept.length };
+  return { questions: options.questions.filter((question) => kept.has(question)), files: walk.files.length, skipped: options.questions.length - kept.size };
 }
 
 /** True when nothing but the doc is on its lines, so blanking them leaves the code as it was. */
@@ -92,13 +92,4 @@ function blankDocs(lines: string[], symbols: DocumentedSymbol[], grammar: string
     }
   }
   return out.join('\n');
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
