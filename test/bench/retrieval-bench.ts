@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHUNKER_VERSION } from '../../src/core/chunking';
 import { bootstrapGoldenSet } from '../../src/core/eval/bootstrap';
-import { type EvalReport, type ModeReport, evaluate } from '../../src/core/eval/evaluate';
+import { type ModeReport, type QualityMetrics, evaluate } from '../../src/core/eval/evaluate';
 import type { GoldenQuestion } from '../../src/core/eval/golden-set';
 import { writeHeldOutCopy } from '../../src/core/eval/held-out';
 import { type IndexerModels, loadIndexerModels } from '../../src/core/indexer/models';
@@ -99,13 +99,31 @@ export async function benchRetrieval(): Promise<void> {
 }
 
 async function qualityTables(title: string, retriever: Retriever, corpora: Corpus[], sets: GoldenQuestion[][], modes: RetrievalMode[]): Promise<void> {
-  const reports: Array<{ corpus: string; report: EvalReport }> = [];
-  for (const [i, corpus] of corpora.entries()) reports.push({ corpus: corpus.name, report: await evaluate(retriever, sets[i], { modes, k: K }) });
-  reports.push({ corpus: 'all', report: await evaluate(retriever, sets.flat(), { modes, k: K }) });
+  const rows: Array<{ corpus: string; questions: number; chunk: QualityByMode; file: QualityByMode }> = [];
+  for (const [i, corpus] of corpora.entries()) {
+    const report = await evaluate(retriever, sets[i], { modes, k: K });
+    const byMode = (level: (figures: ModeReport) => QualityMetrics) => Object.fromEntries(modes.map((mode) => [mode, level(report.modes[mode]!)]));
+    rows.push({ corpus: corpus.name, questions: report.questions, chunk: byMode((f) => f), file: byMode((f) => f.file_level) });
+  }
+  // Every figure is a mean over questions, so the pooled row is the question-weighted mean of the rows.
+  const total = rows.reduce((sum, row) => sum + row.questions, 0);
+  const pool = (level: 'chunk' | 'file'): QualityByMode =>
+    Object.fromEntries(modes.map((mode) => [mode, weightedMean(rows.map((row) => ({ weight: row.questions / total, figures: row[level][mode] })))]));
+  rows.push({ corpus: 'all', questions: total, chunk: pool('chunk'), file: pool('file') });
   process.stdout.write(`\nquality, ${title}: chunk level, top ${K}\n\n`);
-  printTable(reports.flatMap(({ corpus, report }) => modes.map((mode) => qualityRow(`${corpus} (${report.questions})`, mode, report.modes[mode]!))));
+  printTable(rows.flatMap((row) => modes.map((mode) => qualityRow(`${row.corpus} (${row.questions})`, mode, row.chunk[mode]))));
   process.stdout.write('\nfile level\n\n');
-  printTable(reports.flatMap(({ corpus, report }) => modes.map((mode) => qualityRow(corpus, mode, { ...report.modes[mode]!, ...report.modes[mode]!.file_level }))));
+  printTable(rows.flatMap((row) => modes.map((mode) => qualityRow(row.corpus, mode, row.file[mode]))));
+}
+
+type QualityByMode = Record<string, QualityMetrics>;
+
+function weightedMean(parts: Array<{ weight: number; figures: QualityMetrics }>): QualityMetrics {
+  const sum: Record<string, number> = {};
+  for (const { weight, figures } of parts) {
+    for (const [name, value] of Object.entries(figures)) sum[name] = (sum[name] ?? 0) + weight * value;
+  }
+  return sum as QualityMetrics;
 }
 
 /**
@@ -203,7 +221,7 @@ function sweepRow(mode: string, settings: Record<string, number>, figures: ModeR
   };
 }
 
-function qualityRow(corpus: string, mode: RetrievalMode, figures: ModeReport): Record<string, string | number> {
+function qualityRow(corpus: string, mode: RetrievalMode, figures: QualityMetrics): Record<string, string | number> {
   return {
     corpus,
     mode,
