@@ -16,7 +16,7 @@ export async function requireFimModel(ollama: OllamaClient, model: string, signa
     throw new RepoSageError(
       'OLLAMA_NO_FIM',
       `The model ${model} cannot complete code between the text before and after the cursor (fill-in-the-middle): its template has no suffix.`,
-      `Use a base code model such as ${FIM_MODELS.join(', ')} (\`ollama pull ${FIM_MODELS[0]}\`) as reposage.completionModel.`,
+      `Use a base code model such as ${FIM_MODELS.join(', ')} (\`ollama pull ${FIM_MODELS[0]}\`) as {setting:completionModel}.`,
     );
   }
   return info;

@@ -31,7 +31,7 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
     return new RepoSageError(
       'OLLAMA_NO_FIM',
       `${context.model ? `The model ${context.model}` : 'This model'} cannot complete code between a prefix and a suffix (fill-in-the-middle).`,
-      'Choose a code model with fill-in-the-middle support, such as qwen2.5-coder:1.5b-base, as reposage.completionModel.',
+      'Choose a code model with fill-in-the-middle support, such as qwen2.5-coder:1.5b-base, as {setting:completionModel}.',
       options,
     );
   }
@@ -61,7 +61,7 @@ function unreachable(host: string, options?: { cause?: unknown }): RepoSageError
   return new RepoSageError(
     'OLLAMA_UNREACHABLE',
     `Cannot connect to Ollama at ${host}.`,
-    `Start Ollama with \`ollama serve\` or open the Ollama app; RepoSage is looking at ${host} (setting reposage.ollamaHost / OLLAMA_HOST).`,
+    `Start Ollama with \`ollama serve\` or open the Ollama app; RepoSage is looking at ${host} ({setting:ollamaHost} or OLLAMA_HOST).`,
     options,
   );
 }
@@ -70,7 +70,7 @@ function modelMissing(model: string, options?: { cause?: unknown }): RepoSageErr
   return new RepoSageError(
     'OLLAMA_MODEL_MISSING',
     `The model ${model} is not installed in Ollama.`,
-    `Download it with \`ollama pull ${model}\`, or choose another model in RepoSage's settings.`,
+    `Download it with \`ollama pull ${model}\`, or choose another model in {setting:model}.`,
     options,
   );
 }
