@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defaultModelsDir } from '../core/models/locate';
+import { defaultModelsDir } from '../core/embedding/locate';
 
 /** What every command gets: how to print, whether to print progress, and when to stop. */
 export interface CliContext {

@@ -5,7 +5,7 @@ import type { AskResult, Source } from '../../core/chat/types';
 import { OllamaClient } from '../../core/ollama';
 import { type CliStreams, contextFor, warn } from '../context';
 import { dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption } from '../options';
-import { openSearchSession } from './search-session';
+import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 export function registerAskCommand(program: Command, streams: CliStreams): void {
   program
@@ -31,12 +31,14 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
       const root = path.resolve(dir);
       const session = await openSearchSession(ctx, { root, db: flags.db, models: flags.models }, 'optional');
       try {
+        const incomplete = incompleteLine(session);
+        if (incomplete && !ctx.json) warn(ctx, incomplete);
         let result: AskResult | undefined;
         for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
           if (event.type === 'delta' && !ctx.json) ctx.stdout.write(event.text);
           if (event.type === 'final') result = event;
         }
-        if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify(jsonResult(result))}\n` : `\n\n${formatSources(result)}\n`);
+        if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${formatSources(result)}\n`);
         if (result?.truncated) warn(ctx, 'the answer stopped at the token limit before it was finished.');
       } finally {
         await session.close();

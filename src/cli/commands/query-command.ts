@@ -2,7 +2,7 @@ import { type Command, Option } from '@commander-js/extra-typings';
 import type { RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
 import { type CliStreams, contextFor, print } from '../context';
 import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, quietOption } from '../options';
-import { openSearchSession } from './search-session';
+import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 export function registerQueryCommand(program: Command, streams: CliStreams): void {
   program
@@ -26,7 +26,8 @@ export function registerQueryCommand(program: Command, streams: CliStreams): voi
         const mode = flags.mode ?? (session.canRerank ? 'rerank' : 'hybrid');
         const result = await session.retriever.retrieve(query, { mode, k: flags.k, signal: ctx.signal });
         const trace = flags.trace === true;
-        print(ctx, formatResult(result, trace), jsonResult(result, trace));
+        const incomplete = incompleteLine(session);
+        print(ctx, [incomplete, formatResult(result, trace)].filter(Boolean).join('\n'), { ...(jsonResult(result, trace) as object), index: indexNote(session) });
       } finally {
         await session.close();
       }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { readIndexStatus } from '../../core/indexer/status';
-import { hasModel } from '../../core/models/locate';
-import { DEFAULT_RERANK_MODEL } from '../../core/models/types';
+import { type IndexStatus, readIndexStatus } from '../../core/indexer/status';
+import { hasModel } from '../../core/embedding/locate';
+import { DEFAULT_RERANK_MODEL } from '../../core/embedding/types';
 import { type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir } from '../context';
 import { dbOption, dirArgument, jsonOption, modelsOption } from '../options';
 
@@ -23,6 +23,8 @@ export function registerStatusCommand(program: Command, streams: CliStreams): vo
       const reranker = { model: DEFAULT_RERANK_MODEL, installed: hasModel(modelsDir, DEFAULT_RERANK_MODEL) };
       const text = [
         `Index ${status.dbDir}`,
+        `  state:        ${describeState(status)}`,
+        ...status.problems.map((problem) => `  problem:      ${problem}`),
         `  model:        ${status.embeddingModel} (${status.dimension} dimensions)`,
         `  chunker:      ${status.chunkerVersion}`,
         `  files:        ${status.files}`,
@@ -34,4 +36,18 @@ export function registerStatusCommand(program: Command, streams: CliStreams): vo
       ].join('\n');
       print(ctx, text, { ...status, reranker });
     });
+}
+
+function describeState(status: IndexStatus): string {
+  const planned = status.filesPlanned !== undefined ? ` (${status.files} of ${status.filesPlanned} files)` : '';
+  switch (status.state) {
+    case 'complete':
+      return 'complete';
+    case 'building':
+      return `being built by pid ${status.writerPid}${planned}`;
+    case 'partial':
+      return `partial${planned}: a run stopped before it finished; run \`reposage index\` to finish it`;
+    case 'damaged':
+      return 'damaged; run `reposage index` to repair it';
+  }
 }

@@ -27,7 +27,7 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
   const { signal } = controls;
   const lock = await acquireIndexLock(options.dbDir);
   try {
-    const { store, rebuiltBecause } = await ChunkStore.openForWrite(options.dbDir, {
+    const { store, rebuiltBecause, repairing } = await ChunkStore.openForWrite(options.dbDir, {
       embeddingModel: models.embedder.modelId,
       dimension: models.embedder.dimension,
       chunkerVersion: CHUNKER_VERSION,
@@ -35,7 +35,7 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
     try {
       const run = new SyncRun(options, models, store, controls);
       await run.execute();
-      return await run.summary(rebuiltBecause, (performance.now() - started) / 1000);
+      return { ...(await run.summary(rebuiltBecause, (performance.now() - started) / 1000)), ...(repairing ? { repaired: repairing } : {}) };
     } finally {
       store.close();
     }
@@ -97,6 +97,7 @@ class SyncRun {
     }
     this.filesTotal = candidates.length;
     this.filesDone = 0;
+    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(walk.files.length);
 
     if (gone.length > 0) {
       this.report('cleaning');

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_WORDING } from '../../src/cli/main';
 import { RepoSageError } from '../../src/core/errors';
-import { createEmbedder } from '../../src/core/models/embedder';
-import { createReranker } from '../../src/core/models/reranker';
+import { createEmbedder } from '../../src/core/embedding/embedder';
+import { createReranker } from '../../src/core/embedding/reranker';
 
 describe('a model loader pointed at a folder without the model', () => {
   let emptyDir: string;
