@@ -87,7 +87,7 @@ describe('progress of a long command', () => {
     const quiet = await runCli(['index', root, '--db', path.join(root, '..', 'db2'), '--quiet'], env);
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
-  });
+  }, 240_000);
 
   it('searches in the best installed mode without a warning when no re-ranker is installed; status says so once', async () => {
     const { modelsDir, embeddingModel } = testModels();
@@ -105,5 +105,5 @@ describe('progress of a long command', () => {
     expect(status.stdout).toMatch(/re-ranker: +not installed, so queries use hybrid retrieval; put \S+ in --models DIR to re-rank/);
     const withReranker = await runCli(['status', root, '--db', path.join(root, '..', 'db1'), '--json']);
     expect(withReranker.json.reranker.installed).toBe(testModels().rerankModel !== null);
-  });
+  }, 240_000);
 });
