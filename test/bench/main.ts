@@ -1,6 +1,7 @@
 import { benchCompletion, benchCompletionQuality } from './completion-bench';
 import { benchEventLoop } from './event-loop-bench';
 import { benchIndexing } from './index-bench';
+import { benchLocalization } from './localization-bench';
 import { benchRetrieval } from './retrieval-bench';
 import { benchVectorIndex } from './vector-index-bench';
 
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   'vector-index': benchVectorIndex,
   completion: benchCompletion,
   'completion-quality': benchCompletionQuality,
+  localization: benchLocalization,
 };
 
 async function main(): Promise<void> {
