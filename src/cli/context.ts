@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defaultModelsDir } from '../core/models/locate';
+import { defaultModelsDir } from '../core/embedding/locate';
 
 /** What every command gets: where the index and the models are, and how to print. */
 export interface CliContext {

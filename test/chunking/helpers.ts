@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Chunk, TokenCounter } from '../../src/core/chunking/chunk';
-import { createTokenCounter } from '../../src/core/models/token-counter';
+import { createTokenCounter } from '../../src/core/embedding/token-counter';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The genuine all-MiniLM-L6-v2 tokenizer files (no weights needed to count tokens). */

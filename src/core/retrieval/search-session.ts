@@ -1,8 +1,8 @@
 import { CHUNKER_VERSION } from '../chunking';
 import { RepoSageError } from '../errors';
-import { createEmbedder } from '../models/embedder';
-import { createReranker } from '../models/reranker';
-import type { Embedder, Reranker } from '../models/types';
+import { createEmbedder } from '../embedding/embedder';
+import { createReranker } from '../embedding/reranker';
+import type { Embedder, Reranker } from '../embedding/types';
 import { ChunkStore } from '../store/chunk-store';
 import { createRetriever } from './retriever';
 import type { Retriever } from './types';
