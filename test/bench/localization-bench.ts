@@ -1,16 +1,16 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CHUNKER_VERSION } from '../../src/core/chunking';
 import { filesInOrder, firstHitRank, localizationScores } from '../../src/core/eval/file-ranks';
 import type { HistoryQuestion } from '../../src/core/eval/from-history';
 import { isHit } from '../../src/core/eval/metrics';
 import { loadIndexerModels } from '../../src/core/indexer/models';
+import { type LearnedRanker, createLearnedRanker } from '../../src/core/ranking/learned-ranker';
 import { createRetriever } from '../../src/core/retrieval/retriever';
 import type { RetrievalMode, Retriever } from '../../src/core/retrieval/types';
-import { ChunkStore } from '../../src/core/store/chunk-store';
 import { testModels } from '../support/models';
-import { type PreparedRepo, cacheDir, mirrorOf, prepareRepo, readRepoList } from './localization/corpus';
+import { type PreparedRepo, cacheDir, forEachRepo } from './localization/corpus';
 import { FileBm25 } from './localization/file-bm25';
+import { RANKER_MODEL_FILE } from './localization/train-ranker';
 import { printTable } from './table';
 
 const CUTOFFS = [1, 5, 10];
@@ -34,30 +34,19 @@ export async function benchLocalization(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const models = testModels();
   const indexer = await loadIndexerModels({ modelsDir: models.modelsDir });
+  const ranker = existsSync(RANKER_MODEL_FILE) ? createLearnedRanker(JSON.parse(await fs.readFile(RANKER_MODEL_FILE, 'utf8'))) : undefined;
   const results: Record<string, Record<string, Outcome[]>> = {};
   const counts: Array<Record<string, string | number>> = [];
   try {
-    for (const repo of readRepoList().filter((r) => r.role === 'bench')) {
-      const gitDir = mirrorOf(repo);
-      if (!gitDir) {
-        log(`${repo.repo}: no mirror, skipped (fetch github:${repo.repo})`);
-        continue;
-      }
-      const prepared = await prepareRepo(repo, gitDir, indexer, log);
-      const store = await ChunkStore.openForRead(prepared.dbDir, { embeddingModel: models.embeddingModel, chunkerVersion: CHUNKER_VERSION });
-      try {
-        const indexed = [...(await store.catalog()).keys()];
-        const questions = answerableIn(prepared.questions, new Set(indexed));
-        const stats = await store.stats();
-        counts.push({ repo: repo.repo, language: repo.language, pin: repo.pin.slice(0, 12), files: stats.files, chunks: stats.chunks, mined: prepared.questions.length, questions: questions.length });
-        const retriever = createRetriever({ store, embedder: indexer.embedder });
-        const byMode: Record<string, Outcome[]> = { 'bm25 (files)': await baseline(prepared, indexed, questions) };
-        for (const mode of MODES) byMode[mode] = await runMode(retriever, mode, questions);
-        results[repo.repo] = byMode;
-      } finally {
-        store.close();
-      }
-    }
+    await forEachRepo('bench', indexer, log, async ({ repo, store, indexed, questions }) => {
+      const stats = await store.stats();
+      counts.push({ repo: repo.repo, language: repo.language, pin: repo.pin.slice(0, 12), files: stats.files, chunks: stats.chunks, mined: repo.questions.length, questions: questions.length });
+      const retriever = createRetriever({ store, embedder: indexer.embedder });
+      const byMode: Record<string, Outcome[]> = { 'bm25 (files)': await baseline(repo, indexed, questions) };
+      for (const mode of MODES) byMode[mode] = await runMode(retriever, mode, questions);
+      if (ranker) byMode['hybrid + ranker'] = await runMode(retriever, 'hybrid', questions, ranker);
+      results[repo.repo] = byMode;
+    });
   } finally {
     await indexer.embedder.dispose();
   }
@@ -72,18 +61,13 @@ export async function benchLocalization(): Promise<void> {
   await fs.writeFile(path.join(cacheDir(), 'results.json'), JSON.stringify({ counts, rows: [...rows, ...pooled] }, null, 2));
 }
 
-/** Questions with the gold files the index holds (a fix may touch files the walker skips). */
-function answerableIn(questions: HistoryQuestion[], indexed: Set<string>): HistoryQuestion[] {
-  return questions
-    .map((question) => ({ ...question, expected: question.expected.filter((location) => indexed.has(location.path)) }))
-    .filter((question) => question.expected.length > 0);
-}
-
-async function runMode(retriever: Retriever, mode: RetrievalMode, questions: HistoryQuestion[]): Promise<Outcome[]> {
+/** With a ranker, every fused candidate is re-ordered by it before the top chunks are read. */
+async function runMode(retriever: Retriever, mode: RetrievalMode, questions: HistoryQuestion[], ranker?: LearnedRanker): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const question of questions) {
-    const { chunks } = await retriever.retrieve(question.question, { mode, k: CHUNKS });
-    const results = chunks.map(({ chunk }) => chunk);
+    const { chunks, trace } = await retriever.retrieve(question.question, { mode, k: CHUNKS });
+    const ranked = ranker ? ranker.rerank(question.question, trace.candidates).slice(0, CHUNKS) : chunks;
+    const results = ranked.map(({ chunk }) => chunk);
     const lined = question.expected.filter((location) => location.startLine !== undefined);
     outcomes.push({
       fileRank: firstHitRank(filesInOrder(results), question.expected),

@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type HistoryQuestion, goldenFromHistory } from '../../../src/core/eval/from-history';
+import { CHUNKER_VERSION } from '../../../src/core/chunking';
 import type { IndexerModels } from '../../../src/core/indexer/models';
+import { ChunkStore } from '../../../src/core/store/chunk-store';
 import { syncIndex } from '../../../src/core/indexer/sync';
 import type { IndexSummary } from '../../../src/core/indexer/types';
+import repoList from './repos.json';
 
 /** One public repository of the bench (or of the ranker's training data), pinned. */
 export interface PinnedRepo {
@@ -26,15 +29,49 @@ export interface PreparedRepo extends PinnedRepo {
   summary: IndexSummary;
 }
 
+/** A prepared repository with its index open, and the questions whose gold files the index holds. */
+export interface OpenRepo {
+  repo: PreparedRepo;
+  store: ChunkStore;
+  /** Paths the index holds. */
+  indexed: string[];
+  questions: HistoryQuestion[];
+}
+
+/**
+ * Prepares each repository of a role in turn and hands it to `use` with its index open. A
+ * repository without a mirror is skipped with a line saying how to fetch it.
+ */
+export async function forEachRepo(role: PinnedRepo['role'], indexer: IndexerModels, log: (line: string) => void, use: (open: OpenRepo) => Promise<void>): Promise<void> {
+  for (const pinned of readRepoList().filter((r) => r.role === role)) {
+    const gitDir = mirrorOf(pinned);
+    if (!gitDir) {
+      log(`${pinned.repo}: no mirror, skipped (fetch github:${pinned.repo})`);
+      continue;
+    }
+    const repo = await prepareRepo(pinned, gitDir, indexer, log);
+    const store = await ChunkStore.openForRead(repo.dbDir, { embeddingModel: indexer.embedder.modelId, chunkerVersion: CHUNKER_VERSION });
+    try {
+      const indexed = [...(await store.catalog()).keys()];
+      await use({ repo, store, indexed, questions: answerableIn(repo.questions, new Set(indexed)) });
+    } finally {
+      store.close();
+    }
+  }
+}
+
+/** Questions with the gold files the index holds (a fix may touch files the walker skips). */
+function answerableIn(questions: HistoryQuestion[], indexed: Set<string>): HistoryQuestion[] {
+  return questions
+    .map((question) => ({ ...question, expected: question.expected.filter((location) => indexed.has(location.path)) }))
+    .filter((question) => question.expected.length > 0);
+}
+
 /** Bump when the miner's rules change, so cached instance sets are mined again. */
 const MINER_VERSION = 1;
 
-/** Found beside this file in the source tree, and through the repository root from the bundle (dist/bench.js). */
-export function readRepoList(): PinnedRepo[] {
-  const candidates = [path.join(__dirname, 'repos.json'), path.resolve(__dirname, '../test/bench/localization/repos.json')];
-  const file = candidates.find((candidate) => existsSync(candidate));
-  if (!file) throw new Error(`repos.json not found (looked at ${candidates.join(', ')})`);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { repositories: PinnedRepo[] }).repositories;
+function readRepoList(): PinnedRepo[] {
+  return repoList.repositories as PinnedRepo[];
 }
 
 /** Git directories the `fetch` tool brought (owner+name/repo), or REPOSAGE_MIRRORS. */
@@ -52,7 +89,7 @@ export function cacheDir(): string {
  * The repository's tree at the pin (a git archive, unpacked once), its index (synced: incremental
  * and cached), and its fix-commit questions (mined once per miner version).
  */
-export async function prepareRepo(repo: PinnedRepo, gitDir: string, indexer: IndexerModels, log: (line: string) => void): Promise<PreparedRepo> {
+async function prepareRepo(repo: PinnedRepo, gitDir: string, indexer: IndexerModels, log: (line: string) => void): Promise<PreparedRepo> {
   const home = path.join(cacheDir(), `${repo.repo.replace('/', '+')}@${repo.pin.slice(0, 12)}`);
   const root = path.join(home, 'tree');
   if (!existsSync(root)) {
