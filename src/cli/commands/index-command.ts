@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Command } from '@commander-js/extra-typings';
+import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
+import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { syncIndex } from '../../core/indexer/sync';
 import { loadIndexerModels } from '../../core/indexer/models';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
@@ -16,13 +17,23 @@ export function registerIndexCommand(program: Command, streams: CliStreams): voi
     .addOption(dbOption())
     .addOption(modelsOption())
     .option('--model <id>', 'embedding model (default: the one the index was built with, else Xenova/all-MiniLM-L6-v2)')
+    .option('--include-kind <kinds>', `also index files skipped by kind, repeatable or comma-separated: ${SKIPPABLE_KINDS.join(', ')}`, collectKinds)
     .addOption(jsonOption())
     .addOption(quietOption())
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
-      const summary = await indexRepository(ctx, { root: dir, ...flags });
+      const summary = await indexRepository(ctx, { root: dir, ...flags, includeKinds: flags.includeKind });
       print(ctx, formatSummary(summary), summary);
     });
+}
+
+/** `--include-kind design --include-kind lock,data`: every kind named, checked. */
+function collectKinds(value: string, previous: SkippableKind[] = []): SkippableKind[] {
+  const kinds = value.split(',').map((kind) => kind.trim()).filter(Boolean);
+  for (const kind of kinds) {
+    if (!(SKIPPABLE_KINDS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`Unknown file kind "${kind}"; use some of ${SKIPPABLE_KINDS.join(', ')}.`);
+  }
+  return [...previous, ...(kinds as SkippableKind[])];
 }
 
 export interface IndexFlags {
@@ -30,6 +41,7 @@ export interface IndexFlags {
   db?: string;
   models?: string;
   model?: string;
+  includeKinds?: SkippableKind[];
 }
 
 /** Shared by `index` and by the commands that build a missing or stale index before searching it. */
@@ -40,7 +52,7 @@ export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promi
   const progress = indexProgress(ctx);
   try {
     return await syncIndex(
-      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model },
+      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model, includeKinds: flags.includeKinds },
       models,
       { signal: ctx.signal, onProgress: progress },
     );
