@@ -4,13 +4,26 @@ import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import { RepoSageError } from '../errors';
 import { type IndexManifest, type ManifestIdentity, SCHEMA_VERSION, manifestMismatch, readManifest, writeManifest } from './manifest';
-import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, chunksSchema, filesSchema, inFilters, rowToChunk } from './schema';
+import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, VectorState, chunksSchema, filesSchema, inFilters, rowToChunk } from './schema';
 import { toSearchText } from './search-text';
 
 export interface ScoredChunk {
   chunk: Chunk;
   /** Dense: cosine distance (lower is closer). Keywords: BM25 score (higher is better). */
   score: number;
+}
+
+/** A chunk to store with its vector, or with none yet ('pending') or ever ('none'). */
+export interface ChunkToStore {
+  chunk: Chunk;
+  vector: Float32Array | 'pending' | 'none';
+}
+
+/** How many chunks have their vector, await one, or never get one. */
+export interface VectorCoverage {
+  ready: number;
+  pending: number;
+  none: number;
 }
 
 export interface StoreStats {
@@ -54,6 +67,9 @@ export class ChunkStore {
     private readonly files: lancedb.Table,
     private readonly vectorIndexMinRows = VECTOR_INDEX_MIN_ROWS,
   ) {}
+
+  /** Whether some rows have no vector (yet): dense search must then skip them. */
+  private someVectorsMissing = true;
 
   /**
    * Opens the index for writing, creating it if needed. An index built with another model, chunker
@@ -106,8 +122,10 @@ export class ChunkStore {
     const chunks = await db.openTable(CHUNKS_TABLE);
     const files = await db.openTable(FILES_TABLE);
     // Opening is lazy: a count touches the data files, so a damaged table fails here, not mid-query.
-    await Promise.all([chunks.countRows(), files.countRows()]);
-    return new ChunkStore(dbDir, manifest, chunks, files, vectorIndexMinRows);
+    const [, , withoutVector] = await Promise.all([chunks.countRows(), files.countRows(), chunks.countRows(NOT_READY)]);
+    const store = new ChunkStore(dbDir, manifest, chunks, files, vectorIndexMinRows);
+    store.someVectorsMissing = withoutVector > 0;
+    return store;
   }
 
   get identity(): IndexManifest {
@@ -123,7 +141,7 @@ export class ChunkStore {
   async vectorsByContentHash(hashes: readonly string[]): Promise<Map<string, Float32Array>> {
     const found = new Map<string, Float32Array>();
     for (const filter of inFilters('content_hash', [...new Set(hashes)])) {
-      const rows = await this.chunks.query().where(filter).select(['content_hash', 'vector']).toArray();
+      const rows = await this.chunks.query().where(`(${filter}) AND ${READY}`).select(['content_hash', 'vector']).toArray();
       for (const row of rows) found.set(row.content_hash, Float32Array.from(row.vector));
     }
     return found;
@@ -133,11 +151,54 @@ export class ChunkStore {
    * Replaces the chunks of these files. The catalog is written last: a run killed before it leaves
    * those files looking changed, so the next run redoes them, and finished files stay finished.
    */
-  async replaceFiles(files: readonly FileRow[], chunks: ReadonlyArray<{ chunk: Chunk; vector: Float32Array }>): Promise<void> {
+  async replaceFiles(files: readonly FileRow[], chunks: readonly ChunkToStore[]): Promise<void> {
     if (files.length === 0) return;
     await this.deleteChunksOf(files.map((file) => file.path));
-    if (chunks.length > 0) await this.chunks.add(chunks.map(({ chunk, vector }) => toRow(chunk, vector)));
+    if (chunks.length > 0) await this.chunks.add(chunks.map(({ chunk, vector }) => toRow(chunk, vector, this.manifest.dimension)));
+    if (chunks.some(({ vector }) => typeof vector === 'string')) this.someVectorsMissing = true;
     await this.upsertCatalog(files);
+  }
+
+  /** Chunks still waiting for their vector. */
+  async pendingVectors(): Promise<Array<{ id: string; path: string }>> {
+    return (await this.chunks.query().where(`vector_state = ${VectorState.PENDING}`).select(['id', 'path']).toArray()) as Array<{ id: string; path: string }>;
+  }
+
+  /** The text and content hash of these chunks, for embedding them. */
+  async textsOf(ids: readonly string[]): Promise<Map<string, { text: string; contentHash: string }>> {
+    const found = new Map<string, { text: string; contentHash: string }>();
+    for (const filter of inFilters('id', ids)) {
+      const rows = (await this.chunks.query().where(filter).select(['id', 'text', 'content_hash']).toArray()) as ChunkRow[];
+      for (const row of rows) found.set(row.id, { text: row.text, contentHash: row.content_hash });
+    }
+    return found;
+  }
+
+  /** Stores the vectors of chunks written before they were embedded, in one commit; ids gone since are ignored. */
+  async writeVectors(vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
+    if (vectors.size === 0) return;
+    // Only the changed columns: LanceDB rewrites the matched rows without their text passing through here.
+    const rows = [...vectors].map(([id, vector]) => ({ id, vector: Array.from(vector), vector_state: VectorState.READY }));
+    await this.chunks.mergeInsert('id').whenMatchedUpdateAll().execute(rows);
+  }
+
+  async vectorCoverage(): Promise<VectorCoverage> {
+    const [ready, pending, none] = await Promise.all(
+      [VectorState.READY, VectorState.PENDING, VectorState.NONE].map((state) => this.chunks.countRows(`vector_state = ${state}`)),
+    );
+    this.someVectorsMissing = pending + none > 0;
+    return { ready, pending, none };
+  }
+
+  /**
+   * Builds the keyword index over what is written so far, if there is none yet: keyword search works
+   * from here on, and rows added later are searched too (unindexed rows are scanned) until finishWrite
+   * folds them in. Returns whether it built one.
+   */
+  async makeKeywordSearchable(): Promise<boolean> {
+    if (await this.hasIndexOn('search_text')) return false;
+    await this.createKeywordIndex();
+    return true;
   }
 
   /** Records new size/mtime for files whose content turned out unchanged. */
@@ -166,12 +227,11 @@ export class ChunkStore {
       // A first build leaves one fragment per batch; compacting it first makes every later search
       // faster (measured at 54 fragments: dense 12.3 → 10.3 ms p50, BM25 4.6 → 3.7 ms).
       await this.chunks.optimize({ cleanupOlderThan: new Date() });
-      await this.chunks.createIndex('search_text', {
-        config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: false }),
-      });
+      await this.createKeywordIndex();
     } else {
       const stats = await this.chunks.stats();
-      if (stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE) {
+      // Rows written after the keyword index (a progressive first build) are scanned on every search until folded in.
+      if (stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE || stats.numRows - (await this.indexedRows('search_text')) > UNINDEXED_ROWS_BEFORE_OPTIMIZE) {
         await this.chunks.optimize({ cleanupOlderThan: new Date() });
         await this.files.optimize({ cleanupOlderThan: new Date() });
       }
@@ -187,10 +247,9 @@ export class ChunkStore {
    * so the distances returned are exact; only which partitions are probed is approximate.
    */
   async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
-    const rows = (await this.chunks
-      .vectorSearch(vector)
-      .distanceType('cosine')
-      .nprobes(VECTOR_INDEX_NPROBES)
+    let search = this.chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_INDEX_NPROBES);
+    if (this.someVectorsMissing) search = search.where(READY);
+    const rows = (await search
       .select([...RESULT_COLUMNS, '_distance'])
       .limit(limit)
       .toArray()) as Array<ChunkRow & { _distance: number }>;
@@ -242,14 +301,44 @@ export class ChunkStore {
     });
   }
 
+  private async hasIndexOn(column: string): Promise<boolean> {
+    return (await this.chunks.listIndices()).some((index) => index.columns.includes(column));
+  }
+
+  private async indexedRows(column: string): Promise<number> {
+    const index = (await this.chunks.listIndices()).find((candidate) => candidate.columns.includes(column));
+    const stats = index ? await this.chunks.indexStats(index.name) : undefined;
+    return stats?.numIndexedRows ?? 0;
+  }
+
+  private async createKeywordIndex(): Promise<void> {
+    await this.chunks.createIndex('search_text', {
+      config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: false }),
+    });
+  }
+
   private async deleteChunksOf(paths: readonly string[]): Promise<void> {
     for (const filter of inFilters('path', paths)) await this.chunks.delete(filter);
   }
 }
 
 const RESULT_COLUMNS = ['id', 'path', 'language', 'start_line', 'end_line', 'symbol', 'kind', 'content_hash', 'text'];
+const READY = `vector_state = ${VectorState.READY}`;
+const NOT_READY = `vector_state != ${VectorState.READY}`;
+/** Rows outside the keyword index that make finishWrite fold them in (a scan of this many costs ~1 ms). */
+const UNINDEXED_ROWS_BEFORE_OPTIMIZE = 2_000;
 
-function toRow(chunk: Chunk, vector: Float32Array): ChunkRow {
+/**
+ * Rows without a vector hold a unit placeholder (a zero vector has no cosine distance); dense search
+ * filters them out by vector_state, so the placeholder is never compared.
+ */
+function placeholderVector(dimension: number): number[] {
+  const vector = new Array<number>(dimension).fill(0);
+  vector[0] = 1;
+  return vector;
+}
+
+function toRow(chunk: Chunk, vector: ChunkToStore['vector'], dimension: number): ChunkRow {
   return {
     id: chunk.id,
     path: chunk.path,
@@ -261,7 +350,8 @@ function toRow(chunk: Chunk, vector: Float32Array): ChunkRow {
     content_hash: chunk.contentHash,
     text: chunk.text,
     search_text: toSearchText(`${chunk.path} ${chunk.symbol ?? ''} ${chunk.text}`),
-    vector: Array.from(vector),
+    vector: typeof vector === 'string' ? placeholderVector(dimension) : Array.from(vector),
+    vector_state: vector === 'pending' ? VectorState.PENDING : vector === 'none' ? VectorState.NONE : VectorState.READY,
   };
 }
 

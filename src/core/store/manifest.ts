@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 /** Bump when the tables' columns change: an index with another schema is rebuilt, never read. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** What an index was built with. A query with anything else must not search it. */
 export interface IndexManifest {
