@@ -179,8 +179,14 @@ describe('ChunkStore', () => {
     const rebuilt = await ChunkStore.openForWrite(dir, { ...other, dimension: 4 });
     expect(rebuilt.rebuiltBecause).toContain('test/model');
     expect((await rebuilt.store.stats()).chunks).toBe(0);
+    // The old index stays whole and searchable until the new one is complete.
+    const old = await ChunkStore.openForRead(dir, identity);
+    expect((await old.stats()).chunks).toBe(1);
+    old.close();
+    await rebuilt.store.finishWrite();
     rebuilt.store.close();
     expect((await ChunkStore.openForRead(dir, other)).identity.embeddingModel).toBe('other/model');
+    expect((await fs.readdir(dir)).filter((entry) => entry.endsWith('.lance')).sort()).toEqual(['chunks-2.lance', 'files-2.lance']);
   });
 
   it('reports a missing index and rebuilds a corrupt one', async () => {
@@ -201,7 +207,7 @@ describe('ChunkStore', () => {
     await expect(acquireIndexLock(dir)).rejects.toMatchObject({ code: 'INDEX_LOCKED' });
     await lock.release();
     // A lock written by a process that no longer exists is stale.
-    await fs.writeFile(path.join(dir, 'index.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), startedAt: 'then' }));
+    await fs.writeFile(path.join(dir, 'index-1.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), startedAt: 'then' }));
     const taken = await acquireIndexLock(dir);
     await taken.release();
   });

@@ -33,7 +33,7 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
   const { signal } = controls;
   const lock = await acquireIndexLock(options.dbDir);
   try {
-    const { store, rebuiltBecause } = await ChunkStore.openForWrite(options.dbDir, {
+    const { store, rebuiltBecause, repairing } = await ChunkStore.openForWrite(options.dbDir, {
       embeddingModel: models.embedder.modelId,
       dimension: models.embedder.dimension,
       chunkerVersion: CHUNKER_VERSION,
@@ -43,7 +43,7 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
       await run.writeChunks();
       await run.embedPending();
       await run.finish();
-      return await run.summary(rebuiltBecause, (performance.now() - started) / 1000);
+      return { ...(await run.summary(rebuiltBecause, (performance.now() - started) / 1000)), ...(repairing ? { repaired: repairing } : {}) };
     } finally {
       store.close();
     }
@@ -115,6 +115,7 @@ class SyncRun {
     candidates = byPriority(candidates, (file) => ({ path: file.path, mtimeMs: file.mtimeMs }));
     this.filesTotal = candidates.length;
     this.filesDone = 0;
+    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(walk.files.length);
 
     if (gone.length > 0) {
       this.report('cleaning');

@@ -40,6 +40,8 @@ export interface IndexSummary {
   languages: Record<string, number>;
   /** Why the index was rebuilt from scratch, if it was (model or chunker changed, corrupt). */
   rebuiltBecause?: string;
+  /** Search indexes that had gone missing and were built again ('search_text', 'vector'). */
+  repaired?: string[];
   seconds: number;
 }
 
