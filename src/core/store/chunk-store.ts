@@ -292,6 +292,9 @@ export class ChunkStore {
   async makeKeywordSearchable(): Promise<boolean> {
     if (await this.hasIndex('search_text')) return false;
     await this.createKeywordIndex();
+    // Provisional: finishWrite builds it again over the compacted table, so the finished index
+    // scores every row from the index alone, as a build that never served early would.
+    if (!this.repair.includes('search_text')) this.repair.push('search_text');
     return true;
   }
 
