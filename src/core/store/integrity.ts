@@ -76,6 +76,16 @@ export async function checkIndex(
   return health;
 }
 
+/**
+ * What an answer served from an unfinished index must say: "partial index (64 of 134 files)", or
+ * undefined for a complete one.
+ */
+export function incompleteNote(health: Pick<IndexHealth, 'state' | 'files' | 'filesPlanned'>): string | undefined {
+  if (health.state === 'complete' || health.state === 'damaged') return undefined;
+  const count = health.filesPlanned !== undefined ? `${health.files} of ${health.filesPlanned} files` : `${health.files} files`;
+  return `partial index (${count}${health.state === 'building' ? ', being built now' : ''})`;
+}
+
 export const INDEX_NAMES: Record<string, string> = { search_text: 'full-text', vector: 'vector' };
 
 /** Every data, deletion and index file of the tables, with its size; undefined where the index is not a local folder. */
