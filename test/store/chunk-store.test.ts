@@ -7,7 +7,7 @@ import type { Chunk } from '../../src/core/chunking/chunk';
 import { RepoSageError } from '../../src/core/errors';
 import { ChunkStore } from '../../src/core/store/chunk-store';
 import { acquireIndexLock } from '../../src/core/store/index-lock';
-import { splitIdentifier, toSearchText } from '../../src/core/store/search-text';
+import { definitionKeys, splitIdentifier, toSearchText } from '../../src/core/store/search-text';
 import { makeTempDir } from '../support/temp-dir';
 
 // The store is tested with hand-made unit vectors: what is under test is storage, not model quality.
@@ -33,6 +33,11 @@ describe('search text', () => {
     expect(splitIdentifier('parse_config_file')).toEqual(['parse', 'config', 'file']);
     expect(splitIdentifier('HTTPServer2Handler')).toEqual(['http', 'server', '2', 'handler']);
     expect(toSearchText('const x = parseConfigFile(path)')).toBe('const x parse config file parseconfigfile path');
+  });
+
+  it('looks definitions up by their qualified name and every dotted tail, in any case', () => {
+    expect(definitionKeys(['Session.send', 'parseAddr'])).toEqual(['session.send', 'send', 'parseaddr']);
+    expect(definitionKeys(['Ring::push'])).toEqual(['ring.push', 'push']);
   });
 });
 
@@ -89,6 +94,26 @@ describe('ChunkStore', () => {
     expect(await store.vectorCoverage()).toEqual({ ready: 1, pending: 1, none: 1 });
     await store.finishWrite();
     expect((await store.searchKeywords('parse config', 5))[0]?.chunk.path).toBe('src/config.ts');
+    store.close();
+  });
+
+  it('finds the chunks that define a name, and the chunks of a file named by the tail of its path', async () => {
+    const { store } = await ChunkStore.openForWrite(dir, identity);
+    const define = (c: Chunk, definitions: string[]) => ({ chunk: { ...c, definitions }, vector: unit(1, 0, 0, 0) });
+    await store.replaceFiles([file('pkg/utils.py', 'h1', 2), file('pkg/sessions.py', 'h2', 1)], [
+      define(chunk('pkg/utils.py', 1, 'def parseaddr(text): ...'), ['parseaddr']),
+      define(chunk('pkg/utils.py', 9, 'x = parseaddr(y)'), []),
+      define(chunk('pkg/sessions.py', 1, 'class Session: def send(self): ...'), ['Session', 'Session.send']),
+    ]);
+    await store.finishWrite();
+    const found = async (names: string[]) => (await store.searchDefinitions(names, 10)).map((hit) => `${hit.chunk.path}:${hit.chunk.startLine} ${hit.matched.join(',')}`).sort();
+    expect(await found(['utils.parseaddr'])).toEqual(['pkg/utils.py:1 parseaddr']);
+    expect(await found(['Session.send'])).toEqual(['pkg/sessions.py:1 session.send,send']);
+    expect(await found(['send', 'ParseAddr'])).toEqual(['pkg/sessions.py:1 send', 'pkg/utils.py:1 parseaddr']);
+    expect(await found(['missing'])).toEqual([]);
+    expect((await store.searchPaths(['utils.py'], 10)).map((c) => c.startLine).sort()).toEqual([1, 9]);
+    expect((await store.searchPaths(['pkg/sessions.py', 'ils.py'], 10)).map((c) => c.path)).toEqual(['pkg/sessions.py']);
+    expect(await store.searchPaths(["it's_%.py"], 10)).toEqual([]);
     store.close();
   });
 

@@ -152,7 +152,7 @@ describe('index health', () => {
 
     const { store, rebuiltBecause, repairing } = await ChunkStore.openForWrite(dir, identity);
     expect(rebuiltBecause).toBeUndefined();
-    expect(repairing).toEqual(['search_text']);
+    expect(repairing).toEqual(['definitions', 'search_text']);
     await store.finishWrite();
     store.close();
     const reader = await ChunkStore.openForRead(dir, identity);

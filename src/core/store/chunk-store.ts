@@ -5,8 +5,8 @@ import type { Chunk } from '../chunking/chunk';
 import { RepoSageError } from '../errors';
 import { type IndexHealth, checkIndex, firstLine, listDataFiles } from './integrity';
 import { type IndexManifest, type ManifestIdentity, REPAIR_HINT, SCHEMA_VERSION, manifestMismatch, notAFolder, readManifest, writeManifest } from './manifest';
-import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, VectorState, chunksSchema, filesSchema, inFilters, rowToChunk } from './schema';
-import { toSearchText } from './search-text';
+import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, VectorState, chunksSchema, filesSchema, inFilters, rowToChunk, sqlString } from './schema';
+import { definitionKeys, toSearchText } from './search-text';
 
 export interface ScoredChunk {
   chunk: Chunk;
@@ -334,6 +334,9 @@ export class ChunkStore {
         await this.files.optimize({ cleanupOlderThan: new Date() });
       }
     }
+    if (!indexedColumns.has('definitions') || this.repair.includes('definitions')) {
+      await this.chunks.createIndex('definitions', { config: lancedb.Index.labelList(), replace: true });
+    }
     if (!indexedColumns.has('vector') || this.repair.includes('vector')) await this.createVectorIndexIfLarge();
     this.repair = [];
     await this.markComplete();
@@ -385,6 +388,28 @@ export class ChunkStore {
       .limit(limit)
       .toArray())) as Array<ChunkRow & { _score: number }>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._score }));
+  }
+
+  /**
+   * Chunks defining any of these names (looked up as definitionKeys gives them), each with the keys
+   * it matched; at most `limit`, in no particular order.
+   */
+  async searchDefinitions(names: readonly string[], limit: number): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
+    const keys = definitionKeys(names);
+    if (keys.length === 0) return [];
+    const filter = `array_has_any(definitions, make_array(${keys.map(sqlString).join(', ')}))`;
+    const rows = (await this.read(() => this.chunks.query().where(filter).select([...RESULT_COLUMNS, 'definitions']).limit(limit).toArray())) as ChunkRow[];
+    const wanted = new Set(keys);
+    return rows.map((row) => ({ chunk: rowToChunk(row), matched: [...row.definitions].filter((key) => wanted.has(key)) }));
+  }
+
+  /** Chunks of files whose path ends with one of these (`/`-separated) tails; at most `limit`. */
+  async searchPaths(tails: readonly string[], limit: number): Promise<Chunk[]> {
+    if (tails.length === 0) return [];
+    const like = (tail: string) => `'%${tail.replace(/'/g, "''").replace(/[%_\\]/g, (c) => `\\${c}`)}'`;
+    const filter = tails.map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${like(`/${tail}`)} ESCAPE '\\')`).join(' OR ');
+    const rows = (await this.read(() => this.chunks.query().where(filter).select(RESULT_COLUMNS).limit(limit).toArray())) as ChunkRow[];
+    return rows.map(rowToChunk);
   }
 
   async chunksOfFile(filePath: string): Promise<Chunk[]> {
@@ -483,6 +508,7 @@ function toRow(chunk: Chunk, vector: ChunkToStore['vector'], dimension: number):
     content_hash: chunk.contentHash,
     text: chunk.text,
     search_text: toSearchText(`${chunk.path} ${chunk.symbol ?? ''} ${chunk.text}`),
+    definitions: definitionKeys(chunk.definitions ?? []),
     vector: typeof vector === 'string' ? placeholderVector(dimension) : Array.from(vector),
     vector_state: vector === 'pending' ? VectorState.PENDING : vector === 'none' ? VectorState.NONE : VectorState.READY,
   };

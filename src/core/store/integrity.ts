@@ -86,7 +86,7 @@ export function incompleteNote(health: Pick<IndexHealth, 'state' | 'files' | 'fi
   return `partial index (${count}${health.state === 'building' ? ', being built now' : ''})`;
 }
 
-export const INDEX_NAMES: Record<string, string> = { search_text: 'full-text', vector: 'vector' };
+export const INDEX_NAMES: Record<string, string> = { search_text: 'full-text', definitions: 'definitions', vector: 'vector' };
 
 /** Every data, deletion and index file of the tables, with its size; undefined where the index is not a local folder. */
 export async function listDataFiles(dbDir: string, tableNames: readonly string[]): Promise<Record<string, number> | undefined> {
