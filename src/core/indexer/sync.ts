@@ -94,6 +94,9 @@ class SyncRun {
       maxFileBytes: this.options.maxFileBytes,
       include: this.options.include,
       exclude: this.options.exclude,
+      includeKinds: this.options.includeKinds,
+      // An index kept inside the folder it indexes must not index itself.
+      excludeFolders: [this.options.dbDir],
     }, signal);
     for (const skip of walk.skipped) this.countSkip(skip.reason);
     if (walk.ignored > 0) this.skipped.ignored = walk.ignored;
@@ -213,7 +216,7 @@ class SyncRun {
     for (const file of files) {
       throwIfCancelled(this.controls.signal);
       this.report('chunking', file.path);
-      const read = await readTextFile(file.absolutePath, this.options.maxFileBytes);
+      const read = await readTextFile(file.absolutePath, this.options.maxFileBytes, { includeKinds: this.options.includeKinds });
       if ('skipped' in read) {
         this.countSkip(read.skipped);
         if (catalog.has(file.path)) unreadable.push(file.path);

@@ -1,3 +1,5 @@
+import type { SkippableKind } from '../files';
+
 /** Everything an index run needs; the CLI and the extension both build one of these. */
 export interface IndexOptions {
   /** Workspace root to index. */
@@ -11,6 +13,8 @@ export interface IndexOptions {
   maxFileBytes?: number;
   include?: string[];
   exclude?: string[];
+  /** Kinds of file skipped by default that this index should hold (see SKIPPABLE_KINDS). */
+  includeKinds?: SkippableKind[];
 }
 
 export type IndexPhase = 'scanning' | 'chunking' | 'embedding' | 'writing' | 'cleaning' | 'done';
