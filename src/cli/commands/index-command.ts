@@ -2,6 +2,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { syncIndex } from '../../core/indexer/sync';
+import { vectorPercent } from '../../core/indexer/coverage';
 import { loadIndexerModels } from '../../core/indexer/models';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
 import { type CliContext, type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir } from '../context';
@@ -61,22 +62,29 @@ export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promi
   }
 }
 
-/** "embedding 120/400 files, 1830 chunks (45 chunks/s), ETA 1m 10s" */
+/** "chunking 120/400 files, 1830 chunks, 45 chunks/s, ETA 1m 10s" */
 function indexProgress(ctx: CliContext): (progress: IndexProgress) => void {
   const line = progressLine(ctx);
   const startedAt = Date.now();
   let phase: string | undefined;
   return (progress) => {
     if (progress.phase === 'done') return line.done();
-    const rate = ratePerSecond(progress.chunks, startedAt);
-    const parts = [
-      progress.filesTotal > 0 ? `${progress.phase} ${progress.filesDone}/${progress.filesTotal} files` : progress.phase,
-      `${progress.chunks} chunks${rate === undefined ? '' : ` (${formatRate(rate, 'chunks')})`}`,
-      formatEta(progress.filesDone, progress.filesTotal, startedAt),
-    ];
-    line.update(parts.filter(Boolean).join(', '), progress.phase !== phase);
+    const embedding = progress.phase === 'embedding' && progress.keywordReady;
+    const rate = ratePerSecond(embedding ? progress.vectors.ready : progress.chunks, startedAt);
+    const eta = embedding ? formatEta(progress.vectors.ready, progress.vectors.total, startedAt) : formatEta(progress.filesDone, progress.filesTotal, startedAt);
+    const speed = [rate === undefined ? '' : formatRate(rate, 'chunks'), eta].filter(Boolean).join(', ');
+    line.update(`${describeProgress(progress)}${speed ? `, ${speed}` : ''}`, progress.phase !== phase);
     phase = progress.phase;
   };
+}
+
+/** Once keyword search works the index can be queried (`reposage query`/`ask` in another shell): say so, and how far the vectors are. */
+export function describeProgress(progress: IndexProgress): string {
+  if (progress.phase === 'embedding' && progress.keywordReady) {
+    return `keyword search ready; embedding ${progress.vectors.ready}/${progress.vectors.total} chunks (${vectorPercent(progress.vectors)}%)`;
+  }
+  const files = progress.filesTotal > 0 ? ` ${progress.filesDone}/${progress.filesTotal} files` : '';
+  return `${progress.phase}${files}, ${progress.chunks} chunks`;
 }
 
 function formatSummary(summary: IndexSummary): string {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { vectorPercent } from '../../core/indexer/coverage';
 import { type IndexStatus, readIndexStatus } from '../../core/indexer/status';
 import { hasModel } from '../../core/embedding/locate';
 import { DEFAULT_RERANK_MODEL } from '../../core/embedding/types';
@@ -29,6 +30,7 @@ export function registerStatusCommand(program: Command, streams: CliStreams): vo
         `  chunker:      ${status.chunkerVersion}`,
         `  files:        ${status.files}`,
         `  chunks:       ${status.chunks}`,
+        `  vectors:      ${describeVectors(status)}`,
         `  last update:  ${status.updatedAt}`,
         reranker.installed
           ? `  re-ranker:    ${reranker.model}`
@@ -36,6 +38,14 @@ export function registerStatusCommand(program: Command, streams: CliStreams): vo
       ].join('\n');
       print(ctx, text, { ...status, reranker });
     });
+}
+
+function describeVectors(status: IndexStatus): string {
+  const { ready, pending, none } = status.vectors;
+  const parts = [`${ready} of ${ready + pending} chunks embedded (${vectorPercent({ ready, total: ready + pending })}%)`];
+  if (pending > 0) parts.push(`${pending} found by keyword only until embedded`);
+  if (none > 0) parts.push(`${none} keyword-only by design (vendored, generated, data, translations)`);
+  return parts.join('; ');
 }
 
 function describeState(status: IndexStatus): string {
