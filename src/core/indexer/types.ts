@@ -1,3 +1,5 @@
+import type { SkippableKind } from '../files';
+
 /** Everything an index run needs; the CLI and the extension both build one of these. */
 export interface IndexOptions {
   /** Workspace root to index. */
@@ -11,6 +13,8 @@ export interface IndexOptions {
   maxFileBytes?: number;
   include?: string[];
   exclude?: string[];
+  /** Kinds of file skipped by default that this index should hold (see SKIPPABLE_KINDS). */
+  includeKinds?: SkippableKind[];
 }
 
 export type IndexPhase = 'scanning' | 'chunking' | 'embedding' | 'writing' | 'cleaning' | 'done';
@@ -21,6 +25,10 @@ export interface IndexProgress {
   filesTotal: number;
   chunks: number;
   skipped: number;
+  /** Whether keyword search works on what is written (from the first batch on). */
+  keywordReady: boolean;
+  /** Chunks with their vector, of those that get one: dense search covers `ready` of `total` so far. */
+  vectors: { ready: number; total: number };
   /** The file being worked on, when there is one. */
   path?: string;
 }
