@@ -2,6 +2,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { isCancellation, type KnobWording, RepoSageError } from '../core/errors';
 import { registerAskCommand } from './commands/ask-command';
 import { registerCompleteCommand } from './commands/complete-command';
+import { registerDoctorCommand } from './commands/doctor-command';
 import { registerEvalCommand } from './commands/eval-command';
 import { registerGoldenCommand } from './commands/golden-command';
 import { registerIndexCommand } from './commands/index-command';
@@ -50,6 +51,7 @@ export function buildProgram(streams: CliStreams): Command {
   for (const register of [
     registerIndexCommand,
     registerStatusCommand,
+    registerDoctorCommand,
     registerQueryCommand,
     registerAskCommand,
     registerCompleteCommand,

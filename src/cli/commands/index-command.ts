@@ -4,6 +4,7 @@ import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { syncIndex } from '../../core/indexer/sync';
 import { vectorPercent } from '../../core/indexer/coverage';
 import { loadIndexerModels } from '../../core/indexer/models';
+import { readIndexModel } from '../../core/store/manifest';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
 import { type CliContext, type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir } from '../context';
 import { dbOption, dirArgument, jsonOption, modelsOption, quietOption } from '../options';
@@ -43,17 +44,22 @@ export interface IndexFlags {
   models?: string;
   model?: string;
   includeKinds?: SkippableKind[];
+  /** Rebuild from scratch, for this reason. */
+  rebuildBecause?: string;
 }
 
 /** Shared by `index` and by the commands that build a missing or stale index before searching it. */
 export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promise<IndexSummary> {
   const root = path.resolve(flags.root ?? '.');
+  const dbDir = resolveDbDir(root, flags.db);
   const modelsDir = resolveModelsDir(flags.models);
-  const models = await loadIndexerModels({ modelsDir, embeddingModel: flags.model });
+  // An existing index keeps its model unless --model names another: an update, not a rebuild.
+  const embeddingModel = flags.model ?? (await readIndexModel(dbDir));
+  const models = await loadIndexerModels({ modelsDir, embeddingModel });
   const progress = indexProgress(ctx);
   try {
     return await syncIndex(
-      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model, includeKinds: flags.includeKinds },
+      { root, dbDir, modelsDir, embeddingModel, includeKinds: flags.includeKinds, rebuildBecause: flags.rebuildBecause },
       models,
       { signal: ctx.signal, onProgress: progress },
     );

@@ -37,7 +37,7 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
       embeddingModel: models.embedder.modelId,
       dimension: models.embedder.dimension,
       chunkerVersion: CHUNKER_VERSION,
-    });
+    }, { rebuildBecause: options.rebuildBecause });
     try {
       const run = new SyncRun(options, models, store, controls);
       await run.writeChunks();

@@ -59,6 +59,11 @@ export async function readManifest(dbDir: string): Promise<IndexManifest | undef
   return manifest;
 }
 
+/** The embedding model the index in dbDir was built with; undefined without a readable index. */
+export async function readIndexModel(dbDir: string): Promise<string | undefined> {
+  return readManifest(dbDir).then((manifest) => manifest?.embeddingModel, () => undefined);
+}
+
 /** Written through a temporary file and a rename, so a kill never leaves half a manifest. */
 export async function writeManifest(dbDir: string, manifest: IndexManifest): Promise<void> {
   const target = path.join(dbDir, FILE);
