@@ -36,7 +36,7 @@ describe('the command line', () => {
     [['eval', '--golden', 'g.jsonl', '--modes', 'bm25,fuzzy'], /Unknown mode "fuzzy"; use some of bm25, dense, hybrid, rerank\./],
     [['index', '--bogus'], /^reposage: Unknown option '--bogus'\. Usage: reposage index \[options\] \[dir\]; see `reposage index --help`\./],
     [['query'], /^reposage: Missing required argument 'text'\./],
-    [['frobnicate'], /^reposage: Unknown command 'frobnicate'\. Commands: index, status, query, ask/],
+    [['frobnicate'], /^reposage: Unknown command 'frobnicate'\. Commands: index, status, doctor, query, ask/],
     [[], /^reposage: No command given\. Commands: /],
     [['golden'], /^reposage: No command given to reposage golden\. Commands: bootstrap/],
   ])('refuses %j on stderr with exit code 2, naming what to change', async (args, message) => {
