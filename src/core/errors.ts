@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'OLLAMA_RESPONSE_CUT'
   | 'OLLAMA_NO_FIM'
   | 'OLLAMA_ERROR'
+  | 'OLLAMA_AUTH'
+  | 'OLLAMA_BAD_REPLY'
   | 'ADAPTER_MISMATCH'
   | 'INVALID_INPUT';
 

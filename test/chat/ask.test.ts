@@ -203,9 +203,9 @@ describe('askQuestion against a stand-in Ollama server', () => {
       expect(retriever.queries).toEqual([]);
     });
 
-    it('no answer in time: OLLAMA_TIMEOUT', async () => {
-      const ask = await deps({}, { timeouts: { firstByteMs: 200, idleMs: 200 } });
-      stub!.stallNext(5_000, { path: '/api/chat' });
+    it('an answer that stalls midway: OLLAMA_TIMEOUT', async () => {
+      const ask = await deps({}, { timeouts: { stallMs: 200 } });
+      stub!.stallNext(5_000, { path: '/api/chat', afterChunks: 2 });
 
       const error = await failure(askQuestion({ question: QUESTION }, ask));
 

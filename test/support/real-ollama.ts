@@ -23,6 +23,11 @@ const START_TIMEOUT_MS = 60_000;
 
 /** The small real model every real-server test uses (Gemma 3 270M: real weights, tokenizer and template). */
 export const SMALL_MODEL = 'gemma3-270m';
+/** Its GGUF file, where gemma3-270m.sh leaves it. */
+export const SMALL_MODEL_GGUF = path.join(
+  process.env.GEMMA_DIR ?? path.join(os.homedir(), '.cache', 'reposage-models', 'gemma3-270m'),
+  'gemma-3-270m-q4_k_m.gguf',
+);
 
 export interface RealOllama {
   /** Base URL, e.g. http://127.0.0.1:40123. */

@@ -1,4 +1,5 @@
 import {
+  capabilitiesOf,
   installModel,
   normalizeModelName,
   sha256,
@@ -76,6 +77,8 @@ export class StubBackend {
         return this.pull(body);
       case 'POST /api/create':
         return this.create(body);
+      case 'DELETE /api/delete':
+        return this.delete(body);
       default:
         return { kind: 'text', status: 404, text: '404 page not found' };
     }
@@ -107,12 +110,18 @@ export class StubBackend {
     const prompt = typeof body.prompt === 'string' ? body.prompt : '';
     const suffix = typeof body.suffix === 'string' ? body.suffix : undefined;
     const base = { model: model.name, created_at: new Date().toISOString() };
-    if (suffix !== undefined && !model.fim) throw new OllamaHttpError(400, `${model.name} does not support insert`);
-    if (prompt === '' && suffix === undefined) {
-      return json(200, { ...base, response: '', done: true, done_reason: body.keep_alive === 0 ? 'unload' : 'load' });
-    }
     const raw = body.raw === true;
     const system = typeof body.system === 'string' ? body.system : undefined;
+    if (raw && (system || body.template || body.context)) {
+      throw new OllamaHttpError(400, 'raw mode does not support template, system, or context');
+    }
+    // Ollama asks for the insert capability only when the suffix is not empty.
+    if (suffix && !capabilitiesOf(model).includes('insert')) {
+      throw new OllamaHttpError(400, `registry.ollama.ai/library/${model.name} does not support insert`);
+    }
+    if (prompt === '' && !suffix) {
+      return json(200, { ...base, response: '', done: true, done_reason: body.keep_alive === 0 ? 'unload' : 'load' });
+    }
     const options = optionsOf(body);
     const answer = this.complete({ endpoint: 'generate', model: model.name, prompt, suffix, system, raw, options }, options);
     const final = {
@@ -219,6 +228,12 @@ export class StubBackend {
       ],
       onComplete: install,
     };
+  }
+
+  private delete(body: Record<string, unknown>): Reply {
+    const model = this.requireModel(body.model ?? body.name);
+    this.models.delete(model.name);
+    return json(200, {});
   }
 
   private install(model: StubModel): void {
