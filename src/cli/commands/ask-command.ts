@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL } from '../../core/chat/ask';
 import type { AskResult, Source } from '../../core/chat/types';
 import { RepoSageError } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
 import type { CommandSpec } from '../command';
+import { resolveRoot } from '../context';
 import { parseCount } from './query-command';
 import { openSearchSession } from './search-session';
 
@@ -27,7 +27,7 @@ export const askCommand: CommandSpec = {
     // Before loading models or building an index, which can take minutes, for nothing if Ollama is not there.
     await ollama.showModel(model, ctx.signal);
 
-    const root = path.resolve(dir ?? '.');
+    const root = await resolveRoot(dir, values.db as string | undefined);
     const session = await openSearchSession(ctx, { root, db: values.db as string | undefined, models: values.models as string | undefined }, 'optional');
     try {
       let result: AskResult | undefined;

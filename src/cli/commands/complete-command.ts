@@ -4,7 +4,7 @@ import { CompletionSession, DEFAULT_COMPLETION_MODEL, offsetOf, openKeywordIndex
 import { RepoSageError, throwIfCancelled } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
 import type { CommandSpec } from '../command';
-import { print, resolveDbDir } from '../context';
+import { print, resolveDbDir, resolveRoot } from '../context';
 
 export const completeCommand: CommandSpec = {
   name: 'complete',
@@ -21,7 +21,7 @@ export const completeCommand: CommandSpec = {
   async run(ctx, { positionals, values }) {
     const file = values.file as string | undefined;
     if (!file) throw new RepoSageError('INVALID_INPUT', 'No file given.', `Usage: ${completeCommand.usage}`);
-    const root = path.resolve(positionals[0] ?? '.');
+    const root = await resolveRoot(positionals[0], values.db as string | undefined);
     const absolute = path.resolve(file);
     const text = await readSource(absolute);
     const offset = offsetOf(text, wholeNumber(values.line, 'line'), wholeNumber(values.column, 'column'));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
 import { throwIfCancelled } from '../errors';
@@ -31,7 +32,7 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
       embeddingModel: models.embedder.modelId,
       dimension: models.embedder.dimension,
       chunkerVersion: CHUNKER_VERSION,
-    });
+    }, { root: path.resolve(options.root) });
     try {
       const run = new SyncRun(options, models, store, controls);
       await run.execute();

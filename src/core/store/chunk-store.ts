@@ -40,6 +40,8 @@ const VECTOR_INDEX_NPROBES = 64;
 export interface OpenForWriteOptions {
   /** Row count from which finishWrite builds the vector index; defaults to VECTOR_INDEX_MIN_ROWS. */
   vectorIndexMinRows?: number;
+  /** The folder being indexed, recorded in the manifest. */
+  root?: string;
 }
 
 /**
@@ -68,14 +70,15 @@ export class ChunkStore {
     let rebuiltBecause = existing ? manifestMismatch(existing, identity) : undefined;
     if (existing && !rebuiltBecause) {
       try {
-        return { store: await ChunkStore.openExisting(dbDir, existing, options.vectorIndexMinRows) };
+        const manifest = options.root ? { ...existing, root: options.root } : existing;
+        return { store: await ChunkStore.openExisting(dbDir, manifest, options.vectorIndexMinRows) };
       } catch (error) {
         rebuiltBecause = `the index could not be read (${(error as Error).message})`;
       }
     }
     await removeOwnedEntries(dbDir);
     const now = new Date().toISOString();
-    const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, createdAt: now, updatedAt: now };
+    const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, createdAt: now, updatedAt: now, root: options.root };
     await fs.mkdir(dbDir, { recursive: true });
     const db = await lancedb.connect(dbDir);
     const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(identity.dimension));

@@ -12,6 +12,8 @@ export interface IndexManifest {
   chunkerVersion: string;
   createdAt: string;
   updatedAt: string;
+  /** The folder that was indexed (absolute): sources are verified against it wherever a query runs. */
+  root?: string;
 }
 
 export type ManifestIdentity = Pick<IndexManifest, 'embeddingModel' | 'chunkerVersion'> & { dimension?: number };
