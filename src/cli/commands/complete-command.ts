@@ -34,6 +34,7 @@ export const completeCommand: CommandSpec = {
       model: (values.model as string | undefined) ?? process.env.REPOSAGE_COMPLETION_MODEL ?? DEFAULT_COMPLETION_MODEL,
       index: opened.store,
       debounceMs: 0,
+      onNotice: (notice) => ctx.stderr.write(`reposage: ${notice}\n`),
     });
     try {
       const result = await session.complete({ path: path.relative(root, absolute).split(path.sep).join('/'), text, offset }, ctx.signal);
@@ -67,6 +68,7 @@ function wholeNumber(value: unknown, flag: string): number {
 function jsonResult(result: CompletionResult) {
   return {
     completion: result.completion,
+    fill_in_the_middle: result.fim,
     context: result.context.map(({ path: file, startLine, endLine, source }) => ({ path: file, startLine, endLine, source })),
     prompt_tokens: result.promptTokens,
     timings: { context_ms: round(result.timings.contextMs), model_ms: round(result.timings.modelMs) },

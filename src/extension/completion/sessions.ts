@@ -109,6 +109,7 @@ function createSession(folder: vscode.WorkspaceFolder | undefined): CompletionSe
     ollama: new OllamaClient({ host: config.ollamaHost }),
     model: config.completionModel,
     debounceMs: config.completionDebounceMs,
+    onNotice: (notice) => void vscode.window.showInformationMessage(notice),
   });
 }
 
