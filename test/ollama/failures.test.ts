@@ -15,7 +15,8 @@ describe('failures', () => {
   let client: OllamaClient;
   beforeEach(async () => {
     stub = await startOllamaStub({ respond: () => 'one two three four five six' });
-    client = new OllamaClient({ host: stub.url, timeouts: { replyMs: 300, stallMs: 300 } });
+    // Generous for replies (a loaded machine is slow to refuse a connection too), short for stalls.
+    client = new OllamaClient({ host: stub.url, timeouts: { replyMs: 5_000, stallMs: 300 } });
   });
   afterEach(() => stub.close());
 
@@ -82,7 +83,7 @@ describe('failures', () => {
     stub.stallNext(10_000, { path: '/api/show' });
     const started = performance.now();
 
-    const failure = client.showModel(CHAT_MODEL);
+    const failure = new OllamaClient({ host: stub.url, timeouts: { replyMs: 300 } }).showModel(CHAT_MODEL);
 
     await expect(failure).rejects.toMatchObject({
       code: 'OLLAMA_TIMEOUT',

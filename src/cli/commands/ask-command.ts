@@ -1,4 +1,4 @@
-import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL } from '../../core/chat/ask';
+import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL, statusText } from '../../core/chat/ask';
 import type { AskResult, Source } from '../../core/chat/types';
 import { RepoSageError } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
@@ -32,6 +32,7 @@ export const askCommand: CommandSpec = {
     try {
       let result: AskResult | undefined;
       for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
+        if (event.type === 'status') ctx.stderr.write(`reposage: ${statusText(event)}\n`);
         if (event.type === 'delta' && !ctx.json) ctx.stdout.write(event.text);
         if (event.type === 'final') result = event;
       }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { languageForPath } from '../chunking';
 import { RepoSageError, isCancellation } from '../errors';
-import type { OllamaClient } from '../ollama';
+import { DEFAULT_KEEP_ALIVE, type OllamaClient } from '../ollama';
 import { CompletionCache } from './cache';
 import { gatherContext } from './context';
 import { completionMode, viewAt, type CursorView } from './cursor';
@@ -149,7 +149,7 @@ export class CompletionSession {
       model: this.options.model,
       prompt: packed.prompt,
       ...(fim ? { suffix: packed.suffix } : { raw: true }),
-      keepAlive: this.options.keepAlive ?? '30m',
+      keepAlive: this.options.keepAlive ?? DEFAULT_KEEP_ALIVE,
       signal,
       options: {
         num_ctx: window,

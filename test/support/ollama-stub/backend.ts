@@ -1,6 +1,7 @@
 import {
   capabilitiesOf,
   installModel,
+  psEntry,
   normalizeModelName,
   sha256,
   showResponse,
@@ -40,6 +41,8 @@ export class StubBackend {
   readonly models = new Map<string, StubModel>();
   private readonly registry = new Map<string, StubModelSpec>();
   private readonly blobs = new Map<string, Buffer>();
+  /** Models in memory, as /api/ps lists them: a chat or generate loads its model, keep_alive 0 unloads it. */
+  readonly loaded = new Set<string>();
 
   constructor(installed: StubModelSpec[], pullable: StubModelSpec[], private readonly respond: Responder) {
     for (const spec of installed) this.install(installModel(spec));
@@ -65,6 +68,8 @@ export class StubBackend {
         return { kind: 'text', status: 200, text: 'Ollama is running' };
       case 'GET /api/version':
         return json(200, { version: VERSION });
+      case 'GET /api/ps':
+        return json(200, { models: [...this.loaded].flatMap((name) => this.models.get(name) ?? []).map(psEntry) });
       case 'GET /api/tags':
         return json(200, { models: [...this.models.values()].map(tagsEntry) });
       case 'POST /api/show':
@@ -85,7 +90,7 @@ export class StubBackend {
   }
 
   private chat(body: Record<string, unknown>): Reply {
-    const model = this.requireModel(body.model);
+    const model = this.use(body);
     const messages = Array.isArray(body.messages) ? (body.messages as { role: string; content: string }[]) : [];
     const base = { model: model.name, created_at: new Date().toISOString() };
     if (messages.length === 0) {
@@ -106,7 +111,7 @@ export class StubBackend {
   }
 
   private generate(body: Record<string, unknown>): Reply {
-    const model = this.requireModel(body.model);
+    const model = this.use(body);
     const prompt = typeof body.prompt === 'string' ? body.prompt : '';
     const suffix = typeof body.suffix === 'string' ? body.suffix : undefined;
     const base = { model: model.name, created_at: new Date().toISOString() };
@@ -238,6 +243,14 @@ export class StubBackend {
 
   private install(model: StubModel): void {
     this.models.set(model.name, model);
+  }
+
+  /** The request's model, loaded or unloaded as its keep_alive says. */
+  private use(body: Record<string, unknown>): StubModel {
+    const model = this.requireModel(body.model);
+    if (body.keep_alive === 0 || body.keep_alive === '0') this.loaded.delete(model.name);
+    else this.loaded.add(model.name);
+    return model;
   }
 
   private requireModel(name: unknown): StubModel {

@@ -117,6 +117,16 @@ export function tagsEntry(model: StubModel) {
   };
 }
 
+/** One entry of GET /api/ps: a model in memory. */
+export function psEntry(model: StubModel) {
+  return {
+    ...tagsEntry(model),
+    expires_at: new Date(Date.now() + 30 * 60_000).toISOString(),
+    size_vram: 0,
+    context_length: model.contextLength,
+  };
+}
+
 /** The reply of POST /api/show. */
 export function showResponse(model: StubModel) {
   const blobPath = (digest: string) => `/root/.ollama/models/blobs/${digest.replace(':', '-')}`;
