@@ -51,7 +51,7 @@ export class OllamaClient {
 
   constructor(options: OllamaClientOptions = {}) {
     this.host = resolveOllamaHost(options.host, options.env);
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...stallFromEnv(options.env), ...options.timeouts };
     this.headers = requestHeaders(options.headers, options.env);
   }
 
@@ -188,6 +188,12 @@ export class OllamaClient {
   private blobUrl(digest: string): string {
     return `${this.host}/api/blobs/${digest}`;
   }
+}
+
+/** REPOSAGE_OLLAMA_STALL_SECONDS, the CLI's way to set how long an answer may go silent. */
+function stallFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<OllamaTimeouts> {
+  const seconds = Number(env.REPOSAGE_OLLAMA_STALL_SECONDS);
+  return env.REPOSAGE_OLLAMA_STALL_SECONDS?.trim() && Number.isFinite(seconds) && seconds >= 0 ? { stallMs: seconds * 1000 } : {};
 }
 
 /** A model just pulled or created may differ from the one described before. */

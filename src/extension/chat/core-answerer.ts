@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { askQuestion } from '../../core/chat/ask';
 import { RepoSageError } from '../../core/errors';
-import { OllamaClient } from '../../core/ollama';
-import { readConfig } from '../config/config';
+import { readConfig, ollamaClient } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 import type { FolderIndex } from '../indexing/folder-index';
 import type { IndexManager } from '../indexing/index-manager';
@@ -46,7 +45,7 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
         { question: request.question, history: toChatHistory(request.history), selection: request.selection },
         {
           retriever: search.retriever,
-          ollama: new OllamaClient({ host: config.ollamaHost }),
+          ollama: ollamaClient(config),
           model: config.chatModel,
           root: index.root,
           k: config.topK,

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StubBackend, type Reply } from './backend';
@@ -19,6 +20,8 @@ export interface OllamaStubOptions {
    * authenticating proxy does: 401 without it, 403 with another token.
    */
   token?: string;
+  /** Serve HTTPS with this key and certificate (PEM), as a team server does. */
+  tls?: { key: string; cert: string };
 }
 
 /** One request as the stub received it, for assertions. */
@@ -174,10 +177,10 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
   const models = options.models ?? DEFAULT_MODELS;
   const pullable = [...models, ...(options.registry ?? DEFAULT_MODELS)];
   const backend = new StubBackend(models, pullable, options.respond ?? defaultRespond);
-  const server = http.createServer();
+  const server = options.tls ? https.createServer(options.tls) : http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return new OllamaStub(server, `http://127.0.0.1:${port}`, backend, options);
+  return new OllamaStub(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, backend, options);
 }
 
 /** Waits `ms`, or less if the client goes away meanwhile, so a stalled reply never outlives its test. */
