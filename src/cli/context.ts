@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { defaultModelsDir } from '../core/embedding/locate';
 import { RepoSageError } from '../core/errors';
-import { defaultModelsDir } from '../core/models/locate';
 import { readManifest } from '../core/store/manifest';
 
 /** What every command gets: where the index and the models are, and how to print. */

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'OLLAMA_AUTH'
   | 'OLLAMA_BAD_REPLY'
   | 'ADAPTER_MISMATCH'
+  | 'ADAPTER_UNSUPPORTED'
   | 'INVALID_INPUT';
 
 export class RepoSageError extends Error {

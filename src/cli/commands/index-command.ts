@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { RepoSageError } from '../../core/errors';
+import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { syncIndex } from '../../core/indexer/sync';
 import { loadIndexerModels } from '../../core/indexer/models';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
@@ -7,15 +9,16 @@ import type { CommandSpec } from '../command';
 
 export const indexCommand: CommandSpec = {
   name: 'index',
-  usage: 'reposage index [DIR] [--db DIR] [--models DIR] [--model ID] [--json]',
+  usage: `reposage index [DIR] [--db DIR] [--models DIR] [--model ID] [--include-kind ${SKIPPABLE_KINDS.join('|')}]... [--json]`,
   summary: 'Index a repository, or bring its index up to date.',
-  options: { db: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' } },
+  options: { db: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' }, 'include-kind': { type: 'string', multiple: true } },
   async run(ctx, { positionals, values }) {
     const summary = await indexRepository(ctx, {
       root: positionals[0],
       db: values.db as string | undefined,
       models: values.models as string | undefined,
       model: values.model as string | undefined,
+      includeKinds: parseKinds(values['include-kind'] as string[] | undefined),
     });
     print(ctx, formatSummary(summary), summary);
   },
@@ -26,6 +29,17 @@ export interface IndexFlags {
   db?: string;
   models?: string;
   model?: string;
+  includeKinds?: SkippableKind[];
+}
+
+function parseKinds(values: string[] | undefined): SkippableKind[] | undefined {
+  const kinds = values?.flatMap((value) => value.split(',')).map((kind) => kind.trim()).filter(Boolean);
+  for (const kind of kinds ?? []) {
+    if (!(SKIPPABLE_KINDS as readonly string[]).includes(kind)) {
+      throw new RepoSageError('INVALID_INPUT', `Unknown file kind "${kind}" for --include-kind.`, `Use one of ${SKIPPABLE_KINDS.join(', ')}.`);
+    }
+  }
+  return kinds as SkippableKind[] | undefined;
 }
 
 /** Shared by `index` and by the commands that build a missing or stale index before searching it. */
@@ -35,7 +49,7 @@ export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promi
   const models = await loadIndexerModels({ modelsDir, embeddingModel: flags.model });
   try {
     return await syncIndex(
-      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model },
+      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model, includeKinds: flags.includeKinds },
       models,
       { signal: ctx.signal, onProgress: ctx.json ? undefined : progressLine(ctx) },
     );

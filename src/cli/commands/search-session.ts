@@ -3,12 +3,13 @@ import {
   type RerankerNeed,
   type SearchHandle,
   disposeQueryModels,
-  loadQueryModels,
+  loadQueryModelsForIndex,
   openSearch,
   reindexFixes,
 } from '../../core/retrieval/search-session';
 import type { Retriever } from '../../core/retrieval/types';
 import type { ChunkStore } from '../../core/store/chunk-store';
+import { type IndexState, incompleteNote } from '../../core/store/integrity';
 import { type CliContext, resolveDbDir, resolveModelsDir, resolveRoot } from '../context';
 import { indexRepository } from './index-command';
 
@@ -34,7 +35,7 @@ export interface SearchSession {
 export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rerankerNeed: RerankerNeed): Promise<SearchSession> {
   const root = await resolveRoot(flags.root, flags.db);
   const dbDir = resolveDbDir(root, flags.db);
-  const models = await loadQueryModels({
+  const models = await loadQueryModelsForIndex(dbDir, {
     modelsDir: resolveModelsDir(flags.models),
     reranker: rerankerNeed,
     onNoReranker: (error) => ctx.stderr.write(`reposage: no re-ranking (${error.message.replace(/\.$/, '')}); using hybrid retrieval.\n`),
@@ -58,7 +59,28 @@ async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, m
   } catch (error) {
     if (!reindexFixes(error)) throw error;
     ctx.stderr.write(`reposage: ${error.message} Building the index first.\n`);
-    await indexRepository(ctx, flags);
+    // Rebuilt with the model the queries load: the index's own, when it had a readable one.
+    await indexRepository(ctx, { ...flags, model: models.embedder.modelId });
     return openSearch(dbDir, models);
   }
+}
+
+/** How whole the searched index is, for JSON output: scripts can tell a partial index's answers. */
+export interface IndexNote {
+  state: IndexState;
+  files: number;
+  filesPlanned?: number;
+  note?: string;
+}
+
+export function indexNote(session: SearchSession): IndexNote {
+  const { state, files, filesPlanned } = session.store.health;
+  const note = incompleteNote(session.store.health);
+  return { state, files, ...(filesPlanned !== undefined ? { filesPlanned } : {}), ...(note ? { note } : {}) };
+}
+
+/** The line that says results come from an unfinished index, or undefined for a complete one. */
+export function incompleteLine(session: SearchSession): string | undefined {
+  const note = incompleteNote(session.store.health);
+  return note && `note: ${note}; results may miss files until \`reposage index\` finishes.`;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readIndexStatus } from '../../core/indexer/status';
+import { type IndexStatus, readIndexStatus } from '../../core/indexer/status';
 import { print, resolveDbDir } from '../context';
 import type { CommandSpec } from '../command';
 
@@ -13,6 +13,8 @@ export const statusCommand: CommandSpec = {
     const status = await readIndexStatus(dbDir);
     const text = [
       `Index ${status.dbDir}`,
+      `  state:        ${describeState(status)}`,
+      ...status.problems.map((problem) => `  problem:      ${problem}`),
       `  model:        ${status.embeddingModel} (${status.dimension} dimensions)`,
       `  chunker:      ${status.chunkerVersion}`,
       `  files:        ${status.files}`,
@@ -22,3 +24,17 @@ export const statusCommand: CommandSpec = {
     print(ctx, text, status);
   },
 };
+
+function describeState(status: IndexStatus): string {
+  const planned = status.filesPlanned !== undefined ? ` (${status.files} of ${status.filesPlanned} files)` : '';
+  switch (status.state) {
+    case 'complete':
+      return 'complete';
+    case 'building':
+      return `being built by pid ${status.writerPid}${planned}`;
+    case 'partial':
+      return `partial${planned}: a run stopped before it finished; run \`reposage index\` to finish it`;
+    case 'damaged':
+      return 'damaged; run `reposage index` to repair it';
+  }
+}

@@ -28,15 +28,15 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
   const { signal } = controls;
   const lock = await acquireIndexLock(options.dbDir);
   try {
-    const { store, rebuiltBecause } = await ChunkStore.openForWrite(options.dbDir, {
+    const { store, rebuiltBecause, repairing } = await ChunkStore.openForWrite(options.dbDir, {
       embeddingModel: models.embedder.modelId,
       dimension: models.embedder.dimension,
       chunkerVersion: CHUNKER_VERSION,
-    }, { root: path.resolve(options.root) });
+    });
     try {
       const run = new SyncRun(options, models, store, controls);
       await run.execute();
-      return await run.summary(rebuiltBecause, (performance.now() - started) / 1000);
+      return { ...(await run.summary(rebuiltBecause, (performance.now() - started) / 1000)), ...(repairing ? { repaired: repairing } : {}) };
     } finally {
       store.close();
     }
@@ -79,6 +79,9 @@ class SyncRun {
       maxFileBytes: this.options.maxFileBytes,
       include: this.options.include,
       exclude: this.options.exclude,
+      includeKinds: this.options.includeKinds,
+      // An index kept inside the folder it indexes must not index itself.
+      excludeFolders: [this.options.dbDir],
     }, signal);
     for (const skip of walk.skipped) this.countSkip(skip.reason);
     if (walk.ignored > 0) this.skipped.ignored = walk.ignored;
@@ -98,6 +101,7 @@ class SyncRun {
     }
     this.filesTotal = candidates.length;
     this.filesDone = 0;
+    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(walk.files.length, path.resolve(this.options.root));
 
     if (gone.length > 0) {
       this.report('cleaning');
@@ -151,7 +155,7 @@ class SyncRun {
     for (const file of files) {
       throwIfCancelled(this.controls.signal);
       this.report('chunking', file.path);
-      const read = await readTextFile(file.absolutePath, this.options.maxFileBytes);
+      const read = await readTextFile(file.absolutePath, this.options.maxFileBytes, { includeKinds: this.options.includeKinds });
       if ('skipped' in read) {
         this.countSkip(read.skipped);
         if (catalog.has(file.path)) unreadable.push(file.path);

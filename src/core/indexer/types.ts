@@ -1,3 +1,5 @@
+import type { SkippableKind } from '../files';
+
 /** Everything an index run needs; the CLI and the extension both build one of these. */
 export interface IndexOptions {
   /** Workspace root to index. */
@@ -11,6 +13,8 @@ export interface IndexOptions {
   maxFileBytes?: number;
   include?: string[];
   exclude?: string[];
+  /** Kinds of file skipped by default that this index should hold (see SKIPPABLE_KINDS). */
+  includeKinds?: SkippableKind[];
 }
 
 export type IndexPhase = 'scanning' | 'chunking' | 'embedding' | 'writing' | 'cleaning' | 'done';
@@ -36,6 +40,8 @@ export interface IndexSummary {
   languages: Record<string, number>;
   /** Why the index was rebuilt from scratch, if it was (model or chunker changed, corrupt). */
   rebuiltBecause?: string;
+  /** Search indexes that had gone missing and were built again ('search_text', 'vector'). */
+  repaired?: string[];
   seconds: number;
 }
 

@@ -1,5 +1,5 @@
 import { RepoSageError, throwIfCancelled } from '../errors';
-import type { Embedder, Reranker } from '../models/types';
+import type { Embedder, Reranker } from '../embedding/types';
 import type { ChunkStore, ScoredChunk } from '../store/chunk-store';
 import { DEFAULT_RRF_K, reciprocalRankFusion } from './fusion';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk, RetrieveOptions, Retriever, StageTiming } from './types';

@@ -3,9 +3,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import { RepoSageError } from '../errors';
-import { type IndexManifest, type ManifestIdentity, SCHEMA_VERSION, manifestMismatch, readManifest, writeManifest } from './manifest';
-import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, chunksSchema, filesSchema, inFilters, rowToChunk } from './schema';
-import { toSearchText } from './search-text';
+import { type IndexHealth, checkIndex, firstLine, listDataFiles } from './integrity';
+import { type IndexManifest, type ManifestIdentity, REPAIR_HINT, SCHEMA_VERSION, manifestMismatch, notAFolder, readManifest, writeManifest } from './manifest';
+import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, chunksSchema, filesSchema, inFilters, rowToChunk, sqlString } from './schema';
+import { definitionKeys, toSearchText } from './search-text';
 
 export interface ScoredChunk {
   chunk: Chunk;
@@ -21,8 +22,9 @@ export interface StoreStats {
   languages: Record<string, number>;
 }
 
-/** Only these entries of the index folder are ours: a rebuild removes them and nothing else. */
-const OWNED_ENTRIES = [`${CHUNKS_TABLE}.lance`, `${FILES_TABLE}.lance`, 'manifest.json'];
+/** Table folders of ours: `chunks.lance`, and `chunks-2.lance` and on for tables rebuilt beside a damaged or outdated pair. */
+const TABLE_ENTRY = /^(chunks|files)(-\d+)?\.lance$/;
+const DEFAULT_TABLES = { chunks: CHUNKS_TABLE, files: FILES_TABLE };
 
 /** Compact and re-index keyword search once this many fragments pile up; cheaper than every run. */
 const FRAGMENTS_BEFORE_OPTIMIZE = 24;
@@ -40,54 +42,101 @@ const VECTOR_INDEX_NPROBES = 64;
 export interface OpenForWriteOptions {
   /** Row count from which finishWrite builds the vector index; defaults to VECTOR_INDEX_MIN_ROWS. */
   vectorIndexMinRows?: number;
-  /** The folder being indexed, recorded in the manifest. */
-  root?: string;
+}
+
+export interface OpenForWrite {
+  store: ChunkStore;
+  /** Why the index is being rebuilt from scratch (other model or chunker, damaged), if it is. */
+  rebuiltBecause?: string;
+  /** Search indexes that were missing and that finishWrite re-creates. */
+  repairing?: string[];
+}
+
+/** What a store is built from: its connection, tables, and where it stands. */
+interface StoreParts {
+  dbDir: string;
+  manifest: IndexManifest;
+  chunks: lancedb.Table;
+  files: lancedb.Table;
+  health: IndexHealth;
+  vectorIndexMinRows?: number;
+  /** Search indexes finishWrite must build again. */
+  repair?: string[];
+  /** Tables of the index this build replaces: kept, and searched by others, until the new one is complete. */
+  replaces?: { chunks: string; files: string };
 }
 
 /**
  * The LanceDB index of one workspace: a chunks table (vectors, metadata, keyword text with its
- * full-text index) and a files catalog, plus the manifest naming the model and chunker that built it.
+ * full-text index) and a files catalog, plus the manifest naming the model and chunker that built
+ * it, its tables, and, written last, the mark of a finished run.
  */
 export class ChunkStore {
-  private constructor(
-    readonly dbDir: string,
-    private manifest: IndexManifest,
-    private readonly chunks: lancedb.Table,
-    private readonly files: lancedb.Table,
-    private readonly vectorIndexMinRows = VECTOR_INDEX_MIN_ROWS,
-  ) {}
+  readonly dbDir: string;
+  private manifest: IndexManifest;
+  private readonly chunks: lancedb.Table;
+  private readonly files: lancedb.Table;
+  private readonly vectorIndexMinRows: number;
+  private repair: string[];
+  private replaces: StoreParts['replaces'];
+  private currentHealth: IndexHealth;
+  private indexedColumns: Promise<Set<string>> | undefined;
 
-  /**
-   * Opens the index for writing, creating it if needed. An index built with another model, chunker
-   * or schema, or one that cannot be read, is rebuilt from scratch, and the reason is returned.
-   */
-  static async openForWrite(
-    dbDir: string,
-    identity: Required<ManifestIdentity>,
-    options: OpenForWriteOptions = {},
-  ): Promise<{ store: ChunkStore; rebuiltBecause?: string }> {
-    const existing = await readManifest(dbDir);
-    let rebuiltBecause = existing ? manifestMismatch(existing, identity) : undefined;
-    if (existing && !rebuiltBecause) {
-      try {
-        const manifest = options.root ? { ...existing, root: options.root } : existing;
-        return { store: await ChunkStore.openExisting(dbDir, manifest, options.vectorIndexMinRows) };
-      } catch (error) {
-        rebuiltBecause = `the index could not be read (${(error as Error).message})`;
-      }
-    }
-    await removeOwnedEntries(dbDir);
-    const now = new Date().toISOString();
-    const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, createdAt: now, updatedAt: now, root: options.root };
-    await fs.mkdir(dbDir, { recursive: true });
-    const db = await lancedb.connect(dbDir);
-    const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(identity.dimension));
-    const files = await db.createEmptyTable(FILES_TABLE, filesSchema());
-    await writeManifest(dbDir, manifest);
-    return { store: new ChunkStore(dbDir, manifest, chunks, files, options.vectorIndexMinRows), rebuiltBecause };
+  private constructor(parts: StoreParts) {
+    this.dbDir = parts.dbDir;
+    this.manifest = parts.manifest;
+    this.chunks = parts.chunks;
+    this.files = parts.files;
+    this.currentHealth = parts.health;
+    this.vectorIndexMinRows = parts.vectorIndexMinRows ?? VECTOR_INDEX_MIN_ROWS;
+    this.repair = parts.repair ?? [];
+    this.replaces = parts.replaces;
   }
 
-  /** Opens the index for searching; refuses one that was built for another model or chunker. */
+  /**
+   * Opens the index for writing, creating it if needed. A cut-short run's index is resumed; missing
+   * search indexes are re-created by finishWrite. An index built with another model, chunker or
+   * schema, or whose tables are damaged, is rebuilt into fresh tables while the old ones stay in
+   * place (and searchable, when they can be) until the new build is complete.
+   */
+  static async openForWrite(dbDir: string, identity: Required<ManifestIdentity>, options: OpenForWriteOptions = {}): Promise<OpenForWrite> {
+    let existing: IndexManifest | undefined;
+    let rebuiltBecause: string | undefined;
+    try {
+      existing = await readManifest(dbDir);
+    } catch (error) {
+      if (!(error instanceof RepoSageError) || error.code !== 'INDEX_CORRUPT') throw error;
+      rebuiltBecause = 'its manifest.json was unreadable';
+    }
+    if (!existing) {
+      await removeOwnedEntries(dbDir);
+      return { store: await ChunkStore.create(dbDir, identity, DEFAULT_TABLES, options), rebuiltBecause };
+    }
+    rebuiltBecause = manifestMismatch(existing, identity);
+    if (!rebuiltBecause) {
+      try {
+        const store = await ChunkStore.openExisting(dbDir, existing, options.vectorIndexMinRows);
+        const { health } = store;
+        if (!health.tablesDamaged) {
+          store.repair = health.missingIndexes;
+          return { store, repairing: health.missingIndexes.length > 0 ? health.missingIndexes : undefined };
+        }
+        store.close();
+        rebuiltBecause = `the index was damaged: ${health.problems.join('; ')}`;
+      } catch (error) {
+        rebuiltBecause = `the index could not be read (${firstLine(error)})`;
+      }
+    }
+    const current = tablesOf(existing);
+    await removeOwnedEntries(dbDir, current);
+    const store = await ChunkStore.create(dbDir, identity, nextTables(current), options, current);
+    return { store, rebuiltBecause };
+  }
+
+  /**
+   * Opens the index for searching; refuses one that was built for another model or chunker, or is
+   * damaged. A partial or building index opens: `health` says how far it got.
+   */
   static async openForRead(dbDir: string, identity: ManifestIdentity): Promise<ChunkStore> {
     const manifest = await readManifest(dbDir);
     if (!manifest) {
@@ -97,24 +146,67 @@ export class ChunkStore {
     if (mismatch) {
       throw new RepoSageError('INDEX_MISMATCH', `The index in ${dbDir} cannot be searched: ${mismatch}.`, 'Re-index to rebuild it for the current settings.');
     }
+    let store: ChunkStore;
     try {
-      return await ChunkStore.openExisting(dbDir, manifest);
+      store = await ChunkStore.openExisting(dbDir, manifest);
     } catch (error) {
-      throw new RepoSageError('INDEX_CORRUPT', `The index in ${dbDir} cannot be read.`, 'Re-index to rebuild it.', { cause: error });
+      throw new RepoSageError('INDEX_CORRUPT', `The index in ${dbDir} cannot be read (${firstLine(error)}).`, REPAIR_HINT, { cause: error });
     }
+    if (store.health.state === 'damaged') {
+      store.close();
+      throw new RepoSageError('INDEX_CORRUPT', `The index in ${dbDir} is damaged: ${store.health.problems.join('; ')}.`, REPAIR_HINT);
+    }
+    return store;
   }
 
   private static async openExisting(dbDir: string, manifest: IndexManifest, vectorIndexMinRows?: number): Promise<ChunkStore> {
     const db = await lancedb.connect(dbDir);
-    const chunks = await db.openTable(CHUNKS_TABLE);
-    const files = await db.openTable(FILES_TABLE);
-    // Opening is lazy: a count touches the data files, so a damaged table fails here, not mid-query.
-    await Promise.all([chunks.countRows(), files.countRows()]);
-    return new ChunkStore(dbDir, manifest, chunks, files, vectorIndexMinRows);
+    const names = tablesOf(manifest);
+    const chunks = await db.openTable(names.chunks);
+    const files = await db.openTable(names.files).catch((error: unknown) => {
+      chunks.close();
+      throw error;
+    });
+    const health = await checkIndex(dbDir, manifest, { chunks, files });
+    return new ChunkStore({ dbDir, manifest, chunks, files, health, vectorIndexMinRows });
+  }
+
+  /** Empty tables under these names. Without a build to replace, the manifest is written now, so a cut-short first build resumes. */
+  private static async create(
+    dbDir: string,
+    identity: Required<ManifestIdentity>,
+    names: { chunks: string; files: string },
+    options: OpenForWriteOptions,
+    replaces?: { chunks: string; files: string },
+  ): Promise<ChunkStore> {
+    const now = new Date().toISOString();
+    const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, createdAt: now, updatedAt: now, tables: names };
+    await fs.mkdir(dbDir, { recursive: true });
+    const db = await lancedb.connect(dbDir);
+    const chunks = await db.createEmptyTable(names.chunks, chunksSchema(identity.dimension));
+    const files = await db.createEmptyTable(names.files, filesSchema());
+    if (!replaces) await writeManifest(dbDir, manifest);
+    const health: IndexHealth = { state: 'building', files: 0, chunks: 0, problems: [], missingIndexes: [], tablesDamaged: false };
+    return new ChunkStore({ dbDir, manifest, chunks, files, health, vectorIndexMinRows: options.vectorIndexMinRows, replaces });
   }
 
   get identity(): IndexManifest {
     return this.manifest;
+  }
+
+  /** Where the index stood when it was opened. */
+  get health(): IndexHealth {
+    return this.currentHealth;
+  }
+
+  /**
+   * Records how many files this run means to have indexed, so a reader of a cut-short run can say
+   * how far it got, and the folder it indexes. A build that replaces another leaves the manifest
+   * alone until it is complete.
+   */
+  async beginRun(filesPlanned: number, root?: string): Promise<void> {
+    this.manifest = { ...this.manifest, filesPlanned, ...(root ? { root } : {}) };
+    if (!this.replaces) await writeManifest(this.dbDir, this.manifest);
   }
 
   async catalog(): Promise<Map<string, FileRow>> {
@@ -160,17 +252,19 @@ export class ChunkStore {
   }
 
   /**
-   * Makes new rows searchable by keyword, keeps the table compact, builds the vector index once the
-   * table is large enough; stamps the manifest.
+   * Makes new rows searchable by keyword, keeps the table compact, builds (or re-builds, when they
+   * went missing) the search indexes; then marks the index complete, last of all, with the table
+   * versions and files the mark covers. A build that replaced an older index drops it only now.
    */
   async finishWrite(): Promise<void> {
     const indexedColumns = new Set((await this.chunks.listIndices()).flatMap((index) => index.columns));
-    if (!indexedColumns.has('search_text')) {
+    if (!indexedColumns.has('search_text') || this.repair.includes('search_text')) {
       // A first build leaves one fragment per batch; compacting it first makes every later search
       // faster (measured at 54 fragments: dense 12.3 → 10.3 ms p50, BM25 4.6 → 3.7 ms).
       await this.chunks.optimize({ cleanupOlderThan: new Date() });
       await this.chunks.createIndex('search_text', {
         config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: false }),
+        replace: true,
       });
     } else {
       const stats = await this.chunks.stats();
@@ -179,9 +273,33 @@ export class ChunkStore {
         await this.files.optimize({ cleanupOlderThan: new Date() });
       }
     }
-    if (!indexedColumns.has('vector')) await this.createVectorIndexIfLarge();
-    this.manifest = { ...this.manifest, updatedAt: new Date().toISOString() };
+    if (!indexedColumns.has('definitions') || this.repair.includes('definitions')) {
+      await this.chunks.createIndex('definitions', { config: lancedb.Index.labelList(), replace: true });
+    }
+    if (!indexedColumns.has('vector') || this.repair.includes('vector')) await this.createVectorIndexIfLarge();
+    this.repair = [];
+    await this.markComplete();
+    if (this.replaces) {
+      this.replaces = undefined;
+      await removeOwnedEntries(this.dbDir, tablesOf(this.manifest));
+    }
+  }
+
+  private async markComplete(): Promise<void> {
+    const names = tablesOf(this.manifest);
+    const [chunksVersion, filesVersion, chunks, files, indices, dataFiles] = await Promise.all([
+      this.chunks.version(),
+      this.files.version(),
+      this.chunks.countRows(),
+      this.files.countRows(),
+      this.chunks.listIndices(),
+      listDataFiles(this.dbDir, [names.chunks, names.files]),
+    ]);
+    const now = new Date().toISOString();
+    const indexes = [...new Set(indices.flatMap((index) => index.columns))].sort();
+    this.manifest = { ...this.manifest, updatedAt: now, complete: { chunksVersion, filesVersion, chunks, files, indexes, dataFiles, at: now } };
     await writeManifest(this.dbDir, this.manifest);
+    this.currentHealth = { state: 'complete', files, chunks, filesPlanned: this.manifest.filesPlanned, problems: [], missingIndexes: [], tablesDamaged: false };
   }
 
   /**
@@ -190,42 +308,79 @@ export class ChunkStore {
    * so the distances returned are exact; only which partitions are probed is approximate.
    */
   async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
-    const rows = (await this.chunks
+    const rows = (await this.read(() => this.chunks
       .vectorSearch(vector)
       .distanceType('cosine')
       .nprobes(VECTOR_INDEX_NPROBES)
       .select([...RESULT_COLUMNS, '_distance'])
       .limit(limit)
-      .toArray()) as Array<ChunkRow & { _distance: number }>;
+      .toArray())) as Array<ChunkRow & { _distance: number }>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._distance }));
   }
 
   async searchKeywords(query: string, limit: number): Promise<ScoredChunk[]> {
     const text = toSearchText(query);
-    if (text.length === 0) return [];
-    const rows = (await this.chunks
+    // A first build gets its full-text index when it finishes; until then only dense search finds its rows.
+    if (text.length === 0 || !(await this.hasIndex('search_text'))) return [];
+    const rows = (await this.read(() => this.chunks
       .query()
       .fullTextSearch(text, { columns: 'search_text' })
       .select([...RESULT_COLUMNS, '_score'])
       .limit(limit)
-      .toArray()) as Array<ChunkRow & { _score: number }>;
+      .toArray())) as Array<ChunkRow & { _score: number }>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._score }));
+  }
+
+  /**
+   * Chunks defining any of these names (looked up as definitionKeys gives them), each with the keys
+   * it matched; at most `limit`, in no particular order.
+   */
+  async searchDefinitions(names: readonly string[], limit: number): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
+    const keys = definitionKeys(names);
+    if (keys.length === 0) return [];
+    const filter = `array_has_any(definitions, make_array(${keys.map(sqlString).join(', ')}))`;
+    const rows = (await this.read(() => this.chunks.query().where(filter).select([...RESULT_COLUMNS, 'definitions']).limit(limit).toArray())) as ChunkRow[];
+    const wanted = new Set(keys);
+    return rows.map((row) => ({ chunk: rowToChunk(row), matched: [...row.definitions].filter((key) => wanted.has(key)) }));
+  }
+
+  /** Chunks of files whose path ends with one of these (`/`-separated) tails; at most `limit`. */
+  async searchPaths(tails: readonly string[], limit: number): Promise<Chunk[]> {
+    if (tails.length === 0) return [];
+    const like = (tail: string) => `'%${tail.replace(/'/g, "''").replace(/[%_\\]/g, (c) => `\\${c}`)}'`;
+    const filter = tails.map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${like(`/${tail}`)} ESCAPE '\\')`).join(' OR ');
+    const rows = (await this.read(() => this.chunks.query().where(filter).select(RESULT_COLUMNS).limit(limit).toArray())) as ChunkRow[];
+    return rows.map(rowToChunk);
   }
 
   async chunksOfFile(filePath: string): Promise<Chunk[]> {
     const [filter] = inFilters('path', [filePath]);
-    const rows = (await this.chunks.query().where(filter).select(RESULT_COLUMNS).toArray()) as ChunkRow[];
+    const rows = (await this.read(() => this.chunks.query().where(filter).select(RESULT_COLUMNS).toArray())) as ChunkRow[];
     return rows.map(rowToChunk).sort((a, b) => a.startLine - b.startLine);
   }
 
   async stats(): Promise<StoreStats> {
-    const [files, chunks] = await Promise.all([
+    const [files, chunks] = await this.read(() => Promise.all([
       this.files.query().select(['language']).toArray() as Promise<Array<{ language: string }>>,
       this.chunks.countRows(),
-    ]);
+    ]));
     const languages: Record<string, number> = {};
     for (const { language } of files) languages[language] = (languages[language] ?? 0) + 1;
     return { manifest: this.manifest, files: files.length, chunks, languages };
+  }
+
+  /** Runs a read; a Lance failure (a file lost or damaged since the index was opened) becomes INDEX_CORRUPT. */
+  private async read<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new RepoSageError('INDEX_CORRUPT', `The index in ${this.dbDir} could not be read (${firstLine(error)}).`, REPAIR_HINT, { cause: error });
+    }
+  }
+
+  private async hasIndex(column: string): Promise<boolean> {
+    this.indexedColumns ??= this.chunks.listIndices().then((indices) => new Set(indices.flatMap((index) => index.columns)));
+    return (await this.indexedColumns).has(column);
   }
 
   close(): void {
@@ -264,11 +419,37 @@ function toRow(chunk: Chunk, vector: Float32Array): ChunkRow {
     content_hash: chunk.contentHash,
     text: chunk.text,
     search_text: toSearchText(`${chunk.path} ${chunk.symbol ?? ''} ${chunk.text}`),
+    definitions: definitionKeys(chunk.definitions ?? []),
     vector: Array.from(vector),
   };
 }
 
-/** Removes the index (our entries only: the folder may be one the user named and shares). */
-export async function removeOwnedEntries(dbDir: string): Promise<void> {
-  await Promise.all(OWNED_ENTRIES.map((entry) => fs.rm(path.join(dbDir, entry), { recursive: true, force: true })));
+/**
+ * Removes the index: our entries only, since the folder may be one the user named and shares. With
+ * `keep`, removes only the table folders other than those: leftovers of a cut-short rebuild, or the
+ * index a finished rebuild replaced.
+ */
+export async function removeOwnedEntries(dbDir: string, keep?: { chunks: string; files: string }): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dbDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw notAFolder(dbDir);
+    throw error;
+  }
+  const kept = new Set(keep ? [`${keep.chunks}.lance`, `${keep.files}.lance`] : []);
+  const owned = entries.filter((entry) => (TABLE_ENTRY.test(entry) && !kept.has(entry)) || (!keep && entry === 'manifest.json'));
+  await Promise.all(owned.map((entry) => fs.rm(path.join(dbDir, entry), { recursive: true, force: true })));
+}
+
+function tablesOf(manifest: IndexManifest): { chunks: string; files: string } {
+  return manifest.tables ?? DEFAULT_TABLES;
+}
+
+/** `chunks` → `chunks-2` → `chunks-3`: fresh names beside the tables being replaced. */
+function nextTables(current: { chunks: string; files: string }): { chunks: string; files: string } {
+  const generation = Number(/-(\d+)$/.exec(current.chunks)?.[1] ?? 1) + 1;
+  return { chunks: `${CHUNKS_TABLE}-${generation}`, files: `${FILES_TABLE}-${generation}` };
 }

@@ -1,10 +1,24 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { RepoSageError } from '../errors';
 
 /** Bump when the tables' columns change: an index with another schema is rebuilt, never read. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-/** What an index was built with. A query with anything else must not search it. */
+/** The table versions and contents a finished run left: the index is complete while they still hold. */
+export interface CompleteMark {
+  chunksVersion: number;
+  filesVersion: number;
+  files: number;
+  chunks: number;
+  /** Size of every data and index file of both tables, relative to dbDir: a cheap check that none went missing or was cut. */
+  dataFiles?: Record<string, number>;
+  /** Columns with a search index when the run finished. */
+  indexes?: string[];
+  at: string;
+}
+
+/** What an index was built with, which tables hold it, and whether the last run finished. */
 export interface IndexManifest {
   schemaVersion: number;
   embeddingModel: string;
@@ -12,6 +26,12 @@ export interface IndexManifest {
   chunkerVersion: string;
   createdAt: string;
   updatedAt: string;
+  /** Table names; absent in indexes from before rebuilds went to fresh tables. */
+  tables?: { chunks: string; files: string };
+  /** Files the last run set out to have indexed, to say how far a cut-short run got. */
+  filesPlanned?: number;
+  /** Written last by a run that finished; absent or out of date while a run is under way or was cut short. */
+  complete?: CompleteMark;
   /** The folder that was indexed (absolute): sources are verified against it wherever a query runs. */
   root?: string;
 }
@@ -20,18 +40,25 @@ export type ManifestIdentity = Pick<IndexManifest, 'embeddingModel' | 'chunkerVe
 
 const FILE = 'manifest.json';
 
+/** The manifest, or undefined when there is none; a manifest that cannot be read is INDEX_CORRUPT, not missing. */
 export async function readManifest(dbDir: string): Promise<IndexManifest | undefined> {
   let raw: string;
   try {
     raw = await fs.readFile(path.join(dbDir, FILE), 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOTDIR') throw notAFolder(dbDir);
+    throw damagedManifest(dbDir, `it cannot be read (${code})`, error);
   }
+  let manifest: IndexManifest;
   try {
-    return JSON.parse(raw) as IndexManifest;
-  } catch {
-    return undefined;
+    manifest = JSON.parse(raw) as IndexManifest;
+  } catch (error) {
+    throw damagedManifest(dbDir, 'it is not valid JSON', error);
   }
+  if (!isManifest(manifest)) throw damagedManifest(dbDir, 'fields are missing');
+  return manifest;
 }
 
 /** Written through a temporary file and a rename, so a kill never leaves half a manifest. */
@@ -57,4 +84,26 @@ export function manifestMismatch(manifest: IndexManifest, wanted: ManifestIdenti
     return `index was chunked by chunker ${manifest.chunkerVersion}, now ${wanted.chunkerVersion}`;
   }
   return undefined;
+}
+
+/** What to do about a damaged index, in the words of both shells. */
+export const REPAIR_HINT = 'Run `reposage index` (or "RepoSage: Re-index Workspace") to repair it.';
+
+export function notAFolder(dbDir: string): RepoSageError {
+  return new RepoSageError('INVALID_INPUT', `The index location ${dbDir} is a file, not a folder.`, 'Point --db at a folder (it is created if missing).');
+}
+
+function isManifest(value: unknown): value is IndexManifest {
+  const m = value as IndexManifest;
+  return typeof m === 'object' && m !== null && typeof m.schemaVersion === 'number' && typeof m.embeddingModel === 'string'
+    && typeof m.dimension === 'number' && typeof m.chunkerVersion === 'string';
+}
+
+function damagedManifest(dbDir: string, why: string, cause?: unknown): RepoSageError {
+  return new RepoSageError(
+    'INDEX_CORRUPT',
+    `The index in ${dbDir} is damaged: its manifest.json is unreadable (${why}).`,
+    REPAIR_HINT,
+    { cause },
+  );
 }

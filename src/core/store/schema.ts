@@ -1,4 +1,4 @@
-import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
 import type { Chunk } from '../chunking/chunk';
 
 export const CHUNKS_TABLE = 'chunks';
@@ -16,6 +16,8 @@ export type ChunkRow = {
   content_hash: string;
   text: string;
   search_text: string;
+  /** Lookup keys of the declarations the chunk defines (see definitionKeys). */
+  definitions: string[];
   vector: number[] | Float32Array;
 };
 
@@ -41,6 +43,7 @@ export function chunksSchema(dimension: number): Schema {
     new Field('content_hash', new Utf8(), false),
     new Field('text', new Utf8(), false),
     new Field('search_text', new Utf8(), false),
+    new Field('definitions', new List(new Field('item', new Utf8(), true)), false),
     new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
   ]);
 }
