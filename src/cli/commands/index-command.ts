@@ -2,7 +2,9 @@ import path from 'node:path';
 import { RepoSageError } from '../../core/errors';
 import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { syncIndex } from '../../core/indexer/sync';
+import { vectorPercent } from '../../core/indexer/coverage';
 import { loadIndexerModels } from '../../core/indexer/models';
+import { readIndexModel } from '../../core/store/manifest';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
 import { type CliContext, print, resolveDbDir, resolveModelsDir } from '../context';
 import type { CommandSpec } from '../command';
@@ -30,6 +32,8 @@ export interface IndexFlags {
   models?: string;
   model?: string;
   includeKinds?: SkippableKind[];
+  /** Rebuild from scratch, for this reason. */
+  rebuildBecause?: string;
 }
 
 function parseKinds(values: string[] | undefined): SkippableKind[] | undefined {
@@ -45,11 +49,14 @@ function parseKinds(values: string[] | undefined): SkippableKind[] | undefined {
 /** Shared by `index` and by the commands that build a missing or stale index before searching it. */
 export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promise<IndexSummary> {
   const root = path.resolve(flags.root ?? '.');
+  const dbDir = resolveDbDir(root, flags.db);
   const modelsDir = resolveModelsDir(flags.models);
-  const models = await loadIndexerModels({ modelsDir, embeddingModel: flags.model });
+  // An existing index keeps its model unless --model names another: an update, not a rebuild.
+  const embeddingModel = flags.model ?? (await readIndexModel(dbDir));
+  const models = await loadIndexerModels({ modelsDir, embeddingModel });
   try {
     return await syncIndex(
-      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model, includeKinds: flags.includeKinds },
+      { root, dbDir, modelsDir, embeddingModel, includeKinds: flags.includeKinds, rebuildBecause: flags.rebuildBecause },
       models,
       { signal: ctx.signal, onProgress: ctx.json ? undefined : progressLine(ctx) },
     );
@@ -65,10 +72,18 @@ function progressLine(ctx: CliContext): (progress: IndexProgress) => void {
     const now = Date.now();
     if (!isTty || (now - last < 100 && progress.phase !== 'done')) return;
     last = now;
-    const files = progress.filesTotal > 0 ? ` ${progress.filesDone}/${progress.filesTotal} files` : '';
-    ctx.stderr.write(`\r\x1b[K${progress.phase}${files}, ${progress.chunks} chunks`);
+    ctx.stderr.write(`\r\x1b[K${describeProgress(progress)}`);
     if (progress.phase === 'done') ctx.stderr.write('\r\x1b[K');
   };
+}
+
+/** Once keyword search works the index can be queried (`reposage query`/`ask` in another shell): say so, and how far the vectors are. */
+export function describeProgress(progress: IndexProgress): string {
+  if (progress.phase === 'embedding' && progress.keywordReady) {
+    return `keyword search ready; embedding ${progress.vectors.ready}/${progress.vectors.total} chunks (${vectorPercent(progress.vectors)}%)`;
+  }
+  const files = progress.filesTotal > 0 ? ` ${progress.filesDone}/${progress.filesTotal} files` : '';
+  return `${progress.phase}${files}, ${progress.chunks} chunks`;
 }
 
 function formatSummary(summary: IndexSummary): string {

@@ -15,6 +15,8 @@ export interface IndexOptions {
   exclude?: string[];
   /** Kinds of file skipped by default that this index should hold (see SKIPPABLE_KINDS). */
   includeKinds?: SkippableKind[];
+  /** Rebuild from scratch, for this reason (e.g. `reposage doctor` found garbled rows). */
+  rebuildBecause?: string;
 }
 
 export type IndexPhase = 'scanning' | 'chunking' | 'embedding' | 'writing' | 'cleaning' | 'done';
@@ -25,6 +27,10 @@ export interface IndexProgress {
   filesTotal: number;
   chunks: number;
   skipped: number;
+  /** Whether keyword search works on what is written (from the first batch on). */
+  keywordReady: boolean;
+  /** Chunks with their vector, of those that get one: dense search covers `ready` of `total` so far. */
+  vectors: { ready: number; total: number };
   /** The file being worked on, when there is one. */
   path?: string;
 }

@@ -4,7 +4,7 @@ import { createEmbedder } from '../embedding/embedder';
 import { createReranker } from '../embedding/reranker';
 import { DEFAULT_EMBEDDING_MODEL, type Embedder, type Reranker } from '../embedding/types';
 import { ChunkStore } from '../store/chunk-store';
-import { readManifest } from '../store/manifest';
+import { readIndexModel } from '../store/manifest';
 import { createRetriever } from './retriever';
 import type { Retriever } from './types';
 
@@ -61,7 +61,7 @@ export async function loadQueryModels(options: QueryModelOptions): Promise<Query
  * asked for). An index whose model is not installed here is refused with what to do.
  */
 export async function loadQueryModelsForIndex(dbDir: string, options: QueryModelOptions): Promise<QueryModels> {
-  const indexModel = await readManifest(dbDir).then((manifest) => manifest?.embeddingModel, () => undefined);
+  const indexModel = await readIndexModel(dbDir);
   try {
     return await loadQueryModels({ ...options, embeddingModel: indexModel ?? options.embeddingModel });
   } catch (error) {

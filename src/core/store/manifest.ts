@@ -3,7 +3,7 @@ import path from 'node:path';
 import { RepoSageError } from '../errors';
 
 /** Bump when the tables' columns change: an index with another schema is rebuilt, never read. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The table versions and contents a finished run left: the index is complete while they still hold. */
 export interface CompleteMark {
@@ -59,6 +59,11 @@ export async function readManifest(dbDir: string): Promise<IndexManifest | undef
   }
   if (!isManifest(manifest)) throw damagedManifest(dbDir, 'fields are missing');
   return manifest;
+}
+
+/** The embedding model the index in dbDir was built with; undefined without a readable index. */
+export async function readIndexModel(dbDir: string): Promise<string | undefined> {
+  return readManifest(dbDir).then((manifest) => manifest?.embeddingModel, () => undefined);
 }
 
 /** Written through a temporary file and a rename, so a kill never leaves half a manifest. */
