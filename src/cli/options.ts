@@ -40,4 +40,5 @@ export const ollamaOption = () => new Option('--ollama <url>', 'Ollama server (d
 export const kOption = (help: string, fallback: number) => new Option('--k <n>', help).argParser(wholeNumber).default(fallback);
 export const jsonOption = () => new Option('--json', 'print one JSON object on stdout (errors too)');
 export const quietOption = () => new Option('-q, --quiet', 'print no progress on stderr');
-export const dirArgument = ['[dir]', 'the repository', '.'] as const;
+/** The repository; commands that take --db default to the folder that index was built from. */
+export const dirArgument = ['[dir]', 'the repository (default: the current folder)'] as const;

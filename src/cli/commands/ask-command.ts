@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { type Command, Option } from '@commander-js/extra-typings';
-import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL } from '../../core/chat/ask';
+import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL, statusText } from '../../core/chat/ask';
 import type { AskResult, Source } from '../../core/chat/types';
 import { OllamaClient } from '../../core/ollama';
-import { type CliStreams, contextFor, warn } from '../context';
+import { type CliStreams, contextFor, resolveRoot, warn } from '../context';
 import { dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
@@ -28,13 +27,14 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
       // Before loading models or building an index, which can take minutes, for nothing if Ollama is not there.
       await ollama.showModel(model, ctx.signal);
 
-      const root = path.resolve(dir);
+      const root = await resolveRoot(dir, flags.db);
       const session = await openSearchSession(ctx, { root, db: flags.db, models: flags.models }, 'optional');
       try {
         const incomplete = incompleteLine(session);
         if (incomplete && !ctx.json) warn(ctx, incomplete);
         let result: AskResult | undefined;
         for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
+          if (event.type === 'status' && !ctx.quiet) warn(ctx, statusText(event));
           if (event.type === 'delta' && !ctx.json) ctx.stdout.write(event.text);
           if (event.type === 'final') result = event;
         }

@@ -4,7 +4,7 @@ import { type Command, Option } from '@commander-js/extra-typings';
 import { CompletionSession, DEFAULT_COMPLETION_MODEL, offsetOf, openKeywordIndex, type CompletionResult } from '../../core/completion';
 import { RepoSageError, throwIfCancelled } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
-import { type CliStreams, contextFor, print, resolveDbDir, warn } from '../context';
+import { type CliStreams, contextFor, print, resolveDbDir, resolveRoot, warn } from '../context';
 import { dbOption, dirArgument, jsonOption, ollamaOption, wholeNumber } from '../options';
 
 export function registerCompleteCommand(program: Command, streams: CliStreams): void {
@@ -22,7 +22,7 @@ export function registerCompleteCommand(program: Command, streams: CliStreams): 
     .addOption(jsonOption())
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
-      const root = path.resolve(dir);
+      const root = await resolveRoot(dir, flags.db);
       const absolute = path.resolve(flags.file);
       const text = await readSource(absolute);
       const offset = offsetOf(text, flags.line, flags.column);
@@ -35,6 +35,7 @@ export function registerCompleteCommand(program: Command, streams: CliStreams): 
         model: flags.model,
         index: opened.store,
         debounceMs: 0,
+        onNotice: (notice) => warn(ctx, notice),
       });
       try {
         const result = await session.complete({ path: path.relative(root, absolute).split(path.sep).join('/'), text, offset }, ctx.signal);
@@ -60,6 +61,7 @@ async function readSource(file: string): Promise<string> {
 function jsonResult(result: CompletionResult) {
   return {
     completion: result.completion,
+    fill_in_the_middle: result.fim,
     context: result.context.map(({ path: file, startLine, endLine, source }) => ({ path: file, startLine, endLine, source })),
     prompt_tokens: result.promptTokens,
     timings: { context_ms: round(result.timings.contextMs), model_ms: round(result.timings.modelMs) },

@@ -19,7 +19,7 @@ export function registerDoctorCommand(program: Command, streams: CliStreams): vo
     .addOption(quietOption())
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
-      const root = path.resolve(dir);
+      const root = path.resolve(dir ?? '.');
       const { db } = flags;
       const dbDir = resolveDbDir(root, db);
       const before = await deepCheck(dbDir);

@@ -24,7 +24,7 @@ export function registerGoldenCommand(program: Command, streams: CliStreams): vo
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
       const { out, limit } = flags;
-      const root = path.resolve(dir);
+      const root = path.resolve(dir ?? '.');
       const result = await bootstrapGoldenSet({ root, limit, signal: ctx.signal });
       if (result.questions.length === 0) {
         throw new RepoSageError(
@@ -66,7 +66,7 @@ export function registerGoldenCommand(program: Command, streams: CliStreams): vo
     .addOption(jsonOption())
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
-      await fromHistory(ctx, path.resolve(dir), flags.out, { limit: flags.limit, range: flags.range, requireBody: flags.withBody === true });
+      await fromHistory(ctx, path.resolve(dir ?? '.'), flags.out, { limit: flags.limit, range: flags.range, requireBody: flags.withBody === true });
     });
 }
 

@@ -18,7 +18,7 @@ export function registerStatusCommand(program: Command, streams: CliStreams): vo
     .addOption(jsonOption())
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
-      const dbDir = resolveDbDir(path.resolve(dir), flags.db);
+      const dbDir = resolveDbDir(path.resolve(dir ?? '.'), flags.db);
       const status = await readIndexStatus(dbDir);
       const modelsDir = resolveModelsDir(flags.models);
       const reranker = { model: DEFAULT_RERANK_MODEL, installed: hasModel(modelsDir, DEFAULT_RERANK_MODEL) };

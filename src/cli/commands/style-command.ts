@@ -29,7 +29,7 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
     .addOption(jsonOption())
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
-      const advice = await adviseStyle(dir, { maxTokens: flags.maxTokens, signal: ctx.signal });
+      const advice = await adviseStyle(dir ?? '.', { maxTokens: flags.maxTokens, signal: ctx.signal });
       print(ctx, formatAdvice(advice), advice);
     });
 
@@ -42,7 +42,7 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
     .addOption(jsonOption())
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
-      const dataset = await buildStyleDataset({ root: dir, maxTokens: flags.maxTokens, signal: ctx.signal });
+      const dataset = await buildStyleDataset({ root: dir ?? '.', maxTokens: flags.maxTokens, signal: ctx.signal });
       const outDir = path.resolve(flags.out);
       const files = await writeStyleDataset(dataset, outDir);
       const summary = exportSummary(dataset, outDir, files);
@@ -95,7 +95,7 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
       const { base, tuned } = flags;
-      const root = path.resolve(dir);
+      const root = path.resolve(dir ?? '.');
       const examples = flags.data !== undefined
         ? await readStyleSplit(path.resolve(flags.data), 'validation')
         : (await buildStyleDataset({ root, maxTokens: flags.maxTokens, signal: ctx.signal })).splits.validation;
