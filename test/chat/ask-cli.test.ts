@@ -38,7 +38,7 @@ describe('reposage ask on a real repository and index', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const json = JSON.parse(lines[0]);
-    expect(Object.keys(json)).toEqual(['answer', 'citations', 'sources', 'model', 'timings']);
+    expect(Object.keys(json)).toEqual(['answer', 'citations', 'sources', 'model', 'timings', 'index']);
     expect(json.model).toBe('qwen2.5-coder:7b');
     expect(Object.keys(json.timings)).toEqual(['retrieval_ms', 'first_token_ms', 'total_ms']);
 

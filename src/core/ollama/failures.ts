@@ -63,7 +63,7 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
       return new RepoSageError(
         'OLLAMA_UNREACHABLE',
         `Cannot connect to Ollama at ${context.host}: that port is one fetch refuses to use.`,
-        `Point RepoSage at Ollama's port, usually 11434 (setting reposage.ollamaHost / OLLAMA_HOST / --ollama).`,
+        `Point RepoSage at Ollama's port, usually 11434 ({setting:ollamaHost} or OLLAMA_HOST).`,
         options,
       );
     }
@@ -108,7 +108,7 @@ function badReply(host: string, detail: string, options: { cause?: unknown }): R
   return new RepoSageError(
     'OLLAMA_BAD_REPLY',
     `The server at ${host} sent a reply RepoSage cannot read (${detail}).`,
-    'Check that reposage.ollamaHost / OLLAMA_HOST / --ollama points at an Ollama server and nothing in between rewrites its replies.',
+    'Check that {setting:ollamaHost} (or OLLAMA_HOST) points at an Ollama server and nothing in between rewrites its replies.',
     options,
   );
 }
@@ -137,7 +137,7 @@ export function timedOut(wait: Wait, ms: number, host: string): RepoSageError {
     ? new RepoSageError(
         'OLLAMA_TIMEOUT',
         `Ollama at ${host} accepted the connection but did not reply within ${seconds}.`,
-        'The server seems stuck: restart it (`ollama serve`), and check that reposage.ollamaHost / OLLAMA_HOST points at Ollama.',
+        'The server seems stuck: restart it (`ollama serve`), and check that {setting:ollamaHost} (or OLLAMA_HOST) points at Ollama.',
       )
     : new RepoSageError(
         'OLLAMA_TIMEOUT',
