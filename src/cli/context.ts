@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { terminalSafe } from './terminal-text';
 import { defaultModelsDir } from '../core/embedding/locate';
 
 /** What every command gets: where the index and the models are, and how to print. */
@@ -19,6 +20,7 @@ export function resolveModelsDir(models: string | undefined): string | undefined
   return models ? path.resolve(models) : defaultModelsDir(path.join(__dirname, 'models'));
 }
 
+/** JSON escapes control characters itself; text for a terminal has them removed (see terminal-text.ts). */
 export function print(ctx: CliContext, humanText: string, json: unknown): void {
-  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${humanText}\n`);
+  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${terminalSafe(humanText)}\n`);
 }
