@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defaultModelsDir } from '../core/embedding/locate';
+import { RepoSageError } from '../core/errors';
+import { readManifest } from '../core/store/manifest';
 
 /** What every command gets: where the index and the models are, and how to print. */
 export interface CliContext {
@@ -12,6 +15,25 @@ export interface CliContext {
 /** Default index folder: `.reposage/index` inside the repository. */
 export function resolveDbDir(root: string, db: string | undefined): string {
   return path.resolve(db ?? path.join(root, '.reposage', 'index'));
+}
+
+/**
+ * The repository a command works on: DIR when given; else, with --db, the folder that index was
+ * built from, so `ask --db` verifies sources from any working directory; else the current one.
+ */
+export async function resolveRoot(dir: string | undefined, db: string | undefined): Promise<string> {
+  if (dir) return path.resolve(dir);
+  // A damaged manifest is reported when the index is opened; here it only means "no recorded root".
+  const root = db ? (await readManifest(path.resolve(db)).catch(() => undefined))?.root : undefined;
+  if (!root) return path.resolve('.');
+  if (!existsSync(root)) {
+    throw new RepoSageError(
+      'INVALID_INPUT',
+      `The index in ${path.resolve(db!)} was built from ${root}, which no longer exists.`,
+      `Name the repository's folder after the question or query (DIR), or re-index it: \`reposage index DIR --db ${db}\`.`,
+    );
+  }
+  return root;
 }
 
 /** `--models DIR`, else the models bundled next to the CLI (dist/models), else the provisioned cache. */

@@ -32,6 +32,8 @@ export interface IndexManifest {
   filesPlanned?: number;
   /** Written last by a run that finished; absent or out of date while a run is under way or was cut short. */
   complete?: CompleteMark;
+  /** The folder that was indexed (absolute): sources are verified against it wherever a query runs. */
+  root?: string;
 }
 
 export type ManifestIdentity = Pick<IndexManifest, 'embeddingModel' | 'chunkerVersion'> & { dimension?: number };
