@@ -10,6 +10,7 @@ import { registerQueryCommand } from './commands/query-command';
 import { registerStatusCommand } from './commands/status-command';
 import { registerStyleCommand } from './commands/style-command';
 import type { CliStreams } from './context';
+import { terminalSafe } from './terminal-text';
 
 /**
  * Exit codes, also in `reposage --help`:
@@ -101,7 +102,7 @@ function reportError(streams: CliStreams, program: Command, argv: string[], erro
 
 function report(streams: CliStreams, argv: string[], code: string, message: string, exitCode: number): number {
   if (argv.includes('--json')) streams.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
-  streams.stderr.write(`reposage: ${message.split('\n')[0]}\n`);
+  streams.stderr.write(`reposage: ${terminalSafe(message.split('\n')[0])}\n`);
   return exitCode;
 }
 

@@ -1,4 +1,5 @@
 import type { CliContext } from './context';
+import { terminalSafe } from './terminal-text';
 
 /** How often a log (stderr not a terminal) gets a progress line; a terminal's line is redrawn in place. */
 const LOG_INTERVAL_MS = Number(process.env.REPOSAGE_PROGRESS_INTERVAL_MS) || 5000;
@@ -29,7 +30,8 @@ export function progressLine(ctx: CliContext): ProgressLine {
       if (!force && now - last < interval) return;
       last = now;
       shown = true;
-      ctx.stderr.write(tty ? `\r\x1b[K${text}` : `reposage: ${text}\n`);
+      const safe = terminalSafe(text);
+      ctx.stderr.write(tty ? `\r\x1b[K${safe}` : `reposage: ${safe}\n`);
     },
     done() {
       if (tty && shown) ctx.stderr.write('\r\x1b[K');

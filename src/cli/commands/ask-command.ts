@@ -3,6 +3,7 @@ import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL, statusText } from '../.
 import type { AskResult, Source } from '../../core/chat/types';
 import { OllamaClient } from '../../core/ollama';
 import { type CliStreams, contextFor, resolveRoot, warn } from '../context';
+import { terminalSafe } from '../terminal-text';
 import { dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
@@ -35,10 +36,10 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
         let result: AskResult | undefined;
         for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
           if (event.type === 'status' && !ctx.quiet) warn(ctx, statusText(event));
-          if (event.type === 'delta' && !ctx.json) ctx.stdout.write(event.text);
+          if (event.type === 'delta' && !ctx.json) ctx.stdout.write(terminalSafe(event.text));
           if (event.type === 'final') result = event;
         }
-        if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${formatSources(result)}\n`);
+        if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${terminalSafe(formatSources(result))}\n`);
         if (result?.truncated) warn(ctx, 'the answer stopped at the token limit before it was finished.');
       } finally {
         await session.close();

@@ -4,6 +4,7 @@ import { RepoSageError } from '../../core/errors';
 import { readIndexModel } from '../../core/store/manifest';
 import { type DeepCheck, deepCheck } from '../../core/store/verify';
 import { type CliStreams, contextFor, print, resolveDbDir } from '../context';
+import { terminalSafe } from '../terminal-text';
 import { dbOption, dirArgument, jsonOption, modelsOption, quietOption } from '../options';
 import { indexRepository } from './index-command';
 
@@ -27,7 +28,7 @@ export function registerDoctorCommand(program: Command, streams: CliStreams): vo
         print(ctx, `${describe(dbDir, before)}\nNothing to repair.`, { dbDir, before, repaired: false });
         return;
       }
-      if (!ctx.json) ctx.stderr.write(`${describe(dbDir, before)}\nRepairing...\n`);
+      if (!ctx.json) ctx.stderr.write(`${terminalSafe(describe(dbDir, before))}\nRepairing...\n`);
       // Rows that read but do not add up pass the cheap check on open: only a rebuild replaces them.
       const summary = await indexRepository(ctx, {
         root,

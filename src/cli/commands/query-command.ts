@@ -1,8 +1,12 @@
 import { type Command, Option } from '@commander-js/extra-typings';
+import { type RankedFile, rankFiles } from '../../core/retrieval/arrange';
 import type { RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
 import { type CliStreams, contextFor, print } from '../context';
 import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, quietOption } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
+
+/** Chunks the --files view ranks files from. */
+const FILE_CANDIDATES = 50;
 
 export function registerQueryCommand(program: Command, streams: CliStreams): void {
   program
@@ -15,6 +19,7 @@ export function registerQueryCommand(program: Command, streams: CliStreams): voi
     .addOption(modelsOption())
     .addOption(kOption('how many chunks to print', 5))
     .addOption(new Option('--mode <mode>', 'retrieval mode (default: rerank when the re-rank model is installed, else hybrid)').choices(RETRIEVAL_MODES))
+    .option('--files', 'rank files by their best chunks instead of printing chunks')
     .option('--trace', 'show every stage and candidate')
     .addOption(jsonOption())
     .addOption(quietOption())
@@ -24,6 +29,14 @@ export function registerQueryCommand(program: Command, streams: CliStreams): voi
       const session = await openSearchSession(ctx, { root: dir, db: flags.db, models: flags.models }, flags.mode === undefined ? 'optional' : flags.mode === 'rerank' ? 'required' : 'none');
       try {
         const mode = flags.mode ?? (session.canRerank ? 'rerank' : 'hybrid');
+        if (flags.files === true) {
+          // Files are ranked from every candidate, not only the k best chunks.
+          const result = await session.retriever.retrieve(query, { mode, k: Math.max(flags.k, FILE_CANDIDATES), signal: ctx.signal });
+          const files = rankFiles(result.trace.candidates).slice(0, flags.k);
+          const incomplete = incompleteLine(session);
+          print(ctx, [incomplete, formatFiles(result, files)].filter(Boolean).join('\n'), { query, mode: result.trace.mode, files, index: indexNote(session) });
+          return;
+        }
         const result = await session.retriever.retrieve(query, { mode, k: flags.k, signal: ctx.signal });
         const trace = flags.trace === true;
         const incomplete = incompleteLine(session);
@@ -48,6 +61,18 @@ function formatResult(result: RetrievalResult, withTrace: boolean): string {
     lines.push(`${String(i + 1).padStart(3)}. ${location(candidate)}${symbol}  score ${candidate.score.toFixed(3)}  (${ranks(candidate)})`);
   });
   if (withTrace) lines.push('', ...formatTrace(result));
+  return lines.join('\n');
+}
+
+function formatFiles(result: RetrievalResult, files: RankedFile[]): string {
+  const { trace } = result;
+  const lines = [`${trace.mode}: ${files.length} file${files.length === 1 ? '' : 's'} for "${trace.query}" in ${trace.totalMs.toFixed(0)} ms`];
+  if (files.length === 0) lines.push('  nothing matched');
+  files.forEach((file, i) => {
+    const best = `best ${file.startLine}-${file.endLine}${file.symbol ? ` ${file.symbol}` : ''}`;
+    const kind = file.kind === 'source' ? '' : `  (${file.kind})`;
+    lines.push(`${String(i + 1).padStart(3)}. ${file.path}  score ${file.score.toFixed(3)}  ${best}, ${file.chunks} chunk${file.chunks === 1 ? '' : 's'}${kind}`);
+  });
   return lines.join('\n');
 }
 
