@@ -78,9 +78,9 @@ describe('query, golden bootstrap and eval commands', () => {
   });
 
   it('ranks files with --files, in text and in JSON', async () => {
-    const text = await run(queryCommand, ['a lowercase fragment for web addresses', root], { db, models: modelsDir, mode: 'hybrid', k: '2', files: true });
+    const text = await run(['query', 'a lowercase fragment for web addresses', root, '--db', db, '--models', modelsDir, '--mode', 'hybrid', '--k', '2', '--files']);
     expect(text.out()).toMatch(/^hybrid: 2 files for "a lowercase fragment for web addresses" in \d+ ms\n  1\. lib\/text\.py  score [\d.]+  best \d+-\d+/);
-    const json = JSON.parse((await run(queryCommand, ['a lowercase fragment for web addresses', root], { db, models: modelsDir, mode: 'hybrid', k: '2', files: true }, true)).out());
+    const json = JSON.parse((await run(['query', 'a lowercase fragment for web addresses', root, '--db', db, '--models', modelsDir, '--mode', 'hybrid', '--k', '2', '--files', '--json'])).out());
     expect(json.files).toHaveLength(2);
     expect(json.files[0]).toMatchObject({ path: 'lib/text.py', kind: 'source' });
     expect(new Set(json.files.map((file: { path: string }) => file.path)).size).toBe(2);
