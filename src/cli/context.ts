@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { terminalSafe } from './terminal-text';
 import { defaultModelsDir } from '../core/embedding/locate';
 import { RepoSageError } from '../core/errors';
 import { readManifest } from '../core/store/manifest';
@@ -41,6 +42,7 @@ export function resolveModelsDir(models: string | undefined): string | undefined
   return models ? path.resolve(models) : defaultModelsDir(path.join(__dirname, 'models'));
 }
 
+/** JSON escapes control characters itself; text for a terminal has them removed (see terminal-text.ts). */
 export function print(ctx: CliContext, humanText: string, json: unknown): void {
-  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${humanText}\n`);
+  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${terminalSafe(humanText)}\n`);
 }

@@ -4,6 +4,7 @@ import { RepoSageError } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
 import type { CommandSpec } from '../command';
 import { resolveRoot } from '../context';
+import { terminalSafe } from '../terminal-text';
 import { parseCount } from './query-command';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
@@ -34,11 +35,11 @@ export const askCommand: CommandSpec = {
       if (incomplete && !ctx.json) ctx.stderr.write(`reposage: ${incomplete}\n`);
       let result: AskResult | undefined;
       for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
-        if (event.type === 'status') ctx.stderr.write(`reposage: ${statusText(event)}\n`);
-        if (event.type === 'delta' && !ctx.json) ctx.stdout.write(event.text);
+        if (event.type === 'status') ctx.stderr.write(`reposage: ${terminalSafe(statusText(event))}\n`);
+        if (event.type === 'delta' && !ctx.json) ctx.stdout.write(terminalSafe(event.text));
         if (event.type === 'final') result = event;
       }
-      if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${formatSources(result)}\n`);
+      if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${terminalSafe(formatSources(result))}\n`);
       if (result?.truncated) ctx.stderr.write('reposage: the answer stopped at the token limit before it was finished.\n');
     } finally {
       await session.close();
