@@ -1,5 +1,7 @@
 import { RepoSageError } from '../../core/errors';
+import { OllamaClient } from '../../core/ollama';
 import { type RankedFile, rankFiles } from '../../core/retrieval/arrange';
+import { createLlmReranker } from '../../core/retrieval/llm-reranker';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
 import type { CommandSpec } from '../command';
 import { print } from '../context';
@@ -11,7 +13,7 @@ const FILE_CANDIDATES = 50;
 
 export const queryCommand: CommandSpec = {
   name: 'query',
-  usage: 'reposage query "TEXT" [DIR] [--db DIR] [--models DIR] [--k N] [--mode bm25|dense|hybrid|rerank] [--files] [--trace] [--json]',
+  usage: 'reposage query "TEXT" [DIR] [--db DIR] [--models DIR] [--k N] [--mode bm25|dense|hybrid|rerank] [--llm-rerank MODEL] [--ollama URL] [--files] [--trace] [--json]',
   summary: 'Search the index and print the best-matching chunks, or with --files the best-matching files (default mode rerank).',
   options: {
     db: { type: 'string' },
@@ -20,17 +22,22 @@ export const queryCommand: CommandSpec = {
     mode: { type: 'string' },
     trace: { type: 'boolean' },
     files: { type: 'boolean' },
+    'llm-rerank': { type: 'string' },
+    ollama: { type: 'string' },
   },
   async run(ctx, { positionals, values }) {
     const [query, root] = positionals;
     if (!query?.trim()) throw new RepoSageError('INVALID_INPUT', 'No query given.', `Usage: ${queryCommand.usage}`);
-    const explicitMode = values.mode === undefined ? undefined : parseMode(values.mode as string);
+    const llmModel = values['llm-rerank'] as string | undefined;
+    // An Ollama model as the re-ranker: off unless asked for, as it costs a model call per candidate.
+    const reranker = llmModel ? createLlmReranker({ client: new OllamaClient({ host: values.ollama as string | undefined }), model: llmModel }) : undefined;
+    const explicitMode = values.mode === undefined ? (reranker ? 'rerank' : undefined) : parseMode(values.mode as string);
     const k = parseCount(values.k as string | undefined, 'k', 5);
     // Asked-for re-ranking must happen; the default falls back to hybrid when no cross-encoder is there.
     const session = await openSearchSession(
       ctx,
-      { root, db: values.db as string | undefined, models: values.models as string | undefined },
-      explicitMode === undefined ? 'optional' : explicitMode === 'rerank' ? 'required' : 'none',
+      { root, db: values.db as string | undefined, models: values.models as string | undefined, reranker },
+      explicitMode === undefined ? 'optional' : explicitMode === 'rerank' && !reranker ? 'required' : 'none',
     );
     try {
       const mode = explicitMode ?? (session.canRerank ? 'rerank' : 'hybrid');
