@@ -1,15 +1,24 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { terminalSafe } from './terminal-text';
 import { defaultModelsDir } from '../core/embedding/locate';
 import { RepoSageError } from '../core/errors';
 import { readManifest } from '../core/store/manifest';
 
-/** What every command gets: where the index and the models are, and how to print. */
+/** What every command gets: how to print, whether to print progress, and when to stop. */
 export interface CliContext {
   json: boolean;
+  quiet: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   signal: AbortSignal;
+}
+
+export type CliStreams = Omit<CliContext, 'json' | 'quiet'>;
+
+/** The context of one command run, from the streams and its `--json` / `--quiet` flags. */
+export function contextFor(streams: CliStreams, flags: { json?: boolean; quiet?: boolean }): CliContext {
+  return { ...streams, json: flags.json === true, quiet: flags.quiet === true };
 }
 
 /** Default index folder: `.reposage/index` inside the repository. */
@@ -41,6 +50,12 @@ export function resolveModelsDir(models: string | undefined): string | undefined
   return models ? path.resolve(models) : defaultModelsDir(path.join(__dirname, 'models'));
 }
 
+/** JSON escapes control characters itself; text for a terminal has them removed (see terminal-text.ts). */
 export function print(ctx: CliContext, humanText: string, json: unknown): void {
-  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${humanText}\n`);
+  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${terminalSafe(humanText)}\n`);
+}
+
+/** A warning for the person at the terminal; `--json` callers read warnings from stderr too. */
+export function warn(ctx: CliContext, text: string): void {
+  ctx.stderr.write(`reposage: ${terminalSafe(text)}\n`);
 }

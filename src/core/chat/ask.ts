@@ -75,11 +75,11 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
     (await deps.ollama.chat({ model, messages, options: { ...options, temperature: 0, num_predict: CONDENSE_MAX_TOKENS }, keepAlive, signal: callSignal })).text;
   const query = await standaloneQuery(question, history, complete, signal);
   const retrieval = await deps.retriever.retrieve(query, { k: deps.k ?? DEFAULT_ASK_K, mode: deps.mode, rerankCandidates: deps.rerankCandidates, signal });
-  const chunks = retrieval.chunks.map((candidate) => candidate.chunk);
-  const { blocks } = packContext(
-    chunks,
-    { budgetTokens: budget.context, countTokens: (text) => estimateTokens(text) + BLOCK_OVERHEAD_TOKENS },
-  );
+  const pieces = retrieval.chunks.map((candidate) => candidate.chunk);
+  const countTokens = (text: string) => estimateTokens(text) + BLOCK_OVERHEAD_TOKENS;
+  // Pieces rank better than whole declarations; the model reads better with the whole one.
+  const chunks = deps.retriever.wholeUnits ? await deps.retriever.wholeUnits(pieces, { maxTokens: Math.floor(budget.context / 2), countTokens }) : pieces;
+  const { blocks } = packContext(chunks, { budgetTokens: budget.context, countTokens });
   const retrievalMs = performance.now() - started;
   yield {
     type: 'retrieval',
