@@ -9,10 +9,11 @@ import { openSearchSession } from './search-session';
 
 export const askCommand: CommandSpec = {
   name: 'ask',
-  usage: 'reposage ask "QUESTION" [DIR] [--db DIR] [--models DIR] [--model NAME] [--ollama URL] [--k N] [--json]',
+  usage: 'reposage ask "QUESTION" [DIR] [--db DIR] [--shared s3://BUCKET/PREFIX] [--models DIR] [--model NAME] [--ollama URL] [--k N] [--json]',
   summary: `Answer a question from the repository's code with a local Ollama model (default ${DEFAULT_CHAT_MODEL}, or REPOSAGE_CHAT_MODEL), citing and checking its sources.`,
   options: {
     db: { type: 'string' },
+    shared: { type: 'string' },
     models: { type: 'string' },
     model: { type: 'string' },
     ollama: { type: 'string' },
@@ -28,7 +29,7 @@ export const askCommand: CommandSpec = {
     await ollama.showModel(model, ctx.signal);
 
     const root = path.resolve(dir ?? '.');
-    const session = await openSearchSession(ctx, { root, db: values.db as string | undefined, models: values.models as string | undefined }, 'optional');
+    const session = await openSearchSession(ctx, { root, db: values.db as string | undefined, shared: values.shared as string | undefined, models: values.models as string | undefined }, 'optional');
     try {
       let result: AskResult | undefined;
       for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {

@@ -5,7 +5,7 @@ import { evaluate } from '../../core/eval/evaluate';
 import { type GoldenQuestion, readGoldenSet } from '../../core/eval/golden-set';
 import { formatReportMarkdown, formatReportTable } from '../../core/eval/report';
 import type { RetrievalMode } from '../../core/retrieval/types';
-import type { ChunkStore } from '../../core/store/chunk-store';
+import type { SearchableStore } from '../../core/store/layered-store';
 import type { CommandSpec } from '../command';
 import { type CliContext, print } from '../context';
 import { parseCount, parseMode } from './query-command';
@@ -52,7 +52,7 @@ export const evalCommand: CommandSpec = {
 };
 
 /** A golden set for another checkout, or a stale index, shows up as files the index does not hold. */
-async function warnAboutUnindexedFiles(ctx: CliContext, store: ChunkStore, questions: readonly GoldenQuestion[]): Promise<void> {
+async function warnAboutUnindexedFiles(ctx: CliContext, store: SearchableStore, questions: readonly GoldenQuestion[]): Promise<void> {
   const catalog = await store.catalog();
   const missing = new Set(questions.flatMap((q) => q.expected.map((e) => e.path)).filter((p) => !catalog.has(p)));
   if (missing.size === 0) return;

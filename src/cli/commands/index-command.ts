@@ -2,18 +2,19 @@ import path from 'node:path';
 import { syncIndex } from '../../core/indexer/sync';
 import { loadIndexerModels } from '../../core/indexer/models';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
-import { type CliContext, print, resolveDbDir, resolveModelsDir } from '../context';
+import { type CliContext, print, resolveDbDir, resolveModelsDir, resolveSharedIndex } from '../context';
 import type { CommandSpec } from '../command';
 
 export const indexCommand: CommandSpec = {
   name: 'index',
-  usage: 'reposage index [DIR] [--db DIR] [--models DIR] [--model ID] [--json]',
+  usage: 'reposage index [DIR] [--db DIR|s3://BUCKET/PREFIX] [--shared s3://BUCKET/PREFIX] [--models DIR] [--model ID] [--json]',
   summary: 'Index a repository, or bring its index up to date.',
-  options: { db: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' } },
+  options: { db: { type: 'string' }, shared: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' } },
   async run(ctx, { positionals, values }) {
     const summary = await indexRepository(ctx, {
       root: positionals[0],
       db: values.db as string | undefined,
+      shared: values.shared as string | undefined,
       models: values.models as string | undefined,
       model: values.model as string | undefined,
     });
@@ -24,6 +25,8 @@ export const indexCommand: CommandSpec = {
 export interface IndexFlags {
   root?: string;
   db?: string;
+  /** A shared index to overlay: --db then holds only the files that differ from it. */
+  shared?: string;
   models?: string;
   model?: string;
 }
@@ -35,7 +38,7 @@ export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promi
   const models = await loadIndexerModels({ modelsDir, embeddingModel: flags.model });
   try {
     return await syncIndex(
-      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model },
+      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model, sharedIndex: resolveSharedIndex(flags.shared) },
       models,
       { signal: ctx.signal, onProgress: ctx.json ? undefined : progressLine(ctx) },
     );

@@ -8,10 +8,11 @@ const MODES: readonly RetrievalMode[] = ['bm25', 'dense', 'hybrid', 'rerank'];
 
 export const queryCommand: CommandSpec = {
   name: 'query',
-  usage: 'reposage query "TEXT" [DIR] [--db DIR] [--models DIR] [--k N] [--mode bm25|dense|hybrid|rerank] [--trace] [--json]',
+  usage: 'reposage query "TEXT" [DIR] [--db DIR] [--shared s3://BUCKET/PREFIX] [--models DIR] [--k N] [--mode bm25|dense|hybrid|rerank] [--trace] [--json]',
   summary: 'Search the index and print the best-matching chunks (default mode rerank).',
   options: {
     db: { type: 'string' },
+    shared: { type: 'string' },
     models: { type: 'string' },
     k: { type: 'string' },
     mode: { type: 'string' },
@@ -25,7 +26,7 @@ export const queryCommand: CommandSpec = {
     // Asked-for re-ranking must happen; the default falls back to hybrid when no cross-encoder is there.
     const session = await openSearchSession(
       ctx,
-      { root, db: values.db as string | undefined, models: values.models as string | undefined },
+      { root, db: values.db as string | undefined, shared: values.shared as string | undefined, models: values.models as string | undefined },
       explicitMode === undefined ? 'optional' : explicitMode === 'rerank' ? 'required' : 'none',
     );
     try {

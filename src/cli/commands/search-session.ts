@@ -9,19 +9,20 @@ import {
   reindexFixes,
 } from '../../core/retrieval/search-session';
 import type { Retriever } from '../../core/retrieval/types';
-import type { ChunkStore } from '../../core/store/chunk-store';
-import { type CliContext, resolveDbDir, resolveModelsDir } from '../context';
+import type { SearchableStore } from '../../core/store/layered-store';
+import { type CliContext, resolveDbDir, resolveModelsDir, resolveSharedIndex } from '../context';
 import { indexRepository } from './index-command';
 
 export interface SearchFlags {
   root?: string;
   db?: string;
+  shared?: string;
   models?: string;
 }
 
 /** The loaded models and the open index that `query` and `eval` search; close() frees them. */
 export interface SearchSession {
-  store: ChunkStore;
+  store: SearchableStore;
   retriever: Retriever;
   /** Whether a cross-encoder was loaded, so rerank mode can run. */
   canRerank: boolean;
@@ -54,6 +55,12 @@ export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rer
 }
 
 async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, models: QueryModels): Promise<SearchHandle> {
+  const shared = resolveSharedIndex(flags.shared);
+  if (shared) {
+    // The overlay is brought up to date first, so no edited file is answered from the shared copy.
+    await indexRepository(ctx, flags);
+    return openSearch(dbDir, models, shared);
+  }
   try {
     return await openSearch(dbDir, models);
   } catch (error) {

@@ -1,12 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { Chunk } from '../chunking/chunk';
 import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
 import { throwIfCancelled } from '../errors';
 import { readTextFile, walkWorkspace, type WorkspaceFile } from '../files';
 import { ChunkStore } from '../store/chunk-store';
 import { acquireIndexLock } from '../store/index-lock';
+import { isObjectStore, objectStoreError } from '../store/location';
+import type { OverlayRecord } from '../store/manifest';
 import type { FileRow } from '../store/schema';
+import { contentHash } from './content-hash';
+import { gitCommit } from './git-commit';
 import type { IndexerModels } from './models';
+import { readSharedBase, splitAgainstShared } from './shared-base';
 import type { IndexOptions, IndexProgress, IndexSummary, ProgressListener } from './types';
 
 export interface SyncControls {
@@ -23,6 +27,14 @@ const FILES_PER_BATCH = 64;
  * finishes the job without redoing finished files.
  */
 export async function syncIndex(options: IndexOptions, models: IndexerModels, controls: SyncControls = {}): Promise<IndexSummary> {
+  try {
+    return await syncLocked(options, models, controls);
+  } catch (error) {
+    throw isObjectStore(options.dbDir) ? objectStoreError(options.dbDir, error) : error;
+  }
+}
+
+async function syncLocked(options: IndexOptions, models: IndexerModels, controls: SyncControls): Promise<IndexSummary> {
   const started = performance.now();
   const { signal } = controls;
   const lock = await acquireIndexLock(options.dbDir);
@@ -60,6 +72,7 @@ class SyncRun {
   private chunksReused = 0;
   private filesDone = 0;
   private filesTotal = 0;
+  private overlay: OverlayRecord | undefined;
   private readonly chunkContext: ChunkContext;
 
   constructor(
@@ -83,11 +96,12 @@ class SyncRun {
     if (walk.ignored > 0) this.skipped.ignored = walk.ignored;
 
     const catalog = await this.store.catalog();
-    const present = new Set(walk.files.map((file) => file.path));
+    const files = await this.filesToIndex(walk.files, catalog);
+    const present = new Set(files.map((file) => file.path));
     const gone = [...catalog.keys()].filter((path) => !present.has(path));
 
     const candidates: WorkspaceFile[] = [];
-    for (const file of walk.files) {
+    for (const file of files) {
       const known = catalog.get(file.path);
       if (known && known.size === file.size && known.mtime_ms === file.mtimeMs) {
         this.unchanged++;
@@ -122,8 +136,18 @@ class SyncRun {
     }
     throwIfCancelled(signal);
     this.report('writing');
-    await this.store.finishWrite();
+    await this.store.finishWrite({ commit: await gitCommit(this.options.root), overlay: this.overlay });
     this.report('done');
+  }
+
+  /** All walked files, or for an overlay on a shared index, those that differ from it. */
+  private async filesToIndex(files: WorkspaceFile[], catalog: Map<string, FileRow>): Promise<WorkspaceFile[]> {
+    const { sharedIndex } = this.options;
+    if (!sharedIndex) return files;
+    const base = await readSharedBase(sharedIndex, this.store.identity);
+    const split = await splitAgainstShared(files, base, catalog, this.options.maxFileBytes);
+    this.overlay = split.overlay;
+    return split.local;
   }
 
   async summary(rebuiltBecause: string | undefined, seconds: number): Promise<IndexSummary> {
@@ -156,11 +180,11 @@ class SyncRun {
         if (catalog.has(file.path)) unreadable.push(file.path);
         continue;
       }
-      const contentHash = sha256(read.text);
+      const hash = contentHash(read.text);
       const language = languageForPath(file.path) ?? 'plaintext';
-      const row: FileRow = { path: file.path, size: file.size, mtime_ms: file.mtimeMs, content_hash: contentHash, chunk_count: 0, language };
+      const row: FileRow = { path: file.path, size: file.size, mtime_ms: file.mtimeMs, content_hash: hash, chunk_count: 0, language };
       const known = catalog.get(file.path);
-      if (known && known.content_hash === contentHash) {
+      if (known && known.content_hash === hash) {
         touched.push({ ...row, chunk_count: known.chunk_count });
         continue;
       }
@@ -219,8 +243,4 @@ function sliceBatches<T>(items: T[], size: number): T[][] {
   const batches: T[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   return batches;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,11 +1,12 @@
 import { RepoSageError, throwIfCancelled } from '../errors';
 import type { Embedder, Reranker } from '../models/types';
-import type { ChunkStore, ScoredChunk } from '../store/chunk-store';
+import type { ScoredChunk } from '../store/chunk-store';
+import type { SearchableStore } from '../store/layered-store';
 import { DEFAULT_RRF_K, reciprocalRankFusion } from './fusion';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk, RetrieveOptions, Retriever, StageTiming } from './types';
 
 export interface RetrieverParts {
-  store: ChunkStore;
+  store: SearchableStore;
   /** Must be the model that built the index. */
   embedder: Embedder;
   /** The cross-encoder for rerank mode; without one, rerank mode is refused. */

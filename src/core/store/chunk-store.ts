@@ -3,7 +3,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import { RepoSageError } from '../errors';
-import { type IndexManifest, type ManifestIdentity, SCHEMA_VERSION, manifestMismatch, readManifest, writeManifest } from './manifest';
+import { connectIndex, isObjectStore, objectStoreError } from './location';
+import { OBJECT_STORE_FILES_TABLE, isTableMissing } from './object-store-files';
+import { type IndexManifest, type ManifestIdentity, type TableVersions, SCHEMA_VERSION, manifestMismatch, readManifest, writeManifest } from './manifest';
 import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, chunksSchema, filesSchema, inFilters, rowToChunk } from './schema';
 import { toSearchText } from './search-text';
 
@@ -23,6 +25,13 @@ export interface StoreStats {
 
 /** Only these entries of the index folder are ours: a rebuild removes them and nothing else. */
 const OWNED_ENTRIES = [`${CHUNKS_TABLE}.lance`, `${FILES_TABLE}.lance`, 'manifest.json'];
+
+/**
+ * Old table versions are deleted once they are this old. A local index keeps none (one reader, one
+ * writer, same machine). A shared index in object storage keeps a day's worth: every editor that
+ * opened the previous version keeps reading it while CI writes the next.
+ */
+const OBJECT_STORE_VERSION_GRACE_MS = 24 * 60 * 60_000;
 
 /** Compact and re-index keyword search once this many fragments pile up; cheaper than every run. */
 const FRAGMENTS_BEFORE_OPTIMIZE = 24;
@@ -75,17 +84,22 @@ export class ChunkStore {
     }
     await removeOwnedEntries(dbDir);
     const now = new Date().toISOString();
-    const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, createdAt: now, updatedAt: now };
-    await fs.mkdir(dbDir, { recursive: true });
-    const db = await lancedb.connect(dbDir);
+    if (!isObjectStore(dbDir)) await fs.mkdir(dbDir, { recursive: true });
+    const db = await connectIndex(dbDir);
     const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(identity.dimension));
     const files = await db.createEmptyTable(FILES_TABLE, filesSchema());
+    // Until the first write finishes, readers see the empty tables, not a half-built index.
+    const tableVersions = { chunks: await chunks.version(), files: await files.version() };
+    const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, tableVersions, createdAt: now, updatedAt: now };
     await writeManifest(dbDir, manifest);
     return { store: new ChunkStore(dbDir, manifest, chunks, files, options.vectorIndexMinRows), rebuiltBecause };
   }
 
-  /** Opens the index for searching; refuses one that was built for another model or chunker. */
-  static async openForRead(dbDir: string, identity: ManifestIdentity): Promise<ChunkStore> {
+  /**
+   * Opens the index for searching; refuses one that was built for another model or chunker. It reads
+   * the versions the last finished write recorded, or `versions` (an overlay's view of a shared index).
+   */
+  static async openForRead(dbDir: string, identity: ManifestIdentity, versions?: TableVersions): Promise<ChunkStore> {
     const manifest = await readManifest(dbDir);
     if (!manifest) {
       throw new RepoSageError('INDEX_MISSING', `No RepoSage index in ${dbDir}.`, 'Run `reposage index` (or "RepoSage: Re-index Workspace") first.');
@@ -95,16 +109,24 @@ export class ChunkStore {
       throw new RepoSageError('INDEX_MISMATCH', `The index in ${dbDir} cannot be searched: ${mismatch}.`, 'Re-index to rebuild it for the current settings.');
     }
     try {
-      return await ChunkStore.openExisting(dbDir, manifest);
+      return await ChunkStore.openExisting(dbDir, manifest, undefined, versions ?? manifest.tableVersions);
     } catch (error) {
+      if (isObjectStore(dbDir)) throw objectStoreError(dbDir, error);
       throw new RepoSageError('INDEX_CORRUPT', `The index in ${dbDir} cannot be read.`, 'Re-index to rebuild it.', { cause: error });
     }
   }
 
-  private static async openExisting(dbDir: string, manifest: IndexManifest, vectorIndexMinRows?: number): Promise<ChunkStore> {
-    const db = await lancedb.connect(dbDir);
+  /** pinned: the versions to read (a reader); absent, the latest (a writer). */
+  private static async openExisting(
+    dbDir: string,
+    manifest: IndexManifest,
+    vectorIndexMinRows?: number,
+    pinned?: TableVersions,
+  ): Promise<ChunkStore> {
+    const db = await connectIndex(dbDir);
     const chunks = await db.openTable(CHUNKS_TABLE);
     const files = await db.openTable(FILES_TABLE);
+    if (pinned) await Promise.all([chunks.checkout(pinned.chunks), files.checkout(pinned.files)]);
     // Opening is lazy: a count touches the data files, so a damaged table fails here, not mid-query.
     await Promise.all([chunks.countRows(), files.countRows()]);
     return new ChunkStore(dbDir, manifest, chunks, files, vectorIndexMinRows);
@@ -160,24 +182,26 @@ export class ChunkStore {
    * Makes new rows searchable by keyword, keeps the table compact, builds the vector index once the
    * table is large enough; stamps the manifest.
    */
-  async finishWrite(): Promise<void> {
+  async finishWrite(details: Pick<IndexManifest, 'commit' | 'overlay'> = {}): Promise<void> {
+    const cleanupOlderThan = new Date(Date.now() - (isObjectStore(this.dbDir) ? OBJECT_STORE_VERSION_GRACE_MS : 0));
     const indexedColumns = new Set((await this.chunks.listIndices()).flatMap((index) => index.columns));
     if (!indexedColumns.has('search_text')) {
       // A first build leaves one fragment per batch; compacting it first makes every later search
       // faster (measured at 54 fragments: dense 12.3 → 10.3 ms p50, BM25 4.6 → 3.7 ms).
-      await this.chunks.optimize({ cleanupOlderThan: new Date() });
+      await this.chunks.optimize({ cleanupOlderThan });
       await this.chunks.createIndex('search_text', {
         config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: false }),
       });
     } else {
       const stats = await this.chunks.stats();
       if (stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE) {
-        await this.chunks.optimize({ cleanupOlderThan: new Date() });
-        await this.files.optimize({ cleanupOlderThan: new Date() });
+        await this.chunks.optimize({ cleanupOlderThan });
+        await this.files.optimize({ cleanupOlderThan });
       }
     }
     if (!indexedColumns.has('vector')) await this.createVectorIndexIfLarge();
-    this.manifest = { ...this.manifest, updatedAt: new Date().toISOString() };
+    const tableVersions = { chunks: await this.chunks.version(), files: await this.files.version() };
+    this.manifest = { ...this.manifest, ...details, tableVersions, updatedAt: new Date().toISOString() };
     await writeManifest(this.dbDir, this.manifest);
   }
 
@@ -186,9 +210,9 @@ export class ChunkStore {
    * them exactly alongside the index, so fresh chunks are never missed. IVF-flat keeps full vectors,
    * so the distances returned are exact; only which partitions are probed is approximate.
    */
-  async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
-    const rows = (await this.chunks
-      .vectorSearch(vector)
+  async searchDense(vector: Float32Array, limit: number, options: SearchOptions = {}): Promise<ScoredChunk[]> {
+    const rows = (await withExclusions(this.chunks
+      .vectorSearch(vector), options)
       .distanceType('cosine')
       .nprobes(VECTOR_INDEX_NPROBES)
       .select([...RESULT_COLUMNS, '_distance'])
@@ -197,12 +221,12 @@ export class ChunkStore {
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._distance }));
   }
 
-  async searchKeywords(query: string, limit: number): Promise<ScoredChunk[]> {
+  async searchKeywords(query: string, limit: number, options: SearchOptions = {}): Promise<ScoredChunk[]> {
     const text = toSearchText(query);
     if (text.length === 0) return [];
-    const rows = (await this.chunks
+    const rows = (await withExclusions(this.chunks
       .query()
-      .fullTextSearch(text, { columns: 'search_text' })
+      .fullTextSearch(text, { columns: 'search_text' }), options)
       .select([...RESULT_COLUMNS, '_score'])
       .limit(limit)
       .toArray()) as Array<ChunkRow & { _score: number }>;
@@ -247,6 +271,17 @@ export class ChunkStore {
   }
 }
 
+export interface SearchOptions {
+  /** Paths whose rows must not be returned (an overlay's changed and deleted files). */
+  excludePaths?: readonly string[];
+}
+
+/** Filters before ranking, so `limit` rows come back even when many are excluded. */
+function withExclusions<Q extends { where(predicate: string): Q }>(query: Q, options: SearchOptions): Q {
+  const paths = options.excludePaths ?? [];
+  return paths.length === 0 ? query : query.where(inFilters('path', paths).map((filter) => `NOT (${filter})`).join(' AND '));
+}
+
 const RESULT_COLUMNS = ['id', 'path', 'language', 'start_line', 'end_line', 'symbol', 'kind', 'content_hash', 'text'];
 
 function toRow(chunk: Chunk, vector: Float32Array): ChunkRow {
@@ -267,5 +302,14 @@ function toRow(chunk: Chunk, vector: Float32Array): ChunkRow {
 
 /** Removes the index (our entries only: the folder may be one the user named and shares). */
 export async function removeOwnedEntries(dbDir: string): Promise<void> {
+  if (isObjectStore(dbDir)) {
+    const db = await connectIndex(dbDir);
+    for (const table of [CHUNKS_TABLE, FILES_TABLE, OBJECT_STORE_FILES_TABLE]) {
+      await db.dropTable(table).catch((error: unknown) => {
+        if (!isTableMissing(error)) throw error;
+      });
+    }
+    return;
+  }
   await Promise.all(OWNED_ENTRIES.map((entry) => fs.rm(path.join(dbDir, entry), { recursive: true, force: true })));
 }

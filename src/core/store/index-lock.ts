@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RepoSageError } from '../errors';
+import { isObjectStore } from './location';
+import { acquireObjectStoreLock } from './object-store-lock';
 
 export interface IndexLock {
   release(): Promise<void>;
@@ -17,9 +19,11 @@ const LOCK_FILE = 'index.lock';
 
 /**
  * One writer per index: a second window or CLI run on the same folder gets INDEX_LOCKED instead of
- * interleaving writes. A lock left by a process that died is taken over.
+ * interleaving writes. A lock left by a process that died is taken over. An index in object storage
+ * has its own lock there (object-store-lock.ts), which a second writer waits for.
  */
 export async function acquireIndexLock(dbDir: string): Promise<IndexLock> {
+  if (isObjectStore(dbDir)) return acquireObjectStoreLock(dbDir);
   await fs.mkdir(dbDir, { recursive: true });
   const file = path.join(dbDir, LOCK_FILE);
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
