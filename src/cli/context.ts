@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defaultModelsDir } from '../core/models/locate';
+import { defaultModelsDir } from '../core/embedding/locate';
 import { isObjectStore, normalizeObjectStoreUri } from '../core/store/location';
 
 /** What every command gets: where the index and the models are, and how to print. */

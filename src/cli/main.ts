@@ -3,6 +3,7 @@ import { RepoSageError } from '../core/errors';
 import type { CommandSpec } from './command';
 import { askCommand } from './commands/ask-command';
 import { completeCommand } from './commands/complete-command';
+import { doctorCommand } from './commands/doctor-command';
 import { evalCommand } from './commands/eval-command';
 import { goldenCommand } from './commands/golden-command';
 import { indexCommand } from './commands/index-command';
@@ -14,6 +15,7 @@ import type { CliContext } from './context';
 const commands: CommandSpec[] = [
   indexCommand,
   statusCommand,
+  doctorCommand,
   queryCommand,
   askCommand,
   completeCommand,

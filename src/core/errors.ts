@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'OLLAMA_NO_FIM'
   | 'OLLAMA_ERROR'
   | 'ADAPTER_MISMATCH'
+  | 'ADAPTER_UNSUPPORTED'
   | 'INVALID_INPUT';
 
 export class RepoSageError extends Error {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadIndexerModels } from '../../src/core/indexer/models';
 import { syncIndex } from '../../src/core/indexer/sync';
-import type { Embedder } from '../../src/core/models/types';
+import type { Embedder } from '../../src/core/embedding/types';
 import { testModels } from '../support/models';
 import { percentile } from '../../src/core/eval/metrics';
 import { printTable } from './table';

@@ -1,6 +1,8 @@
 import { benchCompletion, benchCompletionQuality } from './completion-bench';
 import { benchEventLoop } from './event-loop-bench';
 import { benchIndexing } from './index-bench';
+import { benchLocalization } from './localization-bench';
+import { trainRanker } from './localization/train-ranker';
 import { benchRetrieval } from './retrieval-bench';
 import { benchVectorIndex } from './vector-index-bench';
 
@@ -15,12 +17,17 @@ const benches: Record<string, () => Promise<void>> = {
   'vector-index': benchVectorIndex,
   completion: benchCompletion,
   'completion-quality': benchCompletionQuality,
+  'train-ranker': trainRanker,
+  localization: benchLocalization,
 };
+
+/** Not a measurement: runs only when named (it rewrites the shipped ranker model). */
+const ONLY_WHEN_NAMED = new Set(['train-ranker']);
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   for (const [name, run] of Object.entries(benches)) {
-    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    if (wanted.length > 0 ? !wanted.includes(name) : ONLY_WHEN_NAMED.has(name)) continue;
     process.stdout.write(`\n## ${name}\n\n`);
     await run();
   }

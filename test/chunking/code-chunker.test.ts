@@ -32,6 +32,15 @@ describe('chunkFile on code: one declaration per chunk, found through the real g
     expectWellFormed(text, chunks, small);
   });
 
+  it('lists the declarations each chunk defines, qualified, and not a function\'s local variables', async () => {
+    const chunks = await chunkFile({ path: 'app/inventory.py', text: INVENTORY_PY }, { tokenCounter: small });
+    expect(chunks.map((chunk) => `${chunk.startLine} ${chunk.definitions?.join(',')}`)).toEqual(['1 ', '6 Item,Item.needs_reorder', '18 total_quantity', '23 refresh']);
+    const cart = await chunkFile({ path: 'lib/cart.js', text: CART_JS }, { tokenCounter: small });
+    expect(cart.flatMap((chunk) => chunk.definitions ?? [])).toEqual(expect.arrayContaining(['createCart', 'addItem', 'CartStore']));
+    const prose = await chunkFile({ path: 'README.md', text: '# Title\n\nSome text.\n' }, { tokenCounter: small });
+    expect(prose[0].definitions).toBeUndefined();
+  });
+
   it('starts each chunk with a path header in the language comment syntax, then the exact source', async () => {
     const chunks = await chunkFile({ path: 'app/inventory.py', text: INVENTORY_PY }, { tokenCounter: small });
     const item = chunks.find((chunk) => chunk.symbol === 'Item')!;

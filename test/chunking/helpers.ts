@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Chunk, TokenCounter } from '../../src/core/chunking/chunk';
-import { createTokenCounter } from '../../src/core/models/token-counter';
+import { createTokenCounter } from '../../src/core/embedding/token-counter';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The genuine all-MiniLM-L6-v2 tokenizer files (no weights needed to count tokens). */
@@ -58,4 +58,22 @@ export function expectWellFormed(text: string, chunks: readonly Chunk[], counter
   }
   const missed = lines.map((line, row) => (line.trim() !== '' && !covered[row] ? row + 1 : 0)).filter((row) => row > 0);
   expect(missed, 'lines no chunk covers').toEqual([]);
+}
+
+const OPENS_BLOCK = /(\{|:|\bdo)\s*$/;
+const COMMENT_OR_DECORATOR = /^\s*(#|\/\/|\/\*|\*|@)/;
+const DECLARATION_LINE =
+  /^\s*((export|async|public|private|protected|static|abstract|default|override|get|set)\s+)*(def|class|function\*?|interface|struct|impl|fn|func|enum|trait)\b|^\s*[\w$]+\s*\(.*\)\s*\{$/;
+
+/**
+ * A chunk that holds a declaration's signature and nothing of its body (`def parse(self, text):`,
+ * `export class Foo extends Bar {`), comments and decorators above it aside: what splitting a large
+ * declaration used to leave behind.
+ */
+export function isBareSignature(chunk: Chunk): boolean {
+  const lines = contentOf(chunk)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  const code = lines.slice(Math.max(0, lines.findIndex((line) => !COMMENT_OR_DECORATOR.test(line))));
+  return code.length > 0 && DECLARATION_LINE.test(code[0]) && code.findIndex((line) => OPENS_BLOCK.test(line)) === code.length - 1;
 }

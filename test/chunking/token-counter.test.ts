@@ -2,7 +2,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
-import { createTokenCounter } from '../../src/core/models/token-counter';
+import { createTokenCounter } from '../../src/core/embedding/token-counter';
 import { makeTempDir } from '../support/temp-dir';
 import { MODEL_ID, realCounter, sharedModelsDir } from './helpers';
 

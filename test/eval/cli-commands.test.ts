@@ -100,7 +100,7 @@ describe('query, golden bootstrap and eval commands', () => {
     expect(result).toMatchObject({ query: 'a lowercase fragment for web addresses', mode: 'hybrid' });
     expect(result.results).toHaveLength(1);
     expect(result.results[0]).toMatchObject({ path: 'lib/text.py', ranks: { fused: 1 } });
-    expect(result.trace.stages.map((s: { stage: string }) => s.stage).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion']);
+    expect(result.trace.stages.map((s: { stage: string }) => s.stage).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion', 'signals']);
   });
 
   it('rejects an unknown mode', async () => {
@@ -130,7 +130,7 @@ describe('query, golden bootstrap and eval commands', () => {
     }
     // Four short files: every mode finds each answer in its top 5.
     expect(report.modes.hybrid!['recall@5']).toBe(1);
-    expect(Object.keys(report.modes.hybrid!.stages).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion']);
+    expect(Object.keys(report.modes.hybrid!.stages).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion', 'signals']);
     const markdown = await fs.readFile(reportFile, 'utf8');
     expect(markdown).toContain('| metric | bm25 | dense | hybrid |');
     expect(markdown).toContain('| recall@5 |');

@@ -157,8 +157,24 @@ describe('built-in and user rules', () => {
     });
     const result = await walkWorkspace(root, {});
     expect(result.files.map((file) => file.path)).toEqual(['App/App.csproj', 'App/Program.cs', 'scripts/bin/release.sh', 'src/index.ts', 'web/app.js']);
-    expect(result.skipped).toEqual([]);
+    // Lock files and minified code are reported by kind, so a user can see them and ask for them.
+    expect(result.skipped).toEqual([
+      { path: 'go.sum', reason: 'lock-file' },
+      { path: 'package-lock.json', reason: 'lock-file' },
+      { path: 'rust/Cargo.lock', reason: 'lock-file' },
+      { path: 'web/app.js.map', reason: 'minified' },
+      { path: 'web/app.min.css', reason: 'minified' },
+      { path: 'web/app.min.js', reason: 'minified' },
+    ]);
     expect(result.ignored).toBeGreaterThan(0);
+    const wanted = await walkWorkspace(root, { includeKinds: ['lock-file'] });
+    expect(wanted.files.map((file) => file.path)).toEqual(expect.arrayContaining(['go.sum', 'package-lock.json', 'rust/Cargo.lock']));
+  });
+
+  it('never walks into the index folder, wherever --db puts it inside the root', async () => {
+    await writeTree(root, { 'src/a.ts': 'x', 'my-index/chunks.lance/data/x.lance': 'x', 'my-index/manifest.json': '{}' });
+    const result = await walkWorkspace(root, { excludeFolders: [path.join(root, 'my-index')] });
+    expect(result.files.map((file) => file.path)).toEqual(['src/a.ts']);
   });
 
   it('applies user excludes after the defaults, so a negation brings a default back', async () => {

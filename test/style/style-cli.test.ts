@@ -41,6 +41,7 @@ describe('reposage style', () => {
       models: [
         { name: 'qwen2.5-coder:1.5b-instruct', family: 'qwen2', parameterSize: '1.5B' },
         { name: 'llama3.2:3b', family: 'llama', parameterSize: '3.2B' },
+        { name: 'gemma2:2b', family: 'gemma2', parameterSize: '2.6B' },
         // What `style register` made earlier, for `style compare`.
         { name: 'tablekit-style', family: 'qwen2', parameterSize: '1.5B' },
       ],
@@ -81,17 +82,17 @@ describe('reposage style', () => {
   it('register --json creates the model in Ollama; a mismatched base is refused', async () => {
     const adapter = path.join(dir, 'adapter');
     await writeTree(adapter, {
-      'adapter_config.json': JSON.stringify({ base_model_name_or_path: 'Qwen/Qwen2.5-Coder-1.5B-Instruct', peft_type: 'LORA' }),
+      'adapter_config.json': JSON.stringify({ base_model_name_or_path: 'meta-llama/Llama-3.2-3B-Instruct', peft_type: 'LORA' }),
       'adapter_model.safetensors': Buffer.alloc(64, 1),
     });
-    const ok = await style(['register', '--adapter', adapter, '--base', 'qwen2.5-coder:1.5b-instruct', '--name', 'tablekit-style-2', '--ollama', stub.url, '--json']);
+    const ok = await style(['register', '--adapter', adapter, '--base', 'llama3.2:3b', '--name', 'tablekit-style-2', '--ollama', stub.url, '--json']);
     expect(ok.error).toBeUndefined();
-    expect(ok.json).toMatchObject({ model: 'tablekit-style-2', base: 'qwen2.5-coder:1.5b-instruct', format: 'safetensors' });
+    expect(ok.json).toMatchObject({ model: 'tablekit-style-2', base: 'llama3.2:3b', format: 'safetensors' });
     expect(Object.keys(ok.json.adapters)).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
 
-    const refused = await style(['register', '--adapter', adapter, '--base', 'llama3.2:3b', '--name', 'wrong', '--ollama', stub.url]);
+    const refused = await style(['register', '--adapter', adapter, '--base', 'gemma2:2b', '--name', 'wrong', '--ollama', stub.url]);
     expect(refused.error.code).toBe('ADAPTER_MISMATCH');
-    expect(refused.error.describe()).toMatch(/llama3\.2:3b is a llama model, but the adapter was trained on Qwen\/Qwen2\.5-Coder-1\.5B-Instruct \(qwen2\).*--force/);
+    expect(refused.error.describe()).toMatch(/gemma2:2b is a gemma2 model, but the adapter was trained on meta-llama\/Llama-3\.2-3B-Instruct \(llama\).*--force/);
   });
 
   it('compare --json exports the validation split and builds the index itself, then reports the four configurations', async () => {

@@ -5,7 +5,7 @@ import { RepoSageError } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
 import type { CommandSpec } from '../command';
 import { parseCount } from './query-command';
-import { openSearchSession } from './search-session';
+import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 export const askCommand: CommandSpec = {
   name: 'ask',
@@ -31,12 +31,14 @@ export const askCommand: CommandSpec = {
     const root = path.resolve(dir ?? '.');
     const session = await openSearchSession(ctx, { root, db: values.db as string | undefined, shared: values.shared as string | undefined, models: values.models as string | undefined }, 'optional');
     try {
+      const incomplete = incompleteLine(session);
+      if (incomplete && !ctx.json) ctx.stderr.write(`reposage: ${incomplete}\n`);
       let result: AskResult | undefined;
       for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
         if (event.type === 'delta' && !ctx.json) ctx.stdout.write(event.text);
         if (event.type === 'final') result = event;
       }
-      if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify(jsonResult(result))}\n` : `\n\n${formatSources(result)}\n`);
+      if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${formatSources(result)}\n`);
       if (result?.truncated) ctx.stderr.write('reposage: the answer stopped at the token limit before it was finished.\n');
     } finally {
       await session.close();

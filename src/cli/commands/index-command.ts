@@ -1,15 +1,19 @@
 import path from 'node:path';
+import { RepoSageError } from '../../core/errors';
+import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { syncIndex } from '../../core/indexer/sync';
+import { vectorPercent } from '../../core/indexer/coverage';
 import { loadIndexerModels } from '../../core/indexer/models';
+import { readIndexModel } from '../../core/store/manifest';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
 import { type CliContext, print, resolveDbDir, resolveModelsDir, resolveSharedIndex } from '../context';
 import type { CommandSpec } from '../command';
 
 export const indexCommand: CommandSpec = {
   name: 'index',
-  usage: 'reposage index [DIR] [--db DIR|s3://BUCKET/PREFIX] [--shared s3://BUCKET/PREFIX] [--models DIR] [--model ID] [--json]',
+  usage: `reposage index [DIR] [--db DIR|s3://BUCKET/PREFIX] [--shared s3://BUCKET/PREFIX] [--models DIR] [--model ID] [--include-kind ${SKIPPABLE_KINDS.join('|')}]... [--json]`,
   summary: 'Index a repository, or bring its index up to date.',
-  options: { db: { type: 'string' }, shared: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' } },
+  options: { db: { type: 'string' }, shared: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' }, 'include-kind': { type: 'string', multiple: true } },
   async run(ctx, { positionals, values }) {
     const summary = await indexRepository(ctx, {
       root: positionals[0],
@@ -17,6 +21,7 @@ export const indexCommand: CommandSpec = {
       shared: values.shared as string | undefined,
       models: values.models as string | undefined,
       model: values.model as string | undefined,
+      includeKinds: parseKinds(values['include-kind'] as string[] | undefined),
     });
     print(ctx, formatSummary(summary), summary);
   },
@@ -29,16 +34,33 @@ export interface IndexFlags {
   shared?: string;
   models?: string;
   model?: string;
+  includeKinds?: SkippableKind[];
+  /** Rebuild from scratch, for this reason. */
+  rebuildBecause?: string;
+}
+
+function parseKinds(values: string[] | undefined): SkippableKind[] | undefined {
+  const kinds = values?.flatMap((value) => value.split(',')).map((kind) => kind.trim()).filter(Boolean);
+  for (const kind of kinds ?? []) {
+    if (!(SKIPPABLE_KINDS as readonly string[]).includes(kind)) {
+      throw new RepoSageError('INVALID_INPUT', `Unknown file kind "${kind}" for --include-kind.`, `Use one of ${SKIPPABLE_KINDS.join(', ')}.`);
+    }
+  }
+  return kinds as SkippableKind[] | undefined;
 }
 
 /** Shared by `index` and by the commands that build a missing or stale index before searching it. */
 export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promise<IndexSummary> {
   const root = path.resolve(flags.root ?? '.');
+  const dbDir = resolveDbDir(root, flags.db);
   const modelsDir = resolveModelsDir(flags.models);
-  const models = await loadIndexerModels({ modelsDir, embeddingModel: flags.model });
+  const sharedIndex = resolveSharedIndex(flags.shared);
+  // An existing index keeps its model unless --model names another; an overlay takes its shared index's.
+  const embeddingModel = flags.model ?? (await readIndexModel(sharedIndex ?? dbDir));
+  const models = await loadIndexerModels({ modelsDir, embeddingModel });
   try {
     return await syncIndex(
-      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model, sharedIndex: resolveSharedIndex(flags.shared) },
+      { root, dbDir, modelsDir, embeddingModel, includeKinds: flags.includeKinds, rebuildBecause: flags.rebuildBecause, sharedIndex },
       models,
       { signal: ctx.signal, onProgress: ctx.json ? undefined : progressLine(ctx) },
     );
@@ -54,10 +76,18 @@ function progressLine(ctx: CliContext): (progress: IndexProgress) => void {
     const now = Date.now();
     if (!isTty || (now - last < 100 && progress.phase !== 'done')) return;
     last = now;
-    const files = progress.filesTotal > 0 ? ` ${progress.filesDone}/${progress.filesTotal} files` : '';
-    ctx.stderr.write(`\r\x1b[K${progress.phase}${files}, ${progress.chunks} chunks`);
+    ctx.stderr.write(`\r\x1b[K${describeProgress(progress)}`);
     if (progress.phase === 'done') ctx.stderr.write('\r\x1b[K');
   };
+}
+
+/** Once keyword search works the index can be queried (`reposage query`/`ask` in another shell): say so, and how far the vectors are. */
+export function describeProgress(progress: IndexProgress): string {
+  if (progress.phase === 'embedding' && progress.keywordReady) {
+    return `keyword search ready; embedding ${progress.vectors.ready}/${progress.vectors.total} chunks (${vectorPercent(progress.vectors)}%)`;
+  }
+  const files = progress.filesTotal > 0 ? ` ${progress.filesDone}/${progress.filesTotal} files` : '';
+  return `${progress.phase}${files}, ${progress.chunks} chunks`;
 }
 
 function formatSummary(summary: IndexSummary): string {

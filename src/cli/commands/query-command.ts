@@ -2,7 +2,7 @@ import { RepoSageError } from '../../core/errors';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
 import type { CommandSpec } from '../command';
 import { print } from '../context';
-import { openSearchSession } from './search-session';
+import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 const MODES: readonly RetrievalMode[] = ['bm25', 'dense', 'hybrid', 'rerank'];
 
@@ -33,7 +33,8 @@ export const queryCommand: CommandSpec = {
       const mode = explicitMode ?? (session.canRerank ? 'rerank' : 'hybrid');
       const result = await session.retriever.retrieve(query, { mode, k, signal: ctx.signal });
       const trace = values.trace === true;
-      print(ctx, formatResult(result, trace), jsonResult(result, trace));
+      const incomplete = incompleteLine(session);
+      print(ctx, [incomplete, formatResult(result, trace)].filter(Boolean).join('\n'), { ...(jsonResult(result, trace) as object), index: indexNote(session) });
     } finally {
       await session.close();
     }

@@ -4,18 +4,20 @@ import {
   type RerankerNeed,
   type SearchHandle,
   disposeQueryModels,
-  loadQueryModels,
+  loadQueryModelsForIndex,
   openSearch,
   reindexFixes,
 } from '../../core/retrieval/search-session';
 import type { Retriever } from '../../core/retrieval/types';
 import type { SearchableStore } from '../../core/store/layered-store';
+import { type IndexState, incompleteNote } from '../../core/store/integrity';
 import { type CliContext, resolveDbDir, resolveModelsDir, resolveSharedIndex } from '../context';
 import { indexRepository } from './index-command';
 
 export interface SearchFlags {
   root?: string;
   db?: string;
+  /** A shared index: the local index (--db) is then an overlay on it. */
   shared?: string;
   models?: string;
 }
@@ -36,7 +38,7 @@ export interface SearchSession {
 export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rerankerNeed: RerankerNeed): Promise<SearchSession> {
   const root = path.resolve(flags.root ?? '.');
   const dbDir = resolveDbDir(root, flags.db);
-  const models = await loadQueryModels({
+  const models = await loadQueryModelsForIndex(resolveSharedIndex(flags.shared) ?? dbDir, {
     modelsDir: resolveModelsDir(flags.models),
     reranker: rerankerNeed,
     onNoReranker: (error) => ctx.stderr.write(`reposage: no re-ranking (${error.message.replace(/\.$/, '')}); using hybrid retrieval.\n`),
@@ -58,7 +60,7 @@ async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, m
   const shared = resolveSharedIndex(flags.shared);
   if (shared) {
     // The overlay is brought up to date first, so no edited file is answered from the shared copy.
-    await indexRepository(ctx, flags);
+    await indexRepository(ctx, { ...flags, model: models.embedder.modelId });
     return openSearch(dbDir, models, shared);
   }
   try {
@@ -66,7 +68,28 @@ async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, m
   } catch (error) {
     if (!reindexFixes(error)) throw error;
     ctx.stderr.write(`reposage: ${error.message} Building the index first.\n`);
-    await indexRepository(ctx, flags);
+    // Rebuilt with the model the queries load: the index's own, when it had a readable one.
+    await indexRepository(ctx, { ...flags, model: models.embedder.modelId });
     return openSearch(dbDir, models);
   }
+}
+
+/** How whole the searched index is, for JSON output: scripts can tell a partial index's answers. */
+export interface IndexNote {
+  state: IndexState;
+  files: number;
+  filesPlanned?: number;
+  note?: string;
+}
+
+export function indexNote(session: SearchSession): IndexNote {
+  const { state, files, filesPlanned } = session.store.health;
+  const note = incompleteNote(session.store.health);
+  return { state, files, ...(filesPlanned !== undefined ? { filesPlanned } : {}), ...(note ? { note } : {}) };
+}
+
+/** The line that says results come from an unfinished index, or undefined for a complete one. */
+export function incompleteLine(session: SearchSession): string | undefined {
+  const note = incompleteNote(session.store.health);
+  return note && `note: ${note}; results may miss files until \`reposage index\` finishes.`;
 }

@@ -10,6 +10,11 @@ export interface Chunk {
   endLine: number;
   /** Declaration name where known (function, class, method, heading). */
   symbol?: string;
+  /**
+   * Declarations whose names are in this chunk, qualified as symbols are (`Session.send`), found by
+   * tree-sitter; absent for text and markdown chunks. How a question naming a symbol finds its definition.
+   */
+  definitions?: string[];
   /** function | class | method | interface | type | enum | module | section | text | ... */
   kind?: string;
   /** sha256 (hex) of `text`. */

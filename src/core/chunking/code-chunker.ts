@@ -17,10 +17,15 @@ interface Unit {
   decl?: Declaration;
   symbol?: string;
   kind?: string;
-  /** A declaration, or the head of a split one: its name counts when units merge. */
+  /** A declaration: its name counts when units merge. */
   named: boolean;
-  /** The rows of a split declaration above its first member: they show the signature themselves. */
-  head?: boolean;
+  /**
+   * The first member of a split declaration, which also holds that declaration's signature rows
+   * (a signature alone would be a chunk with no body): chunks starting with it are named after it.
+   */
+  head?: { symbol?: string; kind?: string };
+  /** How many enclosing declarations' signatures the unit's rows show (they need no `in:` line). */
+  shows?: number;
   /** Only comments or attributes so far: the next node directly below joins this unit. */
   attaching?: boolean;
 }
@@ -49,7 +54,7 @@ export function chunkSyntaxTree(tree: Tree, budget: TokenBudget): Piece[] | unde
   if (root.type === 'ERROR' || errorRows > budget.lines.length / 2) return undefined;
 
   const scope: Scope = { context: [], kind: 'module' };
-  const units = buildUnits(nodes, undefined, -1, scope, budget.lines.length - 1);
+  const units = buildUnits(nodes, scope, budget.lines.length - 1);
   return chunkUnits(units, scope, budget);
 }
 
@@ -57,10 +62,10 @@ export function chunkSyntaxTree(tree: Tree, budget: TokenBudget): Piece[] | unde
  * Units from a container's children. Anonymous tokens (`}`, `;`) never start a unit; a node on a
  * row the previous unit already reaches joins it; comments join the declaration right below them.
  */
-function buildUnits(children: ReadonlyArray<Node | null>, first: Unit | undefined, firstEnd: number, scope: Scope, endRow: number): Unit[] {
-  const units: Unit[] = first ? [first] : [];
-  let current = first;
-  let reached = firstEnd;
+function buildUnits(children: ReadonlyArray<Node | null>, scope: Scope, endRow: number): Unit[] {
+  const units: Unit[] = [];
+  let current: Unit | undefined;
+  let reached = -1;
   for (const node of children) {
     if (!node || !node.isNamed || node.startIndex === node.endIndex) continue;
     const start = node.startPosition.row;
@@ -70,7 +75,7 @@ function buildUnits(children: ReadonlyArray<Node | null>, first: Unit | undefine
       current = { startRow: start, endRow: start, named: false, attaching };
       units.push(current);
     }
-    if (current && !current.node && !current.head && !attaching) {
+    if (current && !current.node && !attaching) {
       current.node = node;
       current.attaching = false;
     }
@@ -78,7 +83,6 @@ function buildUnits(children: ReadonlyArray<Node | null>, first: Unit | undefine
   }
   units.forEach((unit, i) => {
     unit.endRow = i + 1 < units.length ? units[i + 1].startRow - 1 : endRow;
-    if (unit.head) return;
     const decl = unit.node && declarationIn(unit.node);
     // Variables inside a function or callback are its statements, not declarations of their own.
     unit.decl = decl?.kind === 'variable' && isNested(scope) && !TYPE_KINDS.has(scope.kind ?? '') ? undefined : decl;
@@ -94,9 +98,7 @@ function chunkUnits(units: Unit[], scope: Scope, budget: TokenBudget): Piece[] {
   const size = (unit: Unit) => budget.rows(unit.startRow, unit.endRow);
   return groupNeighbours(units, size, () => limit, (unit) => !unit.named).flatMap((group) => {
     if (group.length === 1 && size(group[0]) > limit) return splitUnit(group[0], scope, budget);
-    // The head of a split declaration shows its own signature; it needs no `in:` line.
-    const context = group[0].head ? scope.context.slice(0, -1) : scope.context;
-    const piece = rowsPiece(budget.lines, group[0].startRow, group[group.length - 1].endRow, { context, ...label(group, scope) });
+    const piece = rowsPiece(budget.lines, group[0].startRow, group[group.length - 1].endRow, { context: contextOf(group[0], scope), ...label(group, scope) });
     return piece ? [piece] : [];
   });
 }
@@ -110,26 +112,43 @@ function splitUnit(unit: Unit, scope: Scope, budget: TokenBudget): Piece[] {
   const body = node && bodyOf(node);
   if (node && body) {
     const inner: Scope = { context: [...scope.context, `in: ${signatureOf(node, budget.lines)}`], symbol: unit.symbol, kind: unit.kind };
-    const members = memberUnits(unit, body, inner);
-    if (members.length > 1) return chunkUnits(members, inner, budget);
+    const members = memberUnits(unit, body, inner, budget);
+    if (members.length > 0) return chunkUnits(members, inner, budget);
   }
   // Pieces after the first repeat the declaration's signature, so each says what it is part of.
   const later = unit.decl ? [...scope.context, `in: ${signatureOf(unit.decl.node, budget.lines)}`] : scope.context;
   return splitRows(budget, unit.startRow, unit.endRow, {
     budget: budget.contentBudget(later),
     overlap: 0,
-    label: { context: scope.context, symbol: unit.symbol, kind: unit.kind },
+    label: { context: contextOf(unit, scope), ...(unit.head ?? { symbol: unit.symbol, kind: unit.kind }) },
     laterContext: later,
   });
 }
 
-/** The head (signature up to the opening brace or colon), then one unit per member. */
-function memberUnits(unit: Unit, body: Node, inner: Scope): Unit[] {
-  const opening = body.firstChild;
-  // `{` sits on the head's last row; a Python block starts at its first statement.
-  const headEnd = Math.max(unit.startRow, opening && !opening.isNamed ? opening.startPosition.row : body.startPosition.row - 1);
-  const head: Unit = { startRow: unit.startRow, endRow: headEnd, symbol: unit.symbol, kind: unit.kind, named: true, head: true };
-  return buildUnits(body.children, head, headEnd, inner, unit.endRow);
+/**
+ * One unit per member; the first also takes the declaration's own rows above it (its signature,
+ * decorators and doc comments), so every chunk of a split declaration has code of its body. Doc
+ * comments too long to share a chunk with the signature and that member get a unit of their own.
+ */
+function memberUnits(unit: Unit, body: Node, inner: Scope, budget: TokenBudget): Unit[] {
+  const members = buildUnits(body.children, inner, unit.endRow);
+  if (members.length === 0) return members;
+  const head = { symbol: unit.symbol, kind: unit.kind };
+  const shows = (unit.shows ?? 0) + 1;
+  const signatureRow = unit.node?.startPosition.row ?? unit.startRow;
+  const crowded = budget.rows(unit.startRow, members[0].endRow) > budget.contentBudget(inner.context);
+  // Rows above a merged unit's own node hold the outer signature too: those stay with the body.
+  if (!crowded || unit.head || signatureRow <= unit.startRow) {
+    Object.assign(members[0], { startRow: unit.startRow, head, shows });
+    return members;
+  }
+  Object.assign(members[0], { startRow: signatureRow, head, shows });
+  return [{ startRow: unit.startRow, endRow: signatureRow - 1, ...head, named: true }, ...members];
+}
+
+/** Header lines of a chunk starting with this unit: signatures its rows show need no `in:` line. */
+function contextOf(unit: Unit, scope: Scope): readonly string[] {
+  return scope.context.slice(0, scope.context.length - (unit.shows ?? 0));
 }
 
 /**
@@ -137,7 +156,8 @@ function memberUnits(unit: Unit, body: Node, inner: Scope): Unit[] {
  * head of a split declaration names the chunks it starts: they show that declaration's signature.
  */
 function label(group: Unit[], scope: Scope): { symbol?: string; kind?: string } {
-  const named = group[0].head ? [group[0]] : group.filter((unit) => unit.named);
+  if (group[0].head) return group[0].head;
+  const named = group.filter((unit) => unit.named);
   if (named.length === 0) return { symbol: scope.symbol, kind: scope.kind };
   if (named.length === 1) return { symbol: named[0].symbol, kind: named[0].kind };
   const symbols = [...new Set(named.map((unit) => unit.symbol).filter((symbol) => symbol !== undefined))];

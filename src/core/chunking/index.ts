@@ -6,6 +6,7 @@ import { parseSource } from './grammars';
 import { commentFor, grammarFor, isMarkdown, languageForPath, PLAIN_TEXT } from './languages';
 import { chunkMarkdown } from './markdown-chunker';
 import { toChunks, type Piece } from './pieces';
+import { type Definition, definitionsIn } from './syntax';
 import { splitRows } from './text-splitter';
 
 export type { Chunk, TokenCounter } from './chunk';
@@ -15,7 +16,7 @@ export { commentFor, languageForPath } from './languages';
  * Recorded in the index manifest: an index chunked by another version is rebuilt.
  * Bump it whenever the chunks for the same input change.
  */
-export const CHUNKER_VERSION = '1';
+export const CHUNKER_VERSION = '3';
 
 export interface ChunkContext {
   /** The embedding model's tokenizer: no chunk's text counts more than its maxTokens. */
@@ -42,18 +43,20 @@ export async function chunkFile(input: { path: string; text: string }, ctx: Chun
   if (input.text.trim() === '') return [];
   const language = languageForPath(input.path) ?? PLAIN_TEXT;
   const budget = new TokenBudget(ctx.tokenCounter, input.text.split(/\r?\n/), { path: input.path, comment: commentFor(language) });
-  const pieces = (await codePieces(language, input.text, budget, ctx)) ?? textPieces(language, budget, ctx.overlap ?? DEFAULT_OVERLAP);
+  const code = await codePieces(language, input.text, budget, ctx);
+  const pieces = code?.pieces ?? textPieces(language, budget, ctx.overlap ?? DEFAULT_OVERLAP);
   throwIfCancelled(ctx.signal);
-  return toChunks(pieces, { path: input.path, language }, budget);
+  return toChunks(pieces, { path: input.path, language, definitions: code?.definitions }, budget);
 }
 
-async function codePieces(language: string, text: string, budget: TokenBudget, ctx: ChunkContext): Promise<Piece[] | undefined> {
+async function codePieces(language: string, text: string, budget: TokenBudget, ctx: ChunkContext): Promise<{ pieces: Piece[]; definitions: Definition[] } | undefined> {
   const grammar = grammarFor(language);
   if (!grammar) return undefined;
   const parsed = await parseSource(text, grammar, { wasmDir: ctx.wasmDir, timeoutMs: ctx.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS });
   if ('failed' in parsed) return undefined;
   try {
-    return chunkSyntaxTree(parsed.tree, budget);
+    const pieces = chunkSyntaxTree(parsed.tree, budget);
+    return pieces && { pieces, definitions: definitionsIn(parsed.tree.rootNode) };
   } finally {
     parsed.tree.delete();
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Chunk } from './chunk';
 import type { TokenBudget } from './budget';
+import type { Definition } from './syntax';
 
 /** What a chunk says about where it sits: its header context, symbol and kind. */
 export interface PieceLabel {
@@ -45,7 +46,7 @@ export function clip(text: string, max = 160): string {
  * any piece that is still too long, so nothing the model reads is ever cut off. Ids depend on the
  * content, not the position, so a declaration keeps its id when code above it moves.
  */
-export function toChunks(pieces: readonly Piece[], file: { path: string; language: string }, budget: TokenBudget): Chunk[] {
+export function toChunks(pieces: readonly Piece[], file: { path: string; language: string; definitions?: readonly Definition[] }, budget: TokenBudget): Chunk[] {
   const seen = new Map<string, number>();
   return pieces.flatMap((piece) => {
     const header = budget.header(piece.context);
@@ -55,7 +56,7 @@ export function toChunks(pieces: readonly Piece[], file: { path: string; languag
       const key = JSON.stringify([file.path, fitted.symbol ?? '', fitted.kind ?? '', contentHash]);
       const occurrence = seen.get(key) ?? 0;
       seen.set(key, occurrence + 1);
-      return {
+      const chunk: Chunk = {
         id: sha256(`${key}#${occurrence}`).slice(0, 32),
         path: file.path,
         language: file.language,
@@ -66,12 +67,22 @@ export function toChunks(pieces: readonly Piece[], file: { path: string; languag
         contentHash,
         text,
       };
+      if (file.definitions) chunk.definitions = [...new Set(file.definitions.filter((d) => d.row >= fitted.startRow && d.row <= fitted.endRow).map((d) => d.name))];
+      return chunk;
     });
   });
 }
 
+/**
+ * Characters a chunk may hold per token of the model's window. Word-piece tokenizers read a word of
+ * more than 100 characters as one [UNK], so a 100,000-character line counts as a handful of tokens
+ * and would pass as one 100 kB chunk. Code averages 3–4 characters a token: 8 leaves it alone.
+ */
+const MAX_CHARS_PER_TOKEN = 8;
+
 function fitPiece(piece: Piece, header: string, budget: TokenBudget): Piece[] {
-  if (budget.counter.count(`${header}\n${piece.text}`) <= budget.maxTokens) return [piece];
+  const text = `${header}\n${piece.text}`;
+  if (text.length <= budget.maxTokens * MAX_CHARS_PER_TOKEN && budget.counter.count(text) <= budget.maxTokens) return [piece];
   const halves = halve(piece);
   // Only a single character cannot be halved, and the header always leaves room for one.
   return halves[0] === piece ? halves : halves.flatMap((half) => fitPiece(half, header, budget));

@@ -159,6 +159,36 @@ function declaratorName(node: Node): Node | undefined {
   return (current?.type === 'variable_declarator' ? current.childForFieldName('name') : current) ?? undefined;
 }
 
+/** A declaration's name and the row its name is on. */
+export interface Definition {
+  row: number;
+  /** Qualified by the types it sits in (`Session.send`), as chunk symbols are. */
+  name: string;
+}
+
+/**
+ * Every named declaration in a tree, outer ones first; variables count only outside functions (a
+ * function's locals are its statements, not definitions anyone asks for by name).
+ */
+export function definitionsIn(root: Node): Definition[] {
+  const found: Definition[] = [];
+  const visit = (node: Node, outer: { symbol?: string; kind?: string }) => {
+    const kind = KINDS[node.type] ?? computedKind(node);
+    let inner = outer;
+    if (kind && !(kind === 'variable' && outer.kind !== undefined && !TYPE_KINDS.has(outer.kind))) {
+      const name = nameOf(node);
+      const named = name ? qualify({ node, kind, name }, outer) : undefined;
+      if (named?.symbol) {
+        found.push({ row: (node.childForFieldName('name') ?? node).startPosition.row, name: named.symbol });
+        inner = named;
+      }
+    }
+    for (const child of node.namedChildren) if (child) visit(child, inner);
+  };
+  visit(root, {});
+  return found;
+}
+
 /** How a declaration nested in another is called and what it is. */
 export function qualify(inner: Declaration, outer: { symbol?: string; kind?: string }): { symbol?: string; kind: string } {
   const insideType = outer.kind !== undefined && TYPE_KINDS.has(outer.kind);

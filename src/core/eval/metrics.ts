@@ -43,10 +43,12 @@ export function newHits(results: readonly RetrievedLocation[], expected: readonl
 /** recall@n (share of expected locations found in the top n), MRR@10 and binary nDCG@10 for one question. */
 export function scoreQuestion(
   results: readonly RetrievedLocation[],
-  expected: readonly ExpectedLocation[],
+  expectedLocations: readonly ExpectedLocation[],
   level: HitLevel,
   cutoffs: readonly number[],
 ): QuestionScores {
+  // At file level, several expected ranges in one file are one expected file.
+  const expected = level === 'file' ? expectedLocations.filter((location, i) => expectedLocations.findIndex((other) => other.path === location.path) === i) : expectedLocations;
   const hits = newHits(results, expected, level);
   const recall: Record<number, number> = {};
   for (const n of cutoffs) recall[n] = hits.slice(0, n).filter(Boolean).length / expected.length;

@@ -5,7 +5,8 @@ export const IGNORE_FILE_NAMES = ['.gitignore', '.reposageignore'] as const;
 
 /**
  * What a codebase assistant should never read: tool and dependency folders, build output, vendored
- * code, minified bundles, lock files and our own index. .gitignore syntax, relative to the root.
+ * code and our own index. .gitignore syntax, relative to the root. Lock files, minified bundles
+ * and other files no one asks about are skipped by kind (kinds.ts), so they are reported.
  */
 const DEFAULT_EXCLUDES = [
   '.git/',
@@ -27,17 +28,6 @@ const DEFAULT_EXCLUDES = [
   '.gradle/',
   'vendor/',
   'third_party/',
-  '*.min.js',
-  '*.min.css',
-  '*.map',
-  'package-lock.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'Cargo.lock',
-  'poetry.lock',
-  'composer.lock',
-  'Gemfile.lock',
-  'go.sum',
 ];
 
 /** Git matches case-insensitively where the file system does (its core.ignorecase default). */

@@ -1,13 +1,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { decodeText, looksBinary, looksMinified } from './sniff';
-import { DEFAULT_MAX_FILE_BYTES, type ReadResult } from './types';
+import { kindByContent } from './kinds';
+import { findSecret } from './secrets';
+import { decodeText, looksBinary } from './sniff';
+import { DEFAULT_MAX_FILE_BYTES, type ReadOptions, type ReadResult } from './types';
 
 /**
- * Reads a file as text for indexing. Binary, oversized, minified and unreadable files come back as
- * a skip reason rather than an error, so one odd file never stops an index run.
+ * Reads a file as text for indexing. Binary, oversized and unreadable files, files holding a
+ * secret, and kinds no one asks about (generated, minified, data dumps...) come back as a skip
+ * reason rather than an error, so one odd file never stops an index run.
  */
-export async function readTextFile(absolutePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<ReadResult> {
+export async function readTextFile(absolutePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES, options: ReadOptions = {}): Promise<ReadResult> {
   let bytes: Buffer;
   try {
     const handle = await fs.open(absolutePath, 'r');
@@ -25,7 +28,10 @@ export async function readTextFile(absolutePath: string, maxBytes = DEFAULT_MAX_
   if (bytes.length > maxBytes) return { skipped: 'too-large' };
   if (looksBinary(bytes)) return { skipped: 'binary' };
   const text = decodeText(bytes);
-  if (looksMinified(path.basename(absolutePath), text)) return { skipped: 'minified' };
+  const secret = options.callerScrubsSecrets ? undefined : findSecret(text);
+  if (secret) return { skipped: 'secret', detail: secret };
+  const kind = kindByContent(path.basename(absolutePath), text);
+  if (kind && !options.includeKinds?.includes(kind)) return { skipped: kind };
   return { text };
 }
 

@@ -1,3 +1,5 @@
+import type { SkippableKind } from './kinds';
+
 /** Files larger than this are not indexed unless the caller says otherwise. */
 export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
 
@@ -11,6 +13,10 @@ export interface WalkOptions {
   exclude?: string[];
   /** When given, only files matching one of these .gitignore-syntax patterns are indexed. */
   include?: string[];
+  /** Kinds of file that are skipped by default but wanted here (e.g. 'lock-file'). Secrets never are. */
+  includeKinds?: readonly SkippableKind[];
+  /** Folders never to walk into, absolute: the index's own folder when it sits inside the root. */
+  excludeFolders?: readonly string[];
 }
 
 export interface WorkspaceFile {
@@ -23,13 +29,14 @@ export interface WorkspaceFile {
 
 /**
  * Why a file was left out. 'ignored' (rules, defaults, include/exclude) is only counted, never
- * listed; 'minified' comes from readTextFile, which sees the content.
+ * listed. The kinds (SKIPPABLE_KINDS) come from the name in the walk, or from the content in
+ * readTextFile, as do secrets found inside a file.
  */
 export type SkipReason =
   | 'ignored'
   | 'binary'
   | 'too-large'
-  | 'minified'
+  | SkippableKind
   | 'secret'
   | 'unreadable'
   | 'symlink-loop'
@@ -51,4 +58,15 @@ export interface WalkResult {
 }
 
 /** What readTextFile gives back: the decoded text, or why the content is not worth indexing. */
-export type ReadResult = { text: string } | { skipped: 'binary' | 'too-large' | 'minified' | 'unreadable' };
+export type ReadResult = { text: string } | { skipped: 'binary' | 'too-large' | 'unreadable' | 'secret' | SkippableKind; detail?: string };
+
+export interface ReadOptions {
+  /** Kinds of file that are skipped by default but wanted here. */
+  includeKinds?: readonly SkippableKind[];
+  /**
+   * Only for a caller that removes every credential itself before anything leaves it (the style
+   * dataset export scrubs them line by line): a file with a secret inside is read, not skipped.
+   * Credential files (by name) are never walked whatever this says.
+   */
+  callerScrubsSecrets?: boolean;
+}

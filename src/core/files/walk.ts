@@ -14,7 +14,8 @@ import {
 } from './ignore-rules';
 import { createLimiter } from './limit';
 import { isFileSystemError } from './read-text-file';
-import { isLikelySecret } from './secrets';
+import { kindByName, type SkippableKind } from './kinds';
+import { isSecretPath } from './secrets';
 import { DEFAULT_MAX_FILE_BYTES, type SkippedFile, type WalkOptions, type WalkResult, type WorkspaceFile } from './types';
 
 /** Node 20's fs.promises.stat costs about twice the callback form per call; a walk makes one per file. */
@@ -43,7 +44,8 @@ interface Folder {
 export async function walkWorkspace(root: string, options: WalkOptions = {}, signal?: AbortSignal): Promise<WalkResult> {
   throwIfCancelled(signal);
   const rootReal = await resolveRoot(root);
-  return new WorkspaceWalk(rootReal, options, signal).run(path.resolve(root));
+  const excluded = await Promise.all((options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))));
+  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal).run(path.resolve(root));
 }
 
 /** The state of one walk: what was found and what was left out. */
@@ -54,6 +56,8 @@ class WorkspaceWalk {
   private readonly maxFileBytes: number;
   private readonly excludes: Ignore;
   private readonly includes: Ignore | undefined;
+  private readonly includeKinds: ReadonlySet<SkippableKind>;
+  private readonly excludedFolders: ReadonlySet<string>;
   private readonly limit = createLimiter(FOLDER_CONCURRENCY);
 
   constructor(
@@ -71,6 +75,8 @@ class WorkspaceWalk {
     }
     this.excludes = createExcludeRules(options.exclude);
     this.includes = createIncludeRules(options.include);
+    this.includeKinds = new Set(options.includeKinds ?? []);
+    this.excludedFolders = new Set(options.excludeFolders ?? []);
   }
 
   async run(rootAbsolute: string): Promise<WalkResult> {
@@ -101,10 +107,11 @@ class WorkspaceWalk {
         const relative = childPath(folder.relative, entry.name);
         const absolute = path.join(folder.absolute, entry.name);
         if (entry.isDirectory()) {
-          if (this.isIgnored(`${relative}/`, rules) || isDotnetOutput(entry.name, names)) this.ignored++;
-          else subfolders.push({ absolute, relative, real: path.join(folder.real, entry.name), parent: folder, rules });
+          const real = path.join(folder.real, entry.name);
+          if (this.isIgnored(`${relative}/`, rules) || isDotnetOutput(entry.name, names) || this.excludedFolders.has(real)) this.ignored++;
+          else subfolders.push({ absolute, relative, real, parent: folder, rules });
         } else if (entry.isFile()) {
-          if (!this.admits(relative, rules, [entry.name])) return;
+          if (!this.admits(relative, rules, [relative])) return;
           const stats = await this.stat(relative, absolute);
           if (stats) this.record(relative, absolute, stats);
         } else if (entry.isSymbolicLink()) {
@@ -158,23 +165,31 @@ class WorkspaceWalk {
     if (!isInside(this.rootReal, real)) {
       this.skip(relative, 'outside-root');
     } else if (stats.isDirectory()) {
-      if (this.isIgnored(`${relative}/`, rules)) this.ignored++;
+      if (this.isIgnored(`${relative}/`, rules) || this.excludedFolders.has(real)) this.ignored++;
       else if (isEnclosing(folder, real)) this.skip(relative, 'symlink-loop');
       else return { absolute, relative, real, parent: folder, rules };
-    } else if (stats.isFile() && this.admits(relative, rules, [path.basename(absolute), path.basename(real)])) {
+    } else if (stats.isFile() && this.admits(relative, rules, [relative, path.relative(this.rootReal, real).split(path.sep).join('/')])) {
       this.record(relative, absolute, stats);
     }
     return undefined;
   }
 
-  /** Applies the ignore rules, the include list and the secret check; counts or records a refusal. */
-  private admits(relative: string, rules: Ignore, names: string[]): boolean {
+  /**
+   * Applies the ignore rules, the include list, the secret check and the kinds no one asks about;
+   * counts or records a refusal. `paths` are the file's root-relative path and, for a link, its target's.
+   */
+  private admits(relative: string, rules: Ignore, paths: string[]): boolean {
     if (this.isIgnored(relative, rules) || (this.includes && !this.includes.ignores(relative))) {
       this.ignored++;
       return false;
     }
-    if (names.some(isLikelySecret)) {
+    if (paths.some(isSecretPath)) {
       this.skip(relative, 'secret');
+      return false;
+    }
+    const kind = kindByName(relative);
+    if (kind && !this.includeKinds.has(kind)) {
+      this.skip(relative, kind);
       return false;
     }
     return true;

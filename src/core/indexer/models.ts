@@ -1,7 +1,7 @@
-import { createTokenCounter } from '../models/token-counter';
-import { createEmbedder } from '../models/embedder';
+import { createTokenCounter } from '../embedding/token-counter';
+import { createEmbedder } from '../embedding/embedder';
 import type { TokenCounter } from '../chunking/chunk';
-import { DEFAULT_EMBEDDING_MODEL, type Embedder } from '../models/types';
+import { DEFAULT_EMBEDDING_MODEL, type Embedder } from '../embedding/types';
 
 /** The loaded models an index run needs. Loading takes a while, so long-lived hosts keep these. */
 export interface IndexerModels {

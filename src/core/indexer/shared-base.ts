@@ -1,7 +1,7 @@
 import { RepoSageError } from '../errors';
-import { readTextFile, type WorkspaceFile } from '../files';
+import { readTextFile, type SkippableKind, type WorkspaceFile } from '../files';
 import { ChunkStore } from '../store/chunk-store';
-import type { ManifestIdentity, OverlayRecord, TableVersions } from '../store/manifest';
+import type { IndexManifest, ManifestIdentity, OverlayRecord, TableVersions } from '../store/manifest';
 import type { FileRow } from '../store/schema';
 import { contentHash } from './content-hash';
 
@@ -25,12 +25,19 @@ export async function readSharedBase(uri: string, identity: ManifestIdentity): P
     const catalog = await store.catalog();
     return {
       uri,
-      versions: store.identity.tableVersions ?? { chunks: 0, files: 0 },
+      versions: finishedVersions(store.identity),
       hashes: new Map([...catalog.values()].map((row) => [row.path, row.content_hash])),
     };
   } finally {
     store.close();
   }
+}
+
+/** The versions of the shared index's last finished run, which an overlay is computed against. */
+function finishedVersions(manifest: IndexManifest): TableVersions {
+  const mark = manifest.complete;
+  if (!mark) throw new RepoSageError('INDEX_MISSING', 'The shared index has no finished build yet.', 'Wait for the CI job that builds it to finish.');
+  return { chunks: mark.chunksVersion, files: mark.filesVersion };
 }
 
 /** Opens a shared index for searching, as the overlay saw it when `versions` is given. */
@@ -64,7 +71,7 @@ export async function splitAgainstShared(
   files: readonly WorkspaceFile[],
   base: SharedBase,
   overlayCatalog: ReadonlyMap<string, FileRow>,
-  maxFileBytes?: number,
+  readOptions: ReadOptions = {},
 ): Promise<OverlaySplit> {
   const local: WorkspaceFile[] = [];
   const served = new Set<string>();
@@ -75,7 +82,7 @@ export async function splitAgainstShared(
       continue;
     }
     const known = overlayCatalog.get(file.path);
-    const hash = known && known.size === file.size && known.mtime_ms === file.mtimeMs ? known.content_hash : await hashOf(file, maxFileBytes);
+    const hash = known && known.size === file.size && known.mtime_ms === file.mtimeMs ? known.content_hash : await hashOf(file, readOptions);
     if (hash === shared) served.add(file.path);
     else local.push(file);
   }
@@ -83,7 +90,13 @@ export async function splitAgainstShared(
   return { local, overlay: { sharedIndex: base.uri, sharedVersions: base.versions, masked } };
 }
 
-async function hashOf(file: WorkspaceFile, maxFileBytes?: number): Promise<string | undefined> {
-  const read = await readTextFile(file.absolutePath, maxFileBytes);
+interface ReadOptions {
+  maxFileBytes?: number;
+  includeKinds?: SkippableKind[];
+}
+
+/** The hash the indexer would record for the file, read as the indexer reads it. */
+async function hashOf(file: WorkspaceFile, options: ReadOptions): Promise<string | undefined> {
+  const read = await readTextFile(file.absolutePath, options.maxFileBytes, { includeKinds: options.includeKinds });
   return 'skipped' in read ? undefined : contentHash(read.text);
 }

@@ -1,3 +1,5 @@
+import type { SkippableKind } from '../files';
+
 /** Everything an index run needs; the CLI and the extension both build one of these. */
 export interface IndexOptions {
   /** Workspace root to index. */
@@ -11,6 +13,10 @@ export interface IndexOptions {
   maxFileBytes?: number;
   include?: string[];
   exclude?: string[];
+  /** Kinds of file skipped by default that this index should hold (see SKIPPABLE_KINDS). */
+  includeKinds?: SkippableKind[];
+  /** Rebuild from scratch, for this reason (e.g. `reposage doctor` found garbled rows). */
+  rebuildBecause?: string;
   /**
    * A shared index (`s3://…`, or a folder) this index is a local overlay on: only files that differ
    * from it are indexed into dbDir. The shared index is only read.
@@ -26,6 +32,10 @@ export interface IndexProgress {
   filesTotal: number;
   chunks: number;
   skipped: number;
+  /** Whether keyword search works on what is written (from the first batch on). */
+  keywordReady: boolean;
+  /** Chunks with their vector, of those that get one: dense search covers `ready` of `total` so far. */
+  vectors: { ready: number; total: number };
   /** The file being worked on, when there is one. */
   path?: string;
 }
@@ -41,6 +51,8 @@ export interface IndexSummary {
   languages: Record<string, number>;
   /** Why the index was rebuilt from scratch, if it was (model or chunker changed, corrupt). */
   rebuiltBecause?: string;
+  /** Search indexes that had gone missing and were built again ('search_text', 'vector'). */
+  repaired?: string[];
   seconds: number;
 }
 

@@ -1,12 +1,13 @@
 import { CHUNKER_VERSION } from '../chunking';
 import { RepoSageError } from '../errors';
-import type { ManifestIdentity } from '../store/manifest';
-import { createEmbedder } from '../models/embedder';
-import { createReranker } from '../models/reranker';
-import type { Embedder, Reranker } from '../models/types';
+import { createEmbedder } from '../embedding/embedder';
+import { createReranker } from '../embedding/reranker';
+import { DEFAULT_EMBEDDING_MODEL, type Embedder, type Reranker } from '../embedding/types';
 import { openShared } from '../indexer/shared-base';
 import { ChunkStore } from '../store/chunk-store';
 import { LayeredStore, type SearchableStore } from '../store/layered-store';
+import type { ManifestIdentity } from '../store/manifest';
+import { readIndexModel } from '../store/manifest';
 import { createRetriever } from './retriever';
 import type { Retriever } from './types';
 
@@ -54,6 +55,26 @@ export async function loadQueryModels(options: QueryModelOptions): Promise<Query
   } catch (error) {
     await embedder.dispose();
     throw error;
+  }
+}
+
+/**
+ * The query models for the index in dbDir: its own embedding model, from its manifest, so an index
+ * built with `--model X` is searched with X. Without a readable index, the default (or the one
+ * asked for). An index whose model is not installed here is refused with what to do.
+ */
+export async function loadQueryModelsForIndex(dbDir: string, options: QueryModelOptions): Promise<QueryModels> {
+  const indexModel = await readIndexModel(dbDir);
+  try {
+    return await loadQueryModels({ ...options, embeddingModel: indexModel ?? options.embeddingModel });
+  } catch (error) {
+    if (!indexModel || !(error instanceof RepoSageError) || (error.code !== 'MODEL_NOT_FOUND' && error.code !== 'MODEL_LOAD_FAILED')) throw error;
+    throw new RepoSageError(
+      error.code,
+      `The index in ${dbDir} was built with the embedding model ${indexModel}, which cannot be loaded here: ${error.message}`,
+      `Install ${indexModel} in the models folder (--models), or rebuild the index with one that is installed: \`reposage index --model ${DEFAULT_EMBEDDING_MODEL}\`.`,
+      { cause: error },
+    );
   }
 }
 

@@ -1,10 +1,14 @@
 import type { Chunk } from '../chunking/chunk';
 import type { ChunkStore, ScoredChunk } from './chunk-store';
+import type { IndexHealth } from './integrity';
 import type { IndexManifest } from './manifest';
 import type { FileRow } from './schema';
 
 /** What retrieval reads from an index: one local index, or a shared index under a local overlay. */
-export type SearchableStore = Pick<ChunkStore, 'identity' | 'searchDense' | 'searchKeywords' | 'catalog' | 'chunksOfFile' | 'close'>;
+export type SearchableStore = Pick<
+  ChunkStore,
+  'identity' | 'health' | 'searchDense' | 'searchKeywords' | 'searchDefinitions' | 'searchPaths' | 'catalog' | 'chunksOfFile' | 'close'
+>;
 
 /**
  * A shared index seen through a local overlay: the overlay's files (edited, new, from another
@@ -24,6 +28,11 @@ export class LayeredStore implements SearchableStore {
     return this.overlay.identity;
   }
 
+  /** The overlay's: the shared index is read at a finished version, so only the overlay can be partial. */
+  get health(): IndexHealth {
+    return this.overlay.health;
+  }
+
   async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
     const [local, shared] = await Promise.all([
       this.overlay.searchDense(vector, limit),
@@ -38,6 +47,22 @@ export class LayeredStore implements SearchableStore {
       this.shared.searchKeywords(query, limit, { excludePaths: this.masked }),
     ]);
     return interleave(local, shared).slice(0, limit);
+  }
+
+  async searchDefinitions(names: readonly string[], limit: number): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
+    const [local, shared] = await Promise.all([
+      this.overlay.searchDefinitions(names, limit),
+      this.shared.searchDefinitions(names, limit, { excludePaths: this.masked }),
+    ]);
+    return [...local, ...shared].slice(0, limit);
+  }
+
+  async searchPaths(tails: readonly string[], limit: number): Promise<Chunk[]> {
+    const [local, shared] = await Promise.all([
+      this.overlay.searchPaths(tails, limit),
+      this.shared.searchPaths(tails, limit, { excludePaths: this.masked }),
+    ]);
+    return [...local, ...shared].slice(0, limit);
   }
 
   async catalog(): Promise<Map<string, FileRow>> {

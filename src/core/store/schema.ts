@@ -1,4 +1,4 @@
-import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
 import type { Chunk } from '../chunking/chunk';
 
 export const CHUNKS_TABLE = 'chunks';
@@ -16,8 +16,19 @@ export type ChunkRow = {
   content_hash: string;
   text: string;
   search_text: string;
+  /** Lookup keys of the declarations the chunk defines (see definitionKeys). */
+  definitions: string[];
   vector: number[] | Float32Array;
+  vector_state: VectorState;
 };
+
+/**
+ * Whether a chunk's vector is there yet. Chunks are written for keyword search first and embedded
+ * after; a chunk retrieval should never return by meaning (vendored, generated, data) gets no vector.
+ * Only READY rows take part in dense search.
+ */
+export const VectorState = { PENDING: 0, READY: 1, NONE: 2 } as const;
+export type VectorState = (typeof VectorState)[keyof typeof VectorState];
 
 /** One catalog entry per indexed file: how the incremental sync knows what changed. */
 export interface FileRow {
@@ -41,7 +52,9 @@ export function chunksSchema(dimension: number): Schema {
     new Field('content_hash', new Utf8(), false),
     new Field('text', new Utf8(), false),
     new Field('search_text', new Utf8(), false),
+    new Field('definitions', new List(new Field('item', new Utf8(), true)), false),
     new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
+    new Field('vector_state', new Int32(), false),
   ]);
 }
 

@@ -26,3 +26,17 @@ export function toSearchText(text: string): string {
   }
   return words.join(' ');
 }
+
+/**
+ * How a definition is looked up: its qualified name and every shorter dotted tail, lower-cased, so
+ * `Session.send` is found by `session.send`, `Session.Send` and `send`. Questions go through the same
+ * function as definitions.
+ */
+export function definitionKeys(names: readonly string[]): string[] {
+  const keys = new Set<string>();
+  for (const name of names) {
+    const parts = name.toLowerCase().split(/\.|::/).filter((part) => part.length > 0);
+    for (let i = 0; i < parts.length; i++) keys.add(parts.slice(i).join('.'));
+  }
+  return [...keys];
+}

@@ -10,7 +10,7 @@ import { dedupe } from './dedupe';
 import { functionExamples } from './function-examples';
 import { type GitState, readGitState } from './git';
 import { styleSystemPrompt } from './prompts';
-import { isGeneratedFile, isVendoredPath } from './source-filter';
+import { isGeneratedFile, isVendoredPath } from '../files/file-origin';
 import { splitExamples } from './split';
 import { type DropReason, EXAMPLE_KINDS, type ExampleKind, type Split, type StyleExample } from './types';
 
@@ -119,7 +119,8 @@ interface CodeExamples {
 }
 
 async function codeExamples(root: string, systemPrompt: string, signal: AbortSignal | undefined): Promise<CodeExamples> {
-  const walk = await walkWorkspace(root, {}, signal);
+  // Generated files are told apart (and reported) below, by the export's own rules.
+  const walk = await walkWorkspace(root, { includeKinds: ['generated'] }, signal);
   const result: CodeExamples = { examples: [], files: 0, excluded: [], dropped: {}, secretsScrubbed: 0 };
   for (const file of walk.files) {
     throwIfCancelled(signal);
@@ -130,7 +131,8 @@ async function codeExamples(root: string, systemPrompt: string, signal: AbortSig
       result.excluded.push({ path: file.path, reason: 'vendored' });
       continue;
     }
-    const read = await readTextFile(file.absolutePath);
+    // Generated files are told apart below (and reported); credentials are scrubbed per example.
+    const read = await readTextFile(file.absolutePath, undefined, { includeKinds: ['generated'], callerScrubsSecrets: true });
     if ('skipped' in read) {
       if (read.skipped === 'minified') result.excluded.push({ path: file.path, reason: 'minified' });
       continue;

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { RepoSageError, throwIfCancelled } from '../errors';
 import type { ModelInfo, OllamaClient, Progress } from '../ollama';
 import { type AdapterFiles, inspectAdapter } from './adapter-files';
+import { unsupportedAdapterReason } from './adapter-support';
 import { parameterBillions, sameSize } from './architecture';
 
 export interface RegisterAdapterOptions {
@@ -52,6 +52,11 @@ export async function registerAdapter(options: RegisterAdapterOptions): Promise<
   const { ollama, signal } = options;
   const adapter = await inspectAdapter(options.adapterPath);
   const base = await ollama.showModel(options.base, signal);
+  // Before anything is uploaded, and whatever --force says: such a model could never answer.
+  const unsupported = unsupportedAdapterReason(base.family, adapter);
+  if (unsupported) {
+    throw new RepoSageError('ADAPTER_UNSUPPORTED', `Ollama cannot apply this adapter to ${options.base}: ${unsupported.reason}`, unsupported.hint);
+  }
   const check = checkAdapter(adapter, base);
   if (check.problems.length > 0 && !options.force) {
     throw new RepoSageError(
@@ -67,17 +72,13 @@ export async function registerAdapter(options: RegisterAdapterOptions): Promise<
     adapters[file.name] = digest;
     options.onProgress?.({ stage: 'upload', file: file.name, digest });
   }
-  try {
-    await ollama.createModel({
-      model: options.name,
-      from: options.base,
-      adapters,
-      signal,
-      onProgress: (progress: Progress) => options.onProgress?.({ stage: 'create', status: progress.status }),
-    });
-  } catch (error) {
-    throw explainCreateFailure(error, adapter);
-  }
+  await ollama.createModel({
+    model: options.name,
+    from: options.base,
+    adapters,
+    signal,
+    onProgress: (progress: Progress) => options.onProgress?.({ stage: 'create', status: progress.status }),
+  });
   return { model: options.name, base: options.base, format: adapter.format, adapters, check };
 }
 
@@ -107,16 +108,4 @@ function checkAdapter(adapter: AdapterFiles, base: ModelInfo): AdapterCheck {
     problems,
     unchecked,
   };
-}
-
-/** Ollama converts safetensors adapters for only some architectures; GGUF works for all it runs. */
-function explainCreateFailure(error: unknown, adapter: AdapterFiles): unknown {
-  if (!(error instanceof RepoSageError) || adapter.format !== 'safetensors' || !/unsupported architecture/i.test(error.message)) return error;
-  const folder = path.dirname(adapter.files[0].path);
-  return new RepoSageError(
-    'OLLAMA_ERROR',
-    `Ollama cannot convert a safetensors adapter for this architecture (${error.message}).`,
-    `Convert it to GGUF with llama.cpp (python convert_lora_to_gguf.py --base <base model folder> ${folder}) and register the .gguf file.`,
-    { cause: error },
-  );
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { defaultModelsDir } from '../../core/models/locate';
+import { defaultModelsDir } from '../../core/embedding/locate';
 import { CONFIG_SECTION, REINDEX_SETTINGS, SETTINGS, fullKey, type SettingName } from './settings';
 
 /** RepoSage's settings as the rest of the extension sees them: typed, defaulted, checked. */

@@ -30,6 +30,7 @@ const ACTIONS = {
   MODEL_NOT_FOUND: [{ kind: 'openSetting', setting: 'modelsDir' }, { kind: 'showLog' }],
   MODEL_LOAD_FAILED: [{ kind: 'openSetting', setting: 'modelsDir' }, { kind: 'showLog' }],
   ADAPTER_MISMATCH: [{ kind: 'showLog' }],
+  ADAPTER_UNSUPPORTED: [],
   FILE_UNREADABLE: [{ kind: 'showLog' }],
   INVALID_INPUT: [],
   CANCELLED: [],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
-import { createReranker } from '../../src/core/models/reranker';
-import type { Reranker } from '../../src/core/models/types';
+import { createReranker } from '../../src/core/embedding/reranker';
+import type { Reranker } from '../../src/core/embedding/types';
 import { testModels } from '../support/models';
 
 const models = testModels();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
-import { createEmbedder } from '../../src/core/models/embedder';
-import type { Embedder } from '../../src/core/models/types';
+import { createEmbedder } from '../../src/core/embedding/embedder';
+import type { Embedder } from '../../src/core/embedding/types';
 import { testModels } from '../support/models';
 
 function cosine(a: Float32Array, b: Float32Array): number {

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
-import { createEmbedder } from '../../src/core/models/embedder';
-import { createReranker } from '../../src/core/models/reranker';
+import { createEmbedder } from '../../src/core/embedding/embedder';
+import { createReranker } from '../../src/core/embedding/reranker';
 
 describe('a model loader pointed at a folder without the model', () => {
   let emptyDir: string;
