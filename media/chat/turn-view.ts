@@ -42,9 +42,14 @@ export class TurnView {
   apply(part: AnswerPart): void {
     applyPart(this.turn, part);
     switch (part.kind) {
+      case 'progress':
+        this.status.textContent = part.text;
+        this.status.hidden = false;
+        return;
       case 'delta':
         // Deltas arrive faster than frames; parse and render once per frame.
         if (!this.pendingRender) {
+          this.renderStatus(true);
           this.pendingRender = requestAnimationFrame(() => {
             this.pendingRender = 0;
             this.renderAnswer();

@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { terminalSafe } from './terminal-text';
 import { defaultModelsDir } from '../core/embedding/locate';
 import { isObjectStore, normalizeObjectStoreUri } from '../core/store/location';
+import { RepoSageError } from '../core/errors';
+import { readManifest } from '../core/store/manifest';
 
 /** What every command gets: where the index and the models are, and how to print. */
 export interface CliContext {
@@ -22,11 +26,32 @@ export function resolveSharedIndex(shared: string | undefined): string | undefin
   return isObjectStore(shared) ? normalizeObjectStoreUri(shared) : path.resolve(shared);
 }
 
+/**
+ * The repository a command works on: DIR when given; else, with --db, the folder that index was
+ * built from, so `ask --db` verifies sources from any working directory; else the current one.
+ */
+export async function resolveRoot(dir: string | undefined, db: string | undefined): Promise<string> {
+  if (dir) return path.resolve(dir);
+  // A damaged manifest is reported when the index is opened; here it only means "no recorded root".
+  // A shared index in object storage was built elsewhere (in CI): its recorded root is not a folder here.
+  const root = db && !isObjectStore(db) ? (await readManifest(path.resolve(db)).catch(() => undefined))?.root : undefined;
+  if (!root) return path.resolve('.');
+  if (!existsSync(root)) {
+    throw new RepoSageError(
+      'INVALID_INPUT',
+      `The index in ${path.resolve(db!)} was built from ${root}, which no longer exists.`,
+      `Name the repository's folder after the question or query (DIR), or re-index it: \`reposage index DIR --db ${db}\`.`,
+    );
+  }
+  return root;
+}
+
 /** `--models DIR`, else the models bundled next to the CLI (dist/models), else the provisioned cache. */
 export function resolveModelsDir(models: string | undefined): string | undefined {
   return models ? path.resolve(models) : defaultModelsDir(path.join(__dirname, 'models'));
 }
 
+/** JSON escapes control characters itself; text for a terminal has them removed (see terminal-text.ts). */
 export function print(ctx: CliContext, humanText: string, json: unknown): void {
-  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${humanText}\n`);
+  ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${terminalSafe(humanText)}\n`);
 }

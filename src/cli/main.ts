@@ -11,6 +11,7 @@ import { queryCommand } from './commands/query-command';
 import { statusCommand } from './commands/status-command';
 import { styleCommand } from './commands/style-command';
 import type { CliContext } from './context';
+import { terminalSafe } from './terminal-text';
 
 const commands: CommandSpec[] = [
   indexCommand,
@@ -66,7 +67,7 @@ function reportError(ctx: CliContext, error: unknown, command: CommandSpec): voi
     const code = error instanceof RepoSageError ? error.code : 'UNEXPECTED';
     ctx.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
   }
-  ctx.stderr.write(`reposage: ${message.split('\n')[0]}\n`);
+  ctx.stderr.write(`reposage: ${terminalSafe(message.split('\n')[0])}\n`);
 }
 
 if (require.main === module) {

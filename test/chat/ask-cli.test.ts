@@ -55,7 +55,8 @@ describe('reposage ask on a real repository and index', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const json = JSON.parse(lines[0]);
-    expect(Object.keys(json)).toEqual(['answer', 'citations', 'sources', 'model', 'timings']);
+    expect(Object.keys(json)).toEqual(['answer', 'citations', 'sources', 'model', 'timings', 'index']);
+    expect(json.index).toMatchObject({ state: 'complete', files: expect.any(Number) });
     expect(json.model).toBe('qwen2.5-coder:7b');
     expect(Object.keys(json.timings)).toEqual(['retrieval_ms', 'first_token_ms', 'total_ms']);
 
@@ -106,5 +107,24 @@ describe('reposage ask on a real repository and index', () => {
   it('refuses an empty question with the usage', async () => {
     const result = await ask(['  ', root]);
     expect(result.error).toMatchObject({ code: 'INVALID_INPUT', hint: `Usage: ${askCommand.usage}` });
+  });
+
+  it('writes model text to the terminal as text: escape sequences neutralised, a link is not a citation', async () => {
+    const hostile = await startOllamaStub({
+      respond: () => '\x1b]0;pwned\x07\x1b[31mRed\x1b[0m text\x9b2J, see [3](javascript:alert(1)) and [1].',
+    });
+    try {
+      const text = await ask([question, root, '--models', modelsDir, '--ollama', hostile.url, '--k', '3']);
+      expect(text.error).toBeUndefined();
+      expect(text.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+      expect(text.stdout).toContain(']0;pwned[31mRed[0m text2J');
+      const json = await ask([question, root, '--models', modelsDir, '--ollama', hostile.url, '--k', '3', '--json']);
+      const answer = JSON.parse(json.stdout);
+      // The answer is kept as the model wrote it (JSON escapes it); only [1] counts as a citation.
+      expect(answer.answer).toContain('\x1b[31mRed');
+      expect(answer.citations.map((citation: { n: number }) => citation.n)).toEqual([1]);
+    } finally {
+      await hostile.close();
+    }
   });
 });

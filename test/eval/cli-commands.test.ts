@@ -103,6 +103,15 @@ describe('query, golden bootstrap and eval commands', () => {
     expect(result.trace.stages.map((s: { stage: string }) => s.stage).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion', 'signals']);
   });
 
+  it('ranks files with --files, in text and in JSON', async () => {
+    const text = await run(queryCommand, ['a lowercase fragment for web addresses', root], { db, models: modelsDir, mode: 'hybrid', k: '2', files: true });
+    expect(text.out()).toMatch(/^hybrid: 2 files for "a lowercase fragment for web addresses" in \d+ ms\n  1\. lib\/text\.py  score [\d.]+  best \d+-\d+/);
+    const json = JSON.parse((await run(queryCommand, ['a lowercase fragment for web addresses', root], { db, models: modelsDir, mode: 'hybrid', k: '2', files: true }, true)).out());
+    expect(json.files).toHaveLength(2);
+    expect(json.files[0]).toMatchObject({ path: 'lib/text.py', kind: 'source' });
+    expect(new Set(json.files.map((file: { path: string }) => file.path)).size).toBe(2);
+  });
+
   it('rejects an unknown mode', async () => {
     await expect(run(queryCommand, ['x', root], { db, models: modelsDir, mode: 'fuzzy' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });

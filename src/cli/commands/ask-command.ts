@@ -1,9 +1,10 @@
-import path from 'node:path';
-import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL } from '../../core/chat/ask';
+import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL, statusText } from '../../core/chat/ask';
 import type { AskResult, Source } from '../../core/chat/types';
 import { RepoSageError } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
 import type { CommandSpec } from '../command';
+import { resolveRoot } from '../context';
+import { terminalSafe } from '../terminal-text';
 import { parseCount } from './query-command';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
@@ -28,17 +29,18 @@ export const askCommand: CommandSpec = {
     // Before loading models or building an index, which can take minutes, for nothing if Ollama is not there.
     await ollama.showModel(model, ctx.signal);
 
-    const root = path.resolve(dir ?? '.');
+    const root = await resolveRoot(dir, values.db as string | undefined);
     const session = await openSearchSession(ctx, { root, db: values.db as string | undefined, shared: values.shared as string | undefined, models: values.models as string | undefined }, 'optional');
     try {
       const incomplete = incompleteLine(session);
       if (incomplete && !ctx.json) ctx.stderr.write(`reposage: ${incomplete}\n`);
       let result: AskResult | undefined;
       for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
-        if (event.type === 'delta' && !ctx.json) ctx.stdout.write(event.text);
+        if (event.type === 'status') ctx.stderr.write(`reposage: ${terminalSafe(statusText(event))}\n`);
+        if (event.type === 'delta' && !ctx.json) ctx.stdout.write(terminalSafe(event.text));
         if (event.type === 'final') result = event;
       }
-      if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${formatSources(result)}\n`);
+      if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${terminalSafe(formatSources(result))}\n`);
       if (result?.truncated) ctx.stderr.write('reposage: the answer stopped at the token limit before it was finished.\n');
     } finally {
       await session.close();

@@ -4,7 +4,7 @@ import { CompletionSession, DEFAULT_COMPLETION_MODEL, offsetOf, openKeywordIndex
 import { RepoSageError, throwIfCancelled } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
 import type { CommandSpec } from '../command';
-import { print, resolveDbDir } from '../context';
+import { print, resolveDbDir, resolveRoot } from '../context';
 
 export const completeCommand: CommandSpec = {
   name: 'complete',
@@ -21,7 +21,7 @@ export const completeCommand: CommandSpec = {
   async run(ctx, { positionals, values }) {
     const file = values.file as string | undefined;
     if (!file) throw new RepoSageError('INVALID_INPUT', 'No file given.', `Usage: ${completeCommand.usage}`);
-    const root = path.resolve(positionals[0] ?? '.');
+    const root = await resolveRoot(positionals[0], values.db as string | undefined);
     const absolute = path.resolve(file);
     const text = await readSource(absolute);
     const offset = offsetOf(text, wholeNumber(values.line, 'line'), wholeNumber(values.column, 'column'));
@@ -34,6 +34,7 @@ export const completeCommand: CommandSpec = {
       model: (values.model as string | undefined) ?? process.env.REPOSAGE_COMPLETION_MODEL ?? DEFAULT_COMPLETION_MODEL,
       index: opened.store,
       debounceMs: 0,
+      onNotice: (notice) => ctx.stderr.write(`reposage: ${notice}\n`),
     });
     try {
       const result = await session.complete({ path: path.relative(root, absolute).split(path.sep).join('/'), text, offset }, ctx.signal);
@@ -67,6 +68,7 @@ function wholeNumber(value: unknown, flag: string): number {
 function jsonResult(result: CompletionResult) {
   return {
     completion: result.completion,
+    fill_in_the_middle: result.fim,
     context: result.context.map(({ path: file, startLine, endLine, source }) => ({ path: file, startLine, endLine, source })),
     prompt_tokens: result.promptTokens,
     timings: { context_ms: round(result.timings.contextMs), model_ms: round(result.timings.modelMs) },

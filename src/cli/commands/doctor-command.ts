@@ -3,6 +3,7 @@ import { RepoSageError } from '../../core/errors';
 import { readIndexModel } from '../../core/store/manifest';
 import { type DeepCheck, deepCheck } from '../../core/store/verify';
 import type { CommandSpec } from '../command';
+import { terminalSafe } from '../terminal-text';
 import { print, resolveDbDir } from '../context';
 import { indexRepository } from './index-command';
 
@@ -20,7 +21,7 @@ export const doctorCommand: CommandSpec = {
       print(ctx, `${describe(dbDir, before)}\nNothing to repair.`, { dbDir, before, repaired: false });
       return;
     }
-    if (!ctx.json) ctx.stderr.write(`${describe(dbDir, before)}\nRepairing...\n`);
+    if (!ctx.json) ctx.stderr.write(`${terminalSafe(describe(dbDir, before))}\nRepairing...\n`);
     // Rows that read but do not add up pass the cheap check on open: only a rebuild replaces them.
     const summary = await indexRepository(ctx, {
       root,

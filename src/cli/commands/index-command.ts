@@ -8,6 +8,7 @@ import { readIndexModel } from '../../core/store/manifest';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
 import { type CliContext, print, resolveDbDir, resolveModelsDir, resolveSharedIndex } from '../context';
 import type { CommandSpec } from '../command';
+import { terminalSafe } from '../terminal-text';
 
 export const indexCommand: CommandSpec = {
   name: 'index',
@@ -76,7 +77,7 @@ function progressLine(ctx: CliContext): (progress: IndexProgress) => void {
     const now = Date.now();
     if (!isTty || (now - last < 100 && progress.phase !== 'done')) return;
     last = now;
-    ctx.stderr.write(`\r\x1b[K${describeProgress(progress)}`);
+    ctx.stderr.write(`\r\x1b[K${terminalSafe(describeProgress(progress))}`);
     if (progress.phase === 'done') ctx.stderr.write('\r\x1b[K');
   };
 }

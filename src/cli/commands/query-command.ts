@@ -1,15 +1,18 @@
 import { RepoSageError } from '../../core/errors';
+import { type RankedFile, rankFiles } from '../../core/retrieval/arrange';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
 import type { CommandSpec } from '../command';
 import { print } from '../context';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 const MODES: readonly RetrievalMode[] = ['bm25', 'dense', 'hybrid', 'rerank'];
+/** Chunks the --files view ranks files from. */
+const FILE_CANDIDATES = 50;
 
 export const queryCommand: CommandSpec = {
   name: 'query',
-  usage: 'reposage query "TEXT" [DIR] [--db DIR] [--shared s3://BUCKET/PREFIX] [--models DIR] [--k N] [--mode bm25|dense|hybrid|rerank] [--trace] [--json]',
-  summary: 'Search the index and print the best-matching chunks (default mode rerank).',
+  usage: 'reposage query "TEXT" [DIR] [--db DIR] [--shared s3://BUCKET/PREFIX] [--models DIR] [--k N] [--mode bm25|dense|hybrid|rerank] [--files] [--trace] [--json]',
+  summary: 'Search the index and print the best-matching chunks, or with --files the best-matching files (default mode rerank).',
   options: {
     db: { type: 'string' },
     shared: { type: 'string' },
@@ -17,6 +20,7 @@ export const queryCommand: CommandSpec = {
     k: { type: 'string' },
     mode: { type: 'string' },
     trace: { type: 'boolean' },
+    files: { type: 'boolean' },
   },
   async run(ctx, { positionals, values }) {
     const [query, root] = positionals;
@@ -31,6 +35,14 @@ export const queryCommand: CommandSpec = {
     );
     try {
       const mode = explicitMode ?? (session.canRerank ? 'rerank' : 'hybrid');
+      if (values.files === true) {
+        // Files are ranked from every candidate, not only the k best chunks.
+        const result = await session.retriever.retrieve(query, { mode, k: Math.max(k, FILE_CANDIDATES), signal: ctx.signal });
+        const files = rankFiles(result.trace.candidates).slice(0, k);
+        const incomplete = incompleteLine(session);
+        print(ctx, [incomplete, formatFiles(result, files)].filter(Boolean).join('\n'), { query, mode: result.trace.mode, files, index: indexNote(session) });
+        return;
+      }
       const result = await session.retriever.retrieve(query, { mode, k, signal: ctx.signal });
       const trace = values.trace === true;
       const incomplete = incompleteLine(session);
@@ -70,6 +82,18 @@ function formatResult(result: RetrievalResult, withTrace: boolean): string {
     lines.push(`${String(i + 1).padStart(3)}. ${location(candidate)}${symbol}  score ${candidate.score.toFixed(3)}  (${ranks(candidate)})`);
   });
   if (withTrace) lines.push('', ...formatTrace(result));
+  return lines.join('\n');
+}
+
+function formatFiles(result: RetrievalResult, files: RankedFile[]): string {
+  const { trace } = result;
+  const lines = [`${trace.mode}: ${files.length} file${files.length === 1 ? '' : 's'} for "${trace.query}" in ${trace.totalMs.toFixed(0)} ms`];
+  if (files.length === 0) lines.push('  nothing matched');
+  files.forEach((file, i) => {
+    const best = `best ${file.startLine}-${file.endLine}${file.symbol ? ` ${file.symbol}` : ''}`;
+    const kind = file.kind === 'source' ? '' : `  (${file.kind})`;
+    lines.push(`${String(i + 1).padStart(3)}. ${file.path}  score ${file.score.toFixed(3)}  ${best}, ${file.chunks} chunk${file.chunks === 1 ? '' : 's'}${kind}`);
+  });
   return lines.join('\n');
 }
 

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   type QueryModels,
   type RerankerNeed,
@@ -11,7 +10,7 @@ import {
 import type { Retriever } from '../../core/retrieval/types';
 import type { SearchableStore } from '../../core/store/layered-store';
 import { type IndexState, incompleteNote } from '../../core/store/integrity';
-import { type CliContext, resolveDbDir, resolveModelsDir, resolveSharedIndex } from '../context';
+import { type CliContext, resolveDbDir, resolveModelsDir, resolveRoot, resolveSharedIndex } from '../context';
 import { indexRepository } from './index-command';
 
 export interface SearchFlags {
@@ -36,7 +35,7 @@ export interface SearchSession {
  * An optional cross-encoder that does not load is reported on stderr.
  */
 export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rerankerNeed: RerankerNeed): Promise<SearchSession> {
-  const root = path.resolve(flags.root ?? '.');
+  const root = await resolveRoot(flags.root, flags.db);
   const dbDir = resolveDbDir(root, flags.db);
   const models = await loadQueryModelsForIndex(resolveSharedIndex(flags.shared) ?? dbDir, {
     modelsDir: resolveModelsDir(flags.models),

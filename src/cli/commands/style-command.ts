@@ -11,6 +11,7 @@ import { registerAdapter } from '../../core/style/register';
 import { EXAMPLE_KINDS } from '../../core/style/types';
 import type { CommandSpec, ParsedArgs } from '../command';
 import { type CliContext, print } from '../context';
+import { terminalSafe } from '../terminal-text';
 import { parseCount } from './query-command';
 import { openSearchSession } from './search-session';
 
@@ -79,7 +80,7 @@ async function register(ctx: CliContext, { values }: ParsedArgs): Promise<void> 
     signal: ctx.signal,
     onProgress: ctx.json
       ? undefined
-      : (event) => ctx.stderr.write(event.stage === 'upload' ? `uploaded ${event.file} (${event.digest})\n` : `${event.status}\n`),
+      : (event) => ctx.stderr.write(terminalSafe(event.stage === 'upload' ? `uploaded ${event.file} (${event.digest})\n` : `${event.status}\n`)),
   });
   for (const problem of result.check.problems) ctx.stderr.write(`reposage: registered despite a mismatch (--force): ${problem}\n`);
   if (result.check.unchecked.length > 0) ctx.stderr.write(`reposage: could not check ${result.check.unchecked.join(' or ')}.\n`);

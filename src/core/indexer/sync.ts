@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
 import { throwIfCancelled } from '../errors';
@@ -132,7 +133,7 @@ class SyncRun {
     candidates = byPriority(candidates, (file) => ({ path: file.path, mtimeMs: file.mtimeMs }));
     this.filesTotal = candidates.length;
     this.filesDone = 0;
-    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(files.length);
+    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(files.length, path.resolve(this.options.root));
 
     if (gone.length > 0) {
       this.report('cleaning');

@@ -4,21 +4,23 @@ import type { Options } from 'ollama';
 export type ModelOptions = Partial<Options>;
 
 export interface OllamaTimeouts {
+  /** A reply that needs no model (version, models, show, blobs): it must come whole within this. */
+  replyMs: number;
   /**
-   * From sending a request to the first byte of its reply. For a streamed answer that covers loading
-   * the model and reading the prompt; a one-shot call must get its whole reply within it.
+   * Between two lines of an answer once it has started; 0 waits forever. The first line has no
+   * limit: it comes when the model has loaded and read the prompt.
    */
-  firstByteMs: number;
-  /** Between two lines of a streamed reply. */
-  idleMs: number;
+  stallMs: number;
 }
 
 export interface OllamaClientOptions {
   /** The reposage.ollamaHost setting; when absent, OLLAMA_HOST, then http://127.0.0.1:11434. */
   host?: string;
-  /** Where OLLAMA_HOST is read; process.env by default. */
+  /** Where OLLAMA_HOST and OLLAMA_API_KEY are read; process.env by default. */
   env?: NodeJS.ProcessEnv;
   timeouts?: Partial<OllamaTimeouts>;
+  /** Sent with every request (a team server's token); never logged. */
+  headers?: Record<string, string>;
 }
 
 export interface ChatMessage {
@@ -94,6 +96,8 @@ export interface ModelInfo {
   /** The longest context the model supports (model_info "<arch>.context_length"), if reported. */
   contextLength: number | undefined;
   template: string;
+  /** GGUF `general.architecture` (gemma3, llama, qwen2, …); the family when the server does not say. */
+  architecture: string;
   /** It can complete between a prefix and a suffix: its template uses `.Suffix` or it declares 'insert'. */
   supportsFim: boolean;
   family: string;
@@ -119,6 +123,8 @@ export interface CreateModelRequest extends Cancellable {
   model: string;
   /** The base model, which must be installed. */
   from?: string;
+  /** File name → digest ("sha256:…") of model files (GGUF, safetensors) uploaded beforehand with pushBlob. */
+  files?: Record<string, string>;
   /** File name → digest ("sha256:…") of each adapter, uploaded beforehand with pushBlob. */
   adapters?: Record<string, string>;
   template?: string;

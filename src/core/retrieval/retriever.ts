@@ -6,6 +6,7 @@ import { diversify, weighByFileKind } from './arrange';
 import { DEFAULT_RRF_K, type ListWeights, reciprocalRankFusion } from './fusion';
 import { readQuestion } from './question';
 import { definitionHits, pathHits } from './signals';
+import { wholeUnits } from './units';
 import type { RetrievalFeatures, RetrievalMode, RetrievalResult, RetrievedChunk, RetrieveOptions, Retriever, StageTiming } from './types';
 
 export interface RetrieverParts {
@@ -40,7 +41,10 @@ export function createRetriever(parts: RetrieverParts): Retriever {
       'Re-index with the current embedding model, or select the model that built the index.',
     );
   }
-  return { retrieve: (query, options) => retrieve(parts, query, options ?? {}) };
+  return {
+    retrieve: (query, options) => retrieve(parts, query, options ?? {}),
+    wholeUnits: (chunks, options) => wholeUnits(store, chunks, options),
+  };
 }
 
 async function retrieve(parts: RetrieverParts, query: string, options: RetrieveOptions): Promise<RetrievalResult> {

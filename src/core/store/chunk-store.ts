@@ -235,10 +235,11 @@ export class ChunkStore {
 
   /**
    * Records how many files this run means to have indexed, so a reader of a cut-short run can say
-   * how far it got. A build that replaces another leaves the manifest alone until it is complete.
+   * how far it got, and the folder it indexes. A build that replaces another leaves the manifest
+   * alone until it is complete.
    */
-  async beginRun(filesPlanned: number): Promise<void> {
-    this.manifest = { ...this.manifest, filesPlanned };
+  async beginRun(filesPlanned: number, root?: string): Promise<void> {
+    this.manifest = { ...this.manifest, filesPlanned, ...(root ? { root } : {}) };
     if (!this.replaces) await writeManifest(this.dbDir, this.manifest);
   }
 

@@ -34,6 +34,8 @@ export interface IndexManifest {
   filesPlanned?: number;
   /** Written last by a run that finished; absent or out of date while a run is under way or was cut short. */
   complete?: CompleteMark;
+  /** The folder that was indexed (absolute): sources are verified against it wherever a query runs. */
+  root?: string;
   /** The git commit of the root the index was built from, when it is a git checkout. */
   commit?: string;
   /** Set when this index is a local overlay on a shared index (see indexer/shared-base.ts). */
