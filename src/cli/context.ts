@@ -1,29 +1,32 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isObjectStore, normalizeObjectStoreUri } from '../core/store/location';
 import { terminalSafe } from './terminal-text';
 import { defaultModelsDir } from '../core/embedding/locate';
-import { isObjectStore, normalizeObjectStoreUri } from '../core/store/location';
 import { RepoSageError } from '../core/errors';
 import { readManifest } from '../core/store/manifest';
 
-/** What every command gets: where the index and the models are, and how to print. */
+/** What every command gets: how to print, whether to print progress, and when to stop. */
 export interface CliContext {
   json: boolean;
+  quiet: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   signal: AbortSignal;
 }
 
-/** Default index folder: `.reposage/index` inside the repository. An s3:// (gs://, az://) URI stays one. */
-export function resolveDbDir(root: string, db: string | undefined): string {
-  if (db && isObjectStore(db)) return normalizeObjectStoreUri(db);
-  return path.resolve(db ?? path.join(root, '.reposage', 'index'));
+export type CliStreams = Omit<CliContext, 'json' | 'quiet'>;
+
+/** The context of one command run, from the streams and its `--json` / `--quiet` flags. */
+export function contextFor(streams: CliStreams, flags: { json?: boolean; quiet?: boolean }): CliContext {
+  return { ...streams, json: flags.json === true, quiet: flags.quiet === true };
 }
 
-/** `--shared URI`: an object-store URI as given, a folder made absolute. */
-export function resolveSharedIndex(shared: string | undefined): string | undefined {
-  if (!shared) return undefined;
-  return isObjectStore(shared) ? normalizeObjectStoreUri(shared) : path.resolve(shared);
+/** Default index folder: `.reposage/index` inside the repository. */
+export function resolveDbDir(root: string, db: string | undefined): string {
+  // An s3:// (gs://, az://) URI stays one: LanceDB opens it in object storage.
+  if (db && isObjectStore(db)) return normalizeObjectStoreUri(db);
+  return path.resolve(db ?? path.join(root, '.reposage', 'index'));
 }
 
 /**
@@ -46,6 +49,12 @@ export async function resolveRoot(dir: string | undefined, db: string | undefine
   return root;
 }
 
+/** `--shared URI`: an object-store URI as given, a folder made absolute. */
+export function resolveSharedIndex(shared: string | undefined): string | undefined {
+  if (!shared) return undefined;
+  return isObjectStore(shared) ? normalizeObjectStoreUri(shared) : path.resolve(shared);
+}
+
 /** `--models DIR`, else the models bundled next to the CLI (dist/models), else the provisioned cache. */
 export function resolveModelsDir(models: string | undefined): string | undefined {
   return models ? path.resolve(models) : defaultModelsDir(path.join(__dirname, 'models'));
@@ -54,4 +63,9 @@ export function resolveModelsDir(models: string | undefined): string | undefined
 /** JSON escapes control characters itself; text for a terminal has them removed (see terminal-text.ts). */
 export function print(ctx: CliContext, humanText: string, json: unknown): void {
   ctx.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${terminalSafe(humanText)}\n`);
+}
+
+/** A warning for the person at the terminal; `--json` callers read warnings from stderr too. */
+export function warn(ctx: CliContext, text: string): void {
+  ctx.stderr.write(`reposage: ${terminalSafe(text)}\n`);
 }

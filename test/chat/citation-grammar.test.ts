@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInline } from '../../media/chat/markdown';
+import { parseInline } from '../../src/webview/markdown';
 import { citationNumbers } from '../../src/core/chat/citation-grammar';
 import { parseCitationMarkers } from '../../src/core/chat/citations';
 import { terminalSafe } from '../../src/cli/terminal-text';

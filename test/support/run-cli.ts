@@ -23,11 +23,14 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, option
   child.stdout.on('data', (data) => (stdout += data));
   child.stderr.on('data', (data) => (stderr += data));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  let json: unknown;
+  return { code, stdout, stderr, json: parseJson(stdout) };
+}
+
+/** stdout as JSON when it is one JSON object, else undefined. */
+export function parseJson(stdout: string): unknown {
   try {
-    json = JSON.parse(stdout);
+    return JSON.parse(stdout);
   } catch {
-    json = undefined;
+    return undefined;
   }
-  return { code, stdout, stderr, json };
 }

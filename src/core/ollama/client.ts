@@ -125,7 +125,14 @@ export class OllamaClient {
       answering(request.model),
       'answer',
     );
-    return toCompletion(reply.response ?? '', reply);
+    const completion = toCompletion(reply.response ?? '', reply);
+    if (request.topLogprobs === undefined) return completion;
+    const logprobs = (reply.logprobs ?? []).map(({ token, logprob, top_logprobs }) => ({
+      token,
+      logprob,
+      top: (top_logprobs ?? []).map((alternative) => ({ token: alternative.token, logprob: alternative.logprob })),
+    }));
+    return { ...completion, logprobs };
   }
 
   /** Downloads a model from the Ollama library, reporting each status line. */
@@ -231,6 +238,7 @@ function generateBody(request: GenerateRequest) {
     raw: request.raw,
     options: request.options,
     keep_alive: request.keepAlive,
+    ...(request.topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: request.topLogprobs }),
   };
 }
 

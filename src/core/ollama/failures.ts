@@ -50,7 +50,7 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
     return new RepoSageError(
       'OLLAMA_NO_FIM',
       `${context.model ? `The model ${context.model}` : 'This model'} cannot complete code between a prefix and a suffix (fill-in-the-middle).`,
-      'Choose a code model with fill-in-the-middle support, such as qwen2.5-coder:1.5b-base, as reposage.completionModel.',
+      'Choose a code model with fill-in-the-middle support, such as qwen2.5-coder:1.5b-base, as {setting:completionModel}.',
       options,
     );
   }
@@ -63,7 +63,7 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
       return new RepoSageError(
         'OLLAMA_UNREACHABLE',
         `Cannot connect to Ollama at ${context.host}: that port is one fetch refuses to use.`,
-        `Point RepoSage at Ollama's port, usually 11434 (setting reposage.ollamaHost / OLLAMA_HOST / --ollama).`,
+        `Point RepoSage at Ollama's port, usually 11434 ({setting:ollamaHost} or OLLAMA_HOST).`,
         options,
       );
     }
@@ -90,7 +90,7 @@ function unreachable(host: string, options?: { cause?: unknown }): RepoSageError
   return new RepoSageError(
     'OLLAMA_UNREACHABLE',
     `Cannot connect to Ollama at ${host}.`,
-    `Start Ollama with \`ollama serve\` or open the Ollama app; RepoSage is looking at ${host} (setting reposage.ollamaHost / OLLAMA_HOST).`,
+    `Start Ollama with \`ollama serve\` or open the Ollama app; RepoSage is looking at ${host} ({setting:ollamaHost} or OLLAMA_HOST).`,
     options,
   );
 }
@@ -108,7 +108,7 @@ function badReply(host: string, detail: string, options: { cause?: unknown }): R
   return new RepoSageError(
     'OLLAMA_BAD_REPLY',
     `The server at ${host} sent a reply RepoSage cannot read (${detail}).`,
-    'Check that reposage.ollamaHost / OLLAMA_HOST / --ollama points at an Ollama server and nothing in between rewrites its replies.',
+    'Check that {setting:ollamaHost} (or OLLAMA_HOST) points at an Ollama server and nothing in between rewrites its replies.',
     options,
   );
 }
@@ -126,7 +126,7 @@ function modelMissing(model: string, options?: { cause?: unknown }): RepoSageErr
   return new RepoSageError(
     'OLLAMA_MODEL_MISSING',
     `The model ${model} is not installed in Ollama.`,
-    `Download it with \`ollama pull ${model}\`, or choose another model in RepoSage's settings.`,
+    `Download it with \`ollama pull ${model}\`, or choose another model in {setting:model}.`,
     options,
   );
 }
@@ -137,7 +137,7 @@ export function timedOut(wait: Wait, ms: number, host: string): RepoSageError {
     ? new RepoSageError(
         'OLLAMA_TIMEOUT',
         `Ollama at ${host} accepted the connection but did not reply within ${seconds}.`,
-        'The server seems stuck: restart it (`ollama serve`), and check that reposage.ollamaHost / OLLAMA_HOST points at Ollama.',
+        'The server seems stuck: restart it (`ollama serve`), and check that {setting:ollamaHost} (or OLLAMA_HOST) points at Ollama.',
       )
     : new RepoSageError(
         'OLLAMA_TIMEOUT',

@@ -50,6 +50,15 @@ export interface GenerateRequest extends Cancellable {
   raw?: boolean;
   options?: ModelOptions;
   keepAlive?: string | number;
+  /** Ask for the log-probabilities of each answer token and of this many alternatives to it. */
+  topLogprobs?: number;
+}
+
+/** One answer token's log-probability, with the alternatives the model weighed (when asked for). */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  top: Array<{ token: string; logprob: number }>;
 }
 
 /** Ollama's figures for one answer, in milliseconds and tokens. */
@@ -69,6 +78,8 @@ export interface Completion {
   /** The answer hit the token limit (num_predict or the context window) instead of finishing. */
   truncated: boolean;
   stats: GenerationStats;
+  /** Per answer token, when the request asked for log-probabilities. */
+  logprobs?: TokenLogprob[];
 }
 
 export interface ModelDetails {

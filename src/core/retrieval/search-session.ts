@@ -72,7 +72,7 @@ export async function loadQueryModelsForIndex(dbDir: string, options: QueryModel
     throw new RepoSageError(
       error.code,
       `The index in ${dbDir} was built with the embedding model ${indexModel}, which cannot be loaded here: ${error.message}`,
-      `Install ${indexModel} in the models folder (--models), or rebuild the index with one that is installed: \`reposage index --model ${DEFAULT_EMBEDDING_MODEL}\`.`,
+      `Install ${indexModel} in {setting:modelsDir}, or rebuild the index with one that is installed: \`reposage index --model ${DEFAULT_EMBEDDING_MODEL}\`.`,
       { cause: error },
     );
   }

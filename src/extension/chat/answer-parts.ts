@@ -1,7 +1,7 @@
 import { statusText } from '../../core/chat/ask';
 import type { AskEvent, AskStatus, ChatTurn, Source, SourceRef } from '../../core/chat/types';
 import type { RetrievalTrace } from '../../core/retrieval/types';
-import type { AnswerPart, Citation, TraceView, Turn } from './protocol';
+import type { AnswerPart, Citation, TraceView, Turn } from '../../shared/chat-protocol';
 
 /** The trace table shows the head of the candidate list; the rest adds length, not insight. */
 const TRACE_ROWS = 30;

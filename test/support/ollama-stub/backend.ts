@@ -137,9 +137,10 @@ export class StubBackend {
       ...(raw ? {} : { context: [1, 2, 3] }),
       ...stats(prompt + (suffix ?? ''), answer.tokens),
     };
-    if (body.stream === false) return json(200, { ...final, response: answer.tokens.join('') });
+    const logprobs = body.logprobs === true ? (tokens: string[]) => ({ logprobs: tokens.map((token) => tokenLogprob(token, body.top_logprobs)) }) : () => ({});
+    if (body.stream === false) return json(200, { ...final, response: answer.tokens.join(''), ...logprobs(answer.tokens) });
     return stream([
-      ...answer.tokens.map((response) => ({ ...base, response, done: false })),
+      ...answer.tokens.map((response) => ({ ...base, response, done: false, ...logprobs([response]) })),
       { ...final, response: '' },
     ]);
   }
@@ -289,4 +290,15 @@ function stats(promptText: string, tokens: string[]) {
     eval_count: tokens.length,
     eval_duration: tokens.length * 10_000_000,
   };
+}
+
+/**
+ * A token's log-probability as Ollama reports it with `logprobs: true`: the stub is sure of the
+ * token it chose (0.8) and lists it first among `top_logprobs` alternatives, the rest unlikely.
+ */
+function tokenLogprob(token: string, top: unknown) {
+  const entry = (text: string, p: number) => ({ token: text, logprob: Math.log(p), bytes: [...Buffer.from(text)] });
+  const count = typeof top === 'number' && top > 0 ? Math.min(top, 20) : 0;
+  const alternatives = [entry(token, 0.8), ...Array.from({ length: Math.max(0, count - 1) }, (_, i) => entry(`<alt${i}>`, 0.2 / 2 ** (i + 1)))];
+  return { ...entry(token, 0.8), top_logprobs: alternatives.slice(0, count) };
 }

@@ -5,7 +5,7 @@
  * paragraphs, headings, fenced code, lists, quotes, rules, emphasis, inline code, links and [n]
  * citations. An unclosed fence (an answer still streaming) runs to the end.
  */
-import { citationAt } from '../../src/core/chat/citation-grammar';
+import { citationAt } from '../core/chat/citation-grammar';
 
 export type Inline =
   | { type: 'text'; text: string }

@@ -1,4 +1,4 @@
-import { applyPart, type AnswerPart, type Citation, type TraceView, type Turn, type UiStrings } from '../../src/extension/chat/protocol';
+import { applyPart, type AnswerPart, type Citation, type TraceView, type Turn, type UiStrings } from '../shared/chat-protocol';
 import { parseMarkdown } from './markdown';
 import { el, renderBlocks, text, type RenderActions } from './render-markdown';
 
