@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../src/core/eval/evaluate';
 import { readGoldenSet } from '../../src/core/eval/golden-set';
 import { testModels } from '../support/models';
+import { startOllamaStub } from '../support/ollama-stub';
 import { runCliInProcess } from '../support/run-cli-in-process';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 
@@ -84,6 +85,22 @@ describe('query, golden bootstrap and eval commands', () => {
     expect(json.files).toHaveLength(2);
     expect(json.files[0]).toMatchObject({ path: 'lib/text.py', kind: 'source' });
     expect(new Set(json.files.map((file: { path: string }) => file.path)).size).toBe(2);
+  });
+
+  it('re-ranks with an Ollama model given --llm-rerank, by its yes/no log-probabilities', async () => {
+    const stub = await startOllamaStub({ respond: (request) => (request.endpoint === 'generate' && request.prompt.includes('def word_count') ? 'yes' : 'no') });
+    try {
+      const args = ['query', 'a lowercase fragment for web addresses', root, '--db', db, '--models', modelsDir, '--k', '1', '--llm-rerank', 'qwen2.5-coder:7b', '--ollama', stub.url, '--json'];
+      const json = JSON.parse((await run(args)).out());
+      expect(json.mode).toBe('rerank');
+      expect(json.results[0]).toMatchObject({ path: 'lib/text.py' });
+      expect(json.results[0].scores.rerank).toBeCloseTo(0.8, 6);
+      const generates = stub.requests.filter((request) => request.path === '/api/generate');
+      expect(generates.length).toBeGreaterThan(1);
+      expect(generates[0].body).toMatchObject({ logprobs: true, top_logprobs: 10 });
+    } finally {
+      await stub.close();
+    }
   });
 
   it('rejects an unknown mode', async () => {

@@ -1,8 +1,10 @@
 import { type Command, Option } from '@commander-js/extra-typings';
+import { OllamaClient } from '../../core/ollama';
 import { type RankedFile, rankFiles } from '../../core/retrieval/arrange';
+import { createLlmReranker } from '../../core/retrieval/llm-reranker';
 import type { RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
 import { type CliStreams, contextFor, print } from '../context';
-import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, quietOption, sharedOption } from '../options';
+import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption, sharedOption } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 /** Chunks the --files view ranks files from. */
@@ -21,15 +23,21 @@ export function registerQueryCommand(program: Command, streams: CliStreams): voi
     .addOption(kOption('how many chunks to print', 5))
     .addOption(new Option('--mode <mode>', 'retrieval mode (default: rerank when the re-rank model is installed, else hybrid)').choices(RETRIEVAL_MODES))
     .option('--files', 'rank files by their best chunks instead of printing chunks')
+    .option('--llm-rerank <model>', 're-rank the best 20 candidates with this Ollama model (one model call each; implies --mode rerank)')
+    .addOption(ollamaOption())
     .option('--trace', 'show every stage and candidate')
     .addOption(jsonOption())
     .addOption(quietOption())
     .action(async (query, dir, flags) => {
       const ctx = contextFor(streams, flags);
+      // An Ollama model as the re-ranker: off unless asked for, as it costs a model call per candidate.
+      const reranker = flags.llmRerank ? createLlmReranker({ client: new OllamaClient({ host: flags.ollama }), model: flags.llmRerank }) : undefined;
+      const asked = flags.mode ?? (reranker ? 'rerank' : undefined);
       // An asked-for re-ranking must happen; the default is the best mode the installed models allow.
-      const session = await openSearchSession(ctx, { root: dir, db: flags.db, shared: flags.shared, models: flags.models }, flags.mode === undefined ? 'optional' : flags.mode === 'rerank' ? 'required' : 'none');
+      const need = asked === undefined ? 'optional' : asked === 'rerank' && !reranker ? 'required' : 'none';
+      const session = await openSearchSession(ctx, { root: dir, db: flags.db, shared: flags.shared, models: flags.models, reranker }, need);
       try {
-        const mode = flags.mode ?? (session.canRerank ? 'rerank' : 'hybrid');
+        const mode = asked ?? (session.canRerank ? 'rerank' : 'hybrid');
         if (flags.files === true) {
           // Files are ranked from every candidate, not only the k best chunks.
           const result = await session.retriever.retrieve(query, { mode, k: Math.max(flags.k, FILE_CANDIDATES), signal: ctx.signal });

@@ -7,6 +7,7 @@ import {
   openSearch,
   reindexFixes,
 } from '../../core/retrieval/search-session';
+import type { Reranker } from '../../core/embedding/types';
 import type { Retriever } from '../../core/retrieval/types';
 import type { SearchableStore } from '../../core/store/layered-store';
 import { type IndexState, incompleteNote } from '../../core/store/integrity';
@@ -19,6 +20,8 @@ export interface SearchFlags {
   /** A shared index: the local index (--db) is then an overlay on it. */
   shared?: string;
   models?: string;
+  /** Re-rank with this re-ranker (an Ollama model) instead of a cross-encoder. */
+  reranker?: Reranker;
 }
 
 /** The loaded models and the open index that `query` and `eval` search; close() frees them. */
@@ -46,6 +49,7 @@ export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rer
       if (error.code !== 'MODEL_NOT_FOUND') warn(ctx, `no re-ranking (${error.describe()}); using hybrid retrieval.`);
     },
   });
+  if (flags.reranker) models.reranker = flags.reranker;
   try {
     const search = await openOrBuild(ctx, { ...flags, root }, dbDir, models);
     const close = async () => {
