@@ -76,7 +76,11 @@ export class TurnView {
   }
 
   private renderAnswer(): void {
-    const actions: RenderActions = {
+    this.answer.replaceChildren(renderBlocks(parseMarkdown(this.turn.answer), this.renderActions()));
+  }
+
+  private renderActions(): RenderActions {
+    return {
       strings: this.strings,
       hasSource: (n) => this.source(n) !== undefined,
       openCitation: (n) => {
@@ -87,7 +91,6 @@ export class TurnView {
       copy: this.actions.copy,
       insert: this.actions.insert,
     };
-    this.answer.replaceChildren(renderBlocks(parseMarkdown(this.turn.answer), actions));
   }
 
   private renderSources(): void {
@@ -126,7 +129,9 @@ export class TurnView {
 
   private renderStatus(streaming: boolean): void {
     const { error, stopped } = this.turn;
-    this.status.textContent = error ?? (stopped ? this.strings.stopped : streaming ? this.strings.working : '');
+    // Errors name commands as `code` (`ollama pull …`): shown as code, not as literal backticks.
+    if (error !== undefined) this.status.replaceChildren(renderBlocks(parseMarkdown(error), this.renderActions()));
+    else this.status.textContent = stopped ? this.strings.stopped : streaming ? this.strings.working : '';
     this.status.classList.toggle('error', error !== undefined);
     this.status.hidden = this.status.textContent === '';
   }
