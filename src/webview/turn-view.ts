@@ -16,6 +16,7 @@ export class TurnView {
   private readonly sources = el('div');
   private readonly trace = el('details');
   private readonly status = el('div');
+  private readonly notice = el('div');
   private pendingRender = 0;
 
   constructor(
@@ -32,7 +33,9 @@ export class TurnView {
     this.sources.className = 'sources';
     this.trace.className = 'trace';
     this.status.className = 'status';
-    this.element.append(question, this.answer, this.sources, this.trace, this.status);
+    this.notice.className = 'notice';
+    this.element.append(question, this.notice, this.answer, this.sources, this.trace, this.status);
+    this.renderNotice();
     this.renderAnswer();
     this.renderSources();
     this.renderTrace();
@@ -63,7 +66,15 @@ export class TurnView {
       case 'trace':
         this.renderTrace();
         return;
+      case 'notice':
+        this.renderNotice();
+        return;
     }
+  }
+
+  private renderNotice(): void {
+    text(this.notice, this.turn.notice ?? '');
+    this.notice.hidden = !this.turn.notice;
   }
 
   finish(error: string | undefined, stopped: boolean): void {
