@@ -102,6 +102,7 @@ describe('RepoSage in VS Code', () => {
     await finished(turn);
 
     const block = turn.locator('.code-block');
+    await block.locator('.hl-comment').waitFor({ timeout: 60_000 });
     expect(await block.locator('.hl-keyword').allInnerTexts()).toContain('const');
     expect(await block.locator('.hl-comment').allInnerTexts()).toEqual(['// units']);
     await block.getByRole('button', { name: 'Insert at Cursor' }).click();
@@ -171,6 +172,7 @@ describe('RepoSage in VS Code', () => {
     const turn = await ask('What are the stock rules?');
     await finished(turn);
     const answer = turn.locator('.answer');
+    await answer.locator('li.task').waitFor({ timeout: 60_000 });
     expect(await answer.locator('table th').allInnerTexts()).toEqual(['item', 'reorder at']);
     expect(await answer.locator('table tbody tr').count()).toBe(2);
     expect(await answer.locator('table td strong').innerText()).toBe('12');
@@ -224,7 +226,9 @@ describe('RepoSage in VS Code', () => {
       'How do I set a reorder point?',
       'Which class keeps the stock levels?',
       'Which class keeps the stock levels, now?',
+      'What are the stock rules?',
       'Show me something dangerous',
+      'And in a table?',
     ]);
   });
 });
