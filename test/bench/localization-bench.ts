@@ -50,6 +50,8 @@ export async function benchLocalization(): Promise<void> {
       for (const mode of MODES) byMode[mode] = await runMode(retriever, mode, questions);
       if (ranker) byMode['hybrid + ranker'] = await runMode(retriever, 'hybrid', questions, ranker);
       results[repo.repo] = byMode;
+      // Each repository's rows as soon as they exist: indexing all of them takes a while on a busy machine.
+      printTable(Object.entries(byMode).map(([mode, outcomes]) => row(repo.repo, mode, outcomes)));
     });
   } finally {
     await indexer.embedder.dispose();
