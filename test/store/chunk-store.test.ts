@@ -68,6 +68,35 @@ describe('ChunkStore', () => {
     store.close();
   });
 
+  it('serves chunks by keyword before their vectors exist, and by meaning only once they do', async () => {
+    const { store } = await ChunkStore.openForWrite(dir, identity);
+    const config = chunk('src/config.ts', 1, 'function parseConfigFile(path) { return read(path) }');
+    const table = chunk('data/rates.csv', 1, 'country rate france');
+    await store.replaceFiles([file('src/config.ts', 'h1', 1), file('data/rates.csv', 'h2', 1)], [
+      { chunk: config, vector: 'pending' },
+      { chunk: table, vector: 'none' },
+    ]);
+    expect(await store.makeKeywordSearchable()).toBe(true);
+    expect(await store.makeKeywordSearchable()).toBe(false);
+    // Written after the keyword index: still found (unindexed rows are scanned).
+    const later = chunk('src/window.ts', 1, 'function openWindow(title) { return show(title) }');
+    await store.replaceFiles([file('src/window.ts', 'h3', 1)], [{ chunk: later, vector: 'pending' }]);
+    expect((await store.searchKeywords('open window', 5))[0]?.chunk.path).toBe('src/window.ts');
+    expect(await store.searchDense(unit(1, 0, 0, 0), 5)).toEqual([]);
+    expect(await store.vectorCoverage()).toEqual({ ready: 0, pending: 2, none: 1 });
+    expect((await store.pendingVectors()).map((row) => row.id).sort()).toEqual([config.id, later.id]);
+    expect((await store.vectorsByContentHash([config.contentHash])).size).toBe(0);
+
+    await store.writeVectors(new Map([[config.id, unit(0, 1, 0, 0)]]));
+    const dense = await store.searchDense(unit(1, 0, 0, 0), 5);
+    expect(dense.map((hit) => hit.chunk.path)).toEqual(['src/config.ts']);
+    expect(dense[0].chunk.text).toBe(config.text);
+    expect(await store.vectorCoverage()).toEqual({ ready: 1, pending: 1, none: 1 });
+    await store.finishWrite();
+    expect((await store.searchKeywords('parse config', 5))[0]?.chunk.path).toBe('src/config.ts');
+    store.close();
+  });
+
   it('finds the chunks that define a name, and the chunks of a file named by the tail of its path', async () => {
     const { store } = await ChunkStore.openForWrite(dir, identity);
     const define = (c: Chunk, definitions: string[]) => ({ chunk: { ...c, definitions }, vector: unit(1, 0, 0, 0) });

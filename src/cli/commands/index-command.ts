@@ -2,6 +2,7 @@ import path from 'node:path';
 import { RepoSageError } from '../../core/errors';
 import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { syncIndex } from '../../core/indexer/sync';
+import { vectorPercent } from '../../core/indexer/coverage';
 import { loadIndexerModels } from '../../core/indexer/models';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
 import { type CliContext, print, resolveDbDir, resolveModelsDir } from '../context';
@@ -65,10 +66,18 @@ function progressLine(ctx: CliContext): (progress: IndexProgress) => void {
     const now = Date.now();
     if (!isTty || (now - last < 100 && progress.phase !== 'done')) return;
     last = now;
-    const files = progress.filesTotal > 0 ? ` ${progress.filesDone}/${progress.filesTotal} files` : '';
-    ctx.stderr.write(`\r\x1b[K${progress.phase}${files}, ${progress.chunks} chunks`);
+    ctx.stderr.write(`\r\x1b[K${describeProgress(progress)}`);
     if (progress.phase === 'done') ctx.stderr.write('\r\x1b[K');
   };
+}
+
+/** Once keyword search works the index can be queried (`reposage query`/`ask` in another shell): say so, and how far the vectors are. */
+export function describeProgress(progress: IndexProgress): string {
+  if (progress.phase === 'embedding' && progress.keywordReady) {
+    return `keyword search ready; embedding ${progress.vectors.ready}/${progress.vectors.total} chunks (${vectorPercent(progress.vectors)}%)`;
+  }
+  const files = progress.filesTotal > 0 ? ` ${progress.filesDone}/${progress.filesTotal} files` : '';
+  return `${progress.phase}${files}, ${progress.chunks} chunks`;
 }
 
 function formatSummary(summary: IndexSummary): string {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { vectorPercent } from '../../core/indexer/coverage';
 import { type IndexStatus, readIndexStatus } from '../../core/indexer/status';
 import { print, resolveDbDir } from '../context';
 import type { CommandSpec } from '../command';
@@ -19,11 +20,20 @@ export const statusCommand: CommandSpec = {
       `  chunker:      ${status.chunkerVersion}`,
       `  files:        ${status.files}`,
       `  chunks:       ${status.chunks}`,
+      `  vectors:      ${describeVectors(status)}`,
       `  last update:  ${status.updatedAt}`,
     ].join('\n');
     print(ctx, text, status);
   },
 };
+
+function describeVectors(status: IndexStatus): string {
+  const { ready, pending, none } = status.vectors;
+  const parts = [`${ready} of ${ready + pending} chunks embedded (${vectorPercent({ ready, total: ready + pending })}%)`];
+  if (pending > 0) parts.push(`${pending} found by keyword only until embedded`);
+  if (none > 0) parts.push(`${none} keyword-only by design (vendored, generated, data, translations)`);
+  return parts.join('; ');
+}
 
 function describeState(status: IndexStatus): string {
   const planned = status.filesPlanned !== undefined ? ` (${status.files} of ${status.filesPlanned} files)` : '';

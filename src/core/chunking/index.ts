@@ -16,7 +16,7 @@ export { commentFor, languageForPath } from './languages';
  * Recorded in the index manifest: an index chunked by another version is rebuilt.
  * Bump it whenever the chunks for the same input change.
  */
-export const CHUNKER_VERSION = '2';
+export const CHUNKER_VERSION = '3';
 
 export interface ChunkContext {
   /** The embedding model's tokenizer: no chunk's text counts more than its maxTokens. */

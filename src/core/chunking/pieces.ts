@@ -73,8 +73,16 @@ export function toChunks(pieces: readonly Piece[], file: { path: string; languag
   });
 }
 
+/**
+ * Characters a chunk may hold per token of the model's window. Word-piece tokenizers read a word of
+ * more than 100 characters as one [UNK], so a 100,000-character line counts as a handful of tokens
+ * and would pass as one 100 kB chunk. Code averages 3–4 characters a token: 8 leaves it alone.
+ */
+const MAX_CHARS_PER_TOKEN = 8;
+
 function fitPiece(piece: Piece, header: string, budget: TokenBudget): Piece[] {
-  if (budget.counter.count(`${header}\n${piece.text}`) <= budget.maxTokens) return [piece];
+  const text = `${header}\n${piece.text}`;
+  if (text.length <= budget.maxTokens * MAX_CHARS_PER_TOKEN && budget.counter.count(text) <= budget.maxTokens) return [piece];
   const halves = halve(piece);
   // Only a single character cannot be halved, and the header always leaves room for one.
   return halves[0] === piece ? halves : halves.flatMap((half) => fitPiece(half, header, budget));

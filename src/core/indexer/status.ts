@@ -1,5 +1,5 @@
 import { RepoSageError } from '../errors';
-import { ChunkStore } from '../store/chunk-store';
+import { ChunkStore, type VectorCoverage } from '../store/chunk-store';
 import type { IndexState } from '../store/integrity';
 import { readManifest } from '../store/manifest';
 
@@ -11,6 +11,8 @@ export interface IndexStatus {
   chunkerVersion: string;
   files: number;
   chunks: number;
+  /** Chunks with a vector, waiting for one (keyword search only, for now), or never getting one. */
+  vectors: VectorCoverage;
   /** Files the last run set out to have indexed: with `files`, how far a partial index got. */
   filesPlanned?: number;
   /** What is wrong with a damaged index. */
@@ -44,16 +46,17 @@ export async function readIndexStatus(dbDir: string): Promise<IndexStatus> {
     store = await ChunkStore.openForRead(dbDir, manifest);
   } catch (error) {
     if (!(error instanceof RepoSageError) || error.code !== 'INDEX_CORRUPT') throw error;
-    return { ...described, state: 'damaged', files: 0, chunks: 0, problems: [error.message.replace(/^.*?damaged: /, '')], languages: {} };
+    return { ...described, state: 'damaged', files: 0, chunks: 0, vectors: { ready: 0, pending: 0, none: 0 }, problems: [error.message.replace(/^.*?damaged: /, '')], languages: {} };
   }
   try {
     const { health } = store;
-    const stats = await store.stats();
+    const [stats, vectors] = await Promise.all([store.stats(), store.vectorCoverage()]);
     return {
       ...described,
       state: health.state,
       files: stats.files,
       chunks: stats.chunks,
+      vectors,
       problems: health.problems,
       writerPid: health.writer?.pid,
       languages: stats.languages,

@@ -3,10 +3,12 @@ import type { Chunk } from '../chunking/chunk';
 import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
 import { throwIfCancelled } from '../errors';
 import { readTextFile, walkWorkspace, type WorkspaceFile } from '../files';
-import { ChunkStore } from '../store/chunk-store';
+import { ChunkStore, type ChunkToStore } from '../store/chunk-store';
 import { acquireIndexLock } from '../store/index-lock';
 import type { FileRow } from '../store/schema';
 import type { IndexerModels } from './models';
+import { byPriority } from './priority';
+import { vectorPolicy } from './vector-policy';
 import type { IndexOptions, IndexProgress, IndexSummary, ProgressListener } from './types';
 
 export interface SyncControls {
@@ -16,11 +18,15 @@ export interface SyncControls {
 
 /** Files per write: large enough to amortise LanceDB commits, small enough that a kill loses little. */
 const FILES_PER_BATCH = 64;
+/** Chunks embedded per vector write: a few seconds of model time, so coverage moves steadily. */
+const CHUNKS_PER_VECTOR_WRITE = 128;
 
 /**
- * Brings the index in line with the workspace: new and changed files are chunked and embedded,
- * deleted ones removed, unchanged ones left alone. Safe to interrupt at any point: the next run
- * finishes the job without redoing finished files.
+ * Brings the index in line with the workspace: new and changed files are chunked and deleted ones
+ * removed, unchanged ones left alone. It works in two passes so that questions can be asked early:
+ * first every changed file's chunks are written without vectors (keyword search works once the
+ * first batch is in), then the chunks still without one are embedded, most-likely-asked first.
+ * Safe to interrupt at any point: the next run finishes the job without redoing finished work.
  */
 export async function syncIndex(options: IndexOptions, models: IndexerModels, controls: SyncControls = {}): Promise<IndexSummary> {
   const started = performance.now();
@@ -34,7 +40,9 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
     });
     try {
       const run = new SyncRun(options, models, store, controls);
-      await run.execute();
+      await run.writeChunks();
+      await run.embedPending();
+      await run.finish();
       return { ...(await run.summary(rebuiltBecause, (performance.now() - started) / 1000)), ...(repairing ? { repaired: repairing } : {}) };
     } finally {
       store.close();
@@ -48,6 +56,8 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
 interface PreparedFile {
   row: FileRow;
   chunks: Chunk[];
+  /** False for files retrieval should not return by meaning (see vectorPolicy): keyword search only. */
+  embed: boolean;
 }
 
 /** The state of one sync: what was seen, done and skipped, so progress and the summary agree. */
@@ -57,9 +67,14 @@ class SyncRun {
   private unchanged = 0;
   private removed = 0;
   private chunksEmbedded = 0;
+  private chunksWritten = 0;
   private chunksReused = 0;
   private filesDone = 0;
   private filesTotal = 0;
+  private keywordReady = false;
+  private vectors = { ready: 0, total: 0 };
+  /** Modification times of the workspace's files, for the embedding order. */
+  private readonly mtimes = new Map<string, number>();
   private readonly chunkContext: ChunkContext;
 
   constructor(
@@ -71,7 +86,8 @@ class SyncRun {
     this.chunkContext = { tokenCounter: models.tokenCounter, wasmDir: models.wasmDir };
   }
 
-  async execute(): Promise<void> {
+  /** The keyword pass: changed files chunked and written without new vectors, in priority order. */
+  async writeChunks(): Promise<void> {
     const { signal } = this.controls;
     this.report('scanning');
     const walk = await walkWorkspace(this.options.root, {
@@ -84,12 +100,13 @@ class SyncRun {
     }, signal);
     for (const skip of walk.skipped) this.countSkip(skip.reason);
     if (walk.ignored > 0) this.skipped.ignored = walk.ignored;
+    for (const file of walk.files) this.mtimes.set(file.path, file.mtimeMs);
 
     const catalog = await this.store.catalog();
     const present = new Set(walk.files.map((file) => file.path));
     const gone = [...catalog.keys()].filter((path) => !present.has(path));
 
-    const candidates: WorkspaceFile[] = [];
+    let candidates: WorkspaceFile[] = [];
     for (const file of walk.files) {
       const known = catalog.get(file.path);
       if (known && known.size === file.size && known.mtime_ms === file.mtimeMs) {
@@ -98,6 +115,7 @@ class SyncRun {
         candidates.push(file);
       }
     }
+    candidates = byPriority(candidates, (file) => ({ path: file.path, mtimeMs: file.mtimeMs }));
     this.filesTotal = candidates.length;
     this.filesDone = 0;
     if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(walk.files.length);
@@ -122,12 +140,56 @@ class SyncRun {
       throwIfCancelled(signal);
       const prepared = await next!;
       next = i + 1 < batches.length ? prepare(i + 1) : undefined;
-      await this.embedAndWrite(prepared);
+      await this.write(prepared);
+      if (!this.keywordReady) await this.makeKeywordSearchable();
     }
     throwIfCancelled(signal);
+    await this.makeKeywordSearchable();
+  }
+
+  /**
+   * The vector pass: every chunk still without a vector (from this run, or one cut short before),
+   * source before tests and docs, recent files first. Identical chunks are embedded once.
+   */
+  async embedPending(): Promise<void> {
+    const { signal } = this.controls;
+    const pending = byPriority(await this.store.pendingVectors(), (row) => ({ path: row.path, mtimeMs: this.mtimes.get(row.path) ?? 0 }));
+    const coverage = await this.store.vectorCoverage();
+    this.vectors = { ready: coverage.ready, total: coverage.ready + coverage.pending };
+    this.report('embedding');
+    let writing: Promise<void> = Promise.resolve();
+    for (let start = 0; start < pending.length; start += CHUNKS_PER_VECTOR_WRITE) {
+      throwIfCancelled(signal);
+      const ids = pending.slice(start, start + CHUNKS_PER_VECTOR_WRITE).map((row) => row.id);
+      const texts = await this.store.textsOf(ids);
+      const unique = [...new Map([...texts.values()].map((entry) => [entry.contentHash, entry.text])).entries()];
+      const vectors = await this.models.embedder.embed(unique.map(([, text]) => text), signal);
+      const byHash = new Map(unique.map(([hash], i) => [hash, vectors[i]]));
+      // The write of one batch overlaps with embedding the next.
+      await writing;
+      const batch = new Map([...texts].map(([id, entry]) => [id, byHash.get(entry.contentHash)!]));
+      writing = this.store.writeVectors(batch).then(() => {
+        this.chunksEmbedded += unique.length;
+        this.vectors.ready += batch.size;
+        this.report('embedding');
+      });
+      writing.catch(() => undefined);
+    }
+    await writing;
+  }
+
+  async finish(): Promise<void> {
+    throwIfCancelled(this.controls.signal);
     this.report('writing');
     await this.store.finishWrite();
     this.report('done');
+  }
+
+  private async makeKeywordSearchable(): Promise<void> {
+    if (this.keywordReady) return;
+    await this.store.makeKeywordSearchable();
+    this.keywordReady = true;
+    this.report('writing');
   }
 
   async summary(rebuiltBecause: string | undefined, seconds: number): Promise<IndexSummary> {
@@ -170,33 +232,27 @@ class SyncRun {
       }
       const chunks = await chunkFile({ path: file.path, text: read.text }, this.chunkContext);
       row.chunk_count = chunks.length;
-      changed.push({ row, chunks });
+      changed.push({ row, chunks, embed: vectorPolicy(file.path, read.text) === 'embed' });
     }
     return { changed, touched, unreadable };
   }
 
-  private async embedAndWrite(batch: { changed: PreparedFile[]; touched: FileRow[]; unreadable: string[] }): Promise<void> {
-    const { signal } = this.controls;
-    const chunks = batch.changed.flatMap((file) => file.chunks);
-    const known = await this.store.vectorsByContentHash(chunks.map((chunk) => chunk.contentHash));
-    const missing = chunks.filter((chunk) => !known.has(chunk.contentHash));
-    const unique = [...new Map(missing.map((chunk) => [chunk.contentHash, chunk])).values()];
-    if (unique.length > 0) {
-      this.report('embedding');
-      const vectors = await this.models.embedder.embed(unique.map((chunk) => chunk.text), signal);
-      unique.forEach((chunk, i) => known.set(chunk.contentHash, vectors[i]));
-    }
-    throwIfCancelled(signal);
+  /** Writes a batch's chunks, with the vectors the index already has for their content, else without. */
+  private async write(batch: { changed: PreparedFile[]; touched: FileRow[]; unreadable: string[] }): Promise<void> {
+    throwIfCancelled(this.controls.signal);
+    const chunks = batch.changed.flatMap((file) => file.chunks.map((chunk) => ({ chunk, embed: file.embed })));
+    const known = await this.store.vectorsByContentHash(chunks.filter(({ embed }) => embed).map(({ chunk }) => chunk.contentHash));
+    const rows: ChunkToStore[] = chunks.map(({ chunk, embed }) => ({
+      chunk,
+      vector: !embed ? 'none' : (known.get(chunk.contentHash) ?? 'pending'),
+    }));
     this.report('writing');
     await this.store.removeFiles(batch.unreadable);
-    await this.store.replaceFiles(
-      batch.changed.map((file) => file.row),
-      chunks.map((chunk) => ({ chunk, vector: known.get(chunk.contentHash)! })),
-    );
+    await this.store.replaceFiles(batch.changed.map((file) => file.row), rows);
     await this.store.upsertCatalog(batch.touched);
 
-    this.chunksEmbedded += unique.length;
-    this.chunksReused += chunks.length - missing.length;
+    this.chunksWritten += chunks.length;
+    this.chunksReused += rows.filter((row) => typeof row.vector !== 'string').length;
     this.indexed += batch.changed.length;
     this.unchanged += batch.touched.length;
     this.filesDone += batch.changed.length + batch.touched.length + batch.unreadable.length;
@@ -212,8 +268,10 @@ class SyncRun {
       phase,
       filesDone: this.filesDone,
       filesTotal: this.filesTotal,
-      chunks: this.chunksEmbedded + this.chunksReused,
+      chunks: this.chunksWritten,
       skipped: Object.values(this.skipped).reduce((sum, n) => sum + n, 0),
+      keywordReady: this.keywordReady,
+      vectors: { ...this.vectors },
       path,
     });
   }

@@ -25,6 +25,10 @@ export interface IndexProgress {
   filesTotal: number;
   chunks: number;
   skipped: number;
+  /** Whether keyword search works on what is written (from the first batch on). */
+  keywordReady: boolean;
+  /** Chunks with their vector, of those that get one: dense search covers `ready` of `total` so far. */
+  vectors: { ready: number; total: number };
   /** The file being worked on, when there is one. */
   path?: string;
 }

@@ -5,13 +5,26 @@ import type { Chunk } from '../chunking/chunk';
 import { RepoSageError } from '../errors';
 import { type IndexHealth, checkIndex, firstLine, listDataFiles } from './integrity';
 import { type IndexManifest, type ManifestIdentity, REPAIR_HINT, SCHEMA_VERSION, manifestMismatch, notAFolder, readManifest, writeManifest } from './manifest';
-import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, chunksSchema, filesSchema, inFilters, rowToChunk, sqlString } from './schema';
+import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, VectorState, chunksSchema, filesSchema, inFilters, rowToChunk, sqlString } from './schema';
 import { definitionKeys, toSearchText } from './search-text';
 
 export interface ScoredChunk {
   chunk: Chunk;
   /** Dense: cosine distance (lower is closer). Keywords: BM25 score (higher is better). */
   score: number;
+}
+
+/** A chunk to store with its vector, or with none yet ('pending') or ever ('none'). */
+export interface ChunkToStore {
+  chunk: Chunk;
+  vector: Float32Array | 'pending' | 'none';
+}
+
+/** How many chunks have their vector, await one, or never get one. */
+export interface VectorCoverage {
+  ready: number;
+  pending: number;
+  none: number;
 }
 
 export interface StoreStats {
@@ -81,6 +94,9 @@ export class ChunkStore {
   private replaces: StoreParts['replaces'];
   private currentHealth: IndexHealth;
   private indexedColumns: Promise<Set<string>> | undefined;
+
+  /** Whether some rows have no vector (yet): dense search must then skip them. */
+  private someVectorsMissing = true;
 
   private constructor(parts: StoreParts) {
     this.dbDir = parts.dbDir;
@@ -168,7 +184,9 @@ export class ChunkStore {
       throw error;
     });
     const health = await checkIndex(dbDir, manifest, { chunks, files });
-    return new ChunkStore({ dbDir, manifest, chunks, files, health, vectorIndexMinRows });
+    const store = new ChunkStore({ dbDir, manifest, chunks, files, health, vectorIndexMinRows });
+    if (!health.tablesDamaged) store.someVectorsMissing = (await chunks.countRows(NOT_READY)) > 0;
+    return store;
   }
 
   /** Empty tables under these names. Without a build to replace, the manifest is written now, so a cut-short first build resumes. */
@@ -217,7 +235,7 @@ export class ChunkStore {
   async vectorsByContentHash(hashes: readonly string[]): Promise<Map<string, Float32Array>> {
     const found = new Map<string, Float32Array>();
     for (const filter of inFilters('content_hash', [...new Set(hashes)])) {
-      const rows = await this.chunks.query().where(filter).select(['content_hash', 'vector']).toArray();
+      const rows = await this.chunks.query().where(`(${filter}) AND ${READY}`).select(['content_hash', 'vector']).toArray();
       for (const row of rows) found.set(row.content_hash, Float32Array.from(row.vector));
     }
     return found;
@@ -227,11 +245,57 @@ export class ChunkStore {
    * Replaces the chunks of these files. The catalog is written last: a run killed before it leaves
    * those files looking changed, so the next run redoes them, and finished files stay finished.
    */
-  async replaceFiles(files: readonly FileRow[], chunks: ReadonlyArray<{ chunk: Chunk; vector: Float32Array }>): Promise<void> {
+  async replaceFiles(files: readonly FileRow[], chunks: readonly ChunkToStore[]): Promise<void> {
     if (files.length === 0) return;
     await this.deleteChunksOf(files.map((file) => file.path));
-    if (chunks.length > 0) await this.chunks.add(chunks.map(({ chunk, vector }) => toRow(chunk, vector)));
+    if (chunks.length > 0) await this.chunks.add(chunks.map(({ chunk, vector }) => toRow(chunk, vector, this.manifest.dimension)));
+    if (chunks.some(({ vector }) => typeof vector === 'string')) this.someVectorsMissing = true;
     await this.upsertCatalog(files);
+  }
+
+  /** Chunks still waiting for their vector. */
+  async pendingVectors(): Promise<Array<{ id: string; path: string }>> {
+    return (await this.chunks.query().where(`vector_state = ${VectorState.PENDING}`).select(['id', 'path']).toArray()) as Array<{ id: string; path: string }>;
+  }
+
+  /** The text and content hash of these chunks, for embedding them. */
+  async textsOf(ids: readonly string[]): Promise<Map<string, { text: string; contentHash: string }>> {
+    const found = new Map<string, { text: string; contentHash: string }>();
+    for (const filter of inFilters('id', ids)) {
+      const rows = (await this.chunks.query().where(filter).select(['id', 'text', 'content_hash']).toArray()) as ChunkRow[];
+      for (const row of rows) found.set(row.id, { text: row.text, contentHash: row.content_hash });
+    }
+    return found;
+  }
+
+  /** Stores the vectors of chunks written before they were embedded, in one commit; ids gone since are ignored. */
+  async writeVectors(vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
+    if (vectors.size === 0) return;
+    // Only the changed columns: LanceDB rewrites the matched rows without their text passing through here.
+    const rows = [...vectors].map(([id, vector]) => ({ id, vector: Array.from(vector), vector_state: VectorState.READY }));
+    await this.chunks.mergeInsert('id').whenMatchedUpdateAll().execute(rows);
+  }
+
+  async vectorCoverage(): Promise<VectorCoverage> {
+    const [ready, pending, none] = await Promise.all(
+      [VectorState.READY, VectorState.PENDING, VectorState.NONE].map((state) => this.chunks.countRows(`vector_state = ${state}`)),
+    );
+    this.someVectorsMissing = pending + none > 0;
+    return { ready, pending, none };
+  }
+
+  /**
+   * Builds the keyword index over what is written so far, if there is none yet: keyword search works
+   * from here on, and rows added later are searched too (unindexed rows are scanned) until finishWrite
+   * folds them in. Returns whether it built one.
+   */
+  async makeKeywordSearchable(): Promise<boolean> {
+    if (await this.hasIndex('search_text')) return false;
+    await this.createKeywordIndex();
+    // Provisional: finishWrite builds it again over the compacted table, so the finished index
+    // scores every row from the index alone, as a build that never served early would.
+    if (!this.repair.includes('search_text')) this.repair.push('search_text');
+    return true;
   }
 
   /** Records new size/mtime for files whose content turned out unchanged. */
@@ -261,13 +325,11 @@ export class ChunkStore {
       // A first build leaves one fragment per batch; compacting it first makes every later search
       // faster (measured at 54 fragments: dense 12.3 → 10.3 ms p50, BM25 4.6 → 3.7 ms).
       await this.chunks.optimize({ cleanupOlderThan: new Date() });
-      await this.chunks.createIndex('search_text', {
-        config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: false }),
-        replace: true,
-      });
+      await this.createKeywordIndex();
     } else {
       const stats = await this.chunks.stats();
-      if (stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE) {
+      // Rows written after the keyword index (a progressive first build) are scanned on every search until folded in.
+      if (stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE || stats.numRows - (await this.indexedRows('search_text')) > UNINDEXED_ROWS_BEFORE_OPTIMIZE) {
         await this.chunks.optimize({ cleanupOlderThan: new Date() });
         await this.files.optimize({ cleanupOlderThan: new Date() });
       }
@@ -307,19 +369,17 @@ export class ChunkStore {
    * so the distances returned are exact; only which partitions are probed is approximate.
    */
   async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
-    const rows = (await this.read(() => this.chunks
-      .vectorSearch(vector)
-      .distanceType('cosine')
-      .nprobes(VECTOR_INDEX_NPROBES)
-      .select([...RESULT_COLUMNS, '_distance'])
-      .limit(limit)
-      .toArray())) as Array<ChunkRow & { _distance: number }>;
+    const rows = (await this.read(() => {
+      let search = this.chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_INDEX_NPROBES);
+      if (this.someVectorsMissing) search = search.where(READY);
+      return search.select([...RESULT_COLUMNS, '_distance']).limit(limit).toArray();
+    })) as Array<ChunkRow & { _distance: number }>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._distance }));
   }
 
   async searchKeywords(query: string, limit: number): Promise<ScoredChunk[]> {
     const text = toSearchText(query);
-    // A first build gets its full-text index when it finishes; until then only dense search finds its rows.
+    // A first build gets its full-text index after its first batch of files; until then nothing is found by keyword.
     if (text.length === 0 || !(await this.hasIndex('search_text'))) return [];
     const rows = (await this.read(() => this.chunks
       .query()
@@ -377,9 +437,12 @@ export class ChunkStore {
     }
   }
 
+  /** Indexes, once there, stay: only their presence is remembered, so an index built meanwhile is seen. */
   private async hasIndex(column: string): Promise<boolean> {
     this.indexedColumns ??= this.chunks.listIndices().then((indices) => new Set(indices.flatMap((index) => index.columns)));
-    return (await this.indexedColumns).has(column);
+    const found = (await this.indexedColumns).has(column);
+    if (!found) this.indexedColumns = undefined;
+    return found;
   }
 
   close(): void {
@@ -399,14 +462,41 @@ export class ChunkStore {
     });
   }
 
+  private async indexedRows(column: string): Promise<number> {
+    const index = (await this.chunks.listIndices()).find((candidate) => candidate.columns.includes(column));
+    const stats = index ? await this.chunks.indexStats(index.name) : undefined;
+    return stats?.numIndexedRows ?? 0;
+  }
+
+  private async createKeywordIndex(): Promise<void> {
+    await this.chunks.createIndex('search_text', {
+      config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: false }),
+      replace: true,
+    });
+  }
+
   private async deleteChunksOf(paths: readonly string[]): Promise<void> {
     for (const filter of inFilters('path', paths)) await this.chunks.delete(filter);
   }
 }
 
 const RESULT_COLUMNS = ['id', 'path', 'language', 'start_line', 'end_line', 'symbol', 'kind', 'content_hash', 'text'];
+const READY = `vector_state = ${VectorState.READY}`;
+const NOT_READY = `vector_state != ${VectorState.READY}`;
+/** Rows outside the keyword index that make finishWrite fold them in (a scan of this many costs ~1 ms). */
+const UNINDEXED_ROWS_BEFORE_OPTIMIZE = 2_000;
 
-function toRow(chunk: Chunk, vector: Float32Array): ChunkRow {
+/**
+ * Rows without a vector hold a unit placeholder (a zero vector has no cosine distance); dense search
+ * filters them out by vector_state, so the placeholder is never compared.
+ */
+function placeholderVector(dimension: number): number[] {
+  const vector = new Array<number>(dimension).fill(0);
+  vector[0] = 1;
+  return vector;
+}
+
+function toRow(chunk: Chunk, vector: ChunkToStore['vector'], dimension: number): ChunkRow {
   return {
     id: chunk.id,
     path: chunk.path,
@@ -419,7 +509,8 @@ function toRow(chunk: Chunk, vector: Float32Array): ChunkRow {
     text: chunk.text,
     search_text: toSearchText(`${chunk.path} ${chunk.symbol ?? ''} ${chunk.text}`),
     definitions: definitionKeys(chunk.definitions ?? []),
-    vector: Array.from(vector),
+    vector: typeof vector === 'string' ? placeholderVector(dimension) : Array.from(vector),
+    vector_state: vector === 'pending' ? VectorState.PENDING : vector === 'none' ? VectorState.NONE : VectorState.READY,
   };
 }
 

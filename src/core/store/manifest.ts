@@ -3,7 +3,7 @@ import path from 'node:path';
 import { RepoSageError } from '../errors';
 
 /** Bump when the tables' columns change: an index with another schema is rebuilt, never read. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The table versions and contents a finished run left: the index is complete while they still hold. */
 export interface CompleteMark {

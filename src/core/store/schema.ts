@@ -19,7 +19,16 @@ export type ChunkRow = {
   /** Lookup keys of the declarations the chunk defines (see definitionKeys). */
   definitions: string[];
   vector: number[] | Float32Array;
+  vector_state: VectorState;
 };
+
+/**
+ * Whether a chunk's vector is there yet. Chunks are written for keyword search first and embedded
+ * after; a chunk retrieval should never return by meaning (vendored, generated, data) gets no vector.
+ * Only READY rows take part in dense search.
+ */
+export const VectorState = { PENDING: 0, READY: 1, NONE: 2 } as const;
+export type VectorState = (typeof VectorState)[keyof typeof VectorState];
 
 /** One catalog entry per indexed file: how the incremental sync knows what changed. */
 export interface FileRow {
@@ -45,6 +54,7 @@ export function chunksSchema(dimension: number): Schema {
     new Field('search_text', new Utf8(), false),
     new Field('definitions', new List(new Field('item', new Utf8(), true)), false),
     new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
+    new Field('vector_state', new Int32(), false),
   ]);
 }
 

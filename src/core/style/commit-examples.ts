@@ -3,7 +3,8 @@ import { looksMinified } from '../files/sniff';
 import { readCommitPatches } from './git';
 import { commitPrompt } from './prompts';
 import { scrubSecrets } from './scrub-secrets';
-import { isGeneratedFile, isStyleSourcePath } from './source-filter';
+import { isGeneratedFile } from '../files/file-origin';
+import { isStyleSourcePath } from './source-filter';
 import type { DropReason, StyleExample } from './types';
 
 export interface CommitExampleOptions {

@@ -10,7 +10,7 @@ import { dedupe } from './dedupe';
 import { functionExamples } from './function-examples';
 import { type GitState, readGitState } from './git';
 import { styleSystemPrompt } from './prompts';
-import { isGeneratedFile, isVendoredPath } from './source-filter';
+import { isGeneratedFile, isVendoredPath } from '../files/file-origin';
 import { splitExamples } from './split';
 import { type DropReason, EXAMPLE_KINDS, type ExampleKind, type Split, type StyleExample } from './types';
 

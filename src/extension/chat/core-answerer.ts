@@ -6,6 +6,7 @@ import { readConfig } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 import type { FolderIndex } from '../indexing/folder-index';
 import type { IndexManager } from '../indexing/index-manager';
+import { isSearchable } from '../indexing/index-state';
 import type { SearchModels } from '../retrieval/search-models';
 import type { AnswerRequest, Answerer } from './answerer';
 import { answerParts, toChatHistory } from './answer-parts';
@@ -65,9 +66,9 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
     this.store.dispose();
   }
 
-  /** Indexes a question can search; a locked one is being written by another window but readable. */
+  /** Indexes a question can search: finished, written by another window, or keyword-searchable while being built. */
   private searchable(): FolderIndex[] {
-    return this.indexes.all().filter((index) => index.state.kind === 'ready' || index.state.kind === 'locked');
+    return this.indexes.all().filter((index) => isSearchable(index.state));
   }
 
   /** The folder of the active editor when it has an index, else the first folder that has one. */

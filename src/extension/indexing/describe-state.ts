@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { vectorPercent } from '../../core/indexer/coverage';
 import type { IndexState } from './index-state';
 
 /** One line, for people, on where a folder's index stands. */
@@ -9,6 +10,12 @@ export function describeState(state: IndexState): string {
     case 'missing':
       return vscode.l10n.t('not indexed yet');
     case 'indexing':
+      if (state.progress?.keywordReady && state.progress.phase === 'embedding') {
+        return vscode.l10n.t(
+          'keyword search ready; semantic index {0}% ({1} of {2} chunks embedded); questions use what is ready',
+          vectorPercent(state.progress.vectors), state.progress.vectors.ready, state.progress.vectors.total,
+        );
+      }
       return state.progress && state.progress.filesTotal > 0
         ? vscode.l10n.t('indexing: {0} {1}/{2} files, {3} chunks', state.progress.phase, state.progress.filesDone, state.progress.filesTotal, state.progress.chunks)
         : vscode.l10n.t('indexing: {0}', state.progress?.phase ?? 'starting');

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/ids';
 import { DisposableStore } from '../disposable-store';
 import type { IndexManager } from './index-manager';
+import { vectorPercent } from '../../core/indexer/coverage';
 
 /** One status bar entry for all folders' indexes; clicking it opens Index Status. */
 export class IndexStatusBar implements vscode.Disposable {
@@ -33,6 +34,15 @@ export class IndexStatusBar implements vscode.Disposable {
         this.item.tooltip = vscode.l10n.t('This workspace is not trusted, so RepoSage indexes nothing and sends nothing.');
         break;
       case 'indexing':
+        if (overview.keywordReady && overview.vectors.total > overview.vectors.ready) {
+          const percent = vectorPercent(overview.vectors);
+          this.item.text = `$(sync~spin) ${vscode.l10n.t('RepoSage: semantic {0}%', percent)}`;
+          this.item.tooltip = vscode.l10n.t(
+            'Keyword search is ready. The semantic index covers {0}% ({1} of {2} chunks); questions are answered from what is ready. Click for details.',
+            percent, overview.vectors.ready, overview.vectors.total,
+          );
+          break;
+        }
         this.item.text = overview.filesTotal > 0
           ? `$(sync~spin) ${vscode.l10n.t('RepoSage: indexing {0}/{1}', overview.filesDone, overview.filesTotal)}`
           : `$(sync~spin) ${vscode.l10n.t('RepoSage: indexing')}`;
