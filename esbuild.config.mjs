@@ -1,5 +1,5 @@
 // Builds the extension, the CLI, the indexing worker and the benchmarks into dist/, and the chat
-// webview's script into dist/media/. Runtime dependencies stay external: the native parts
+// webview's script (src/webview) into dist/media/. Runtime dependencies stay external: the native parts
 // (LanceDB, onnxruntime) and the wasm grammars are loaded from node_modules, which the VSIX ships.
 import * as esbuild from 'esbuild';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
@@ -33,7 +33,7 @@ const builds = [
     target: 'es2022',
     format: 'iife',
     sourcemap: true,
-    entryPoints: { chat: 'media/chat/main.ts' },
+    entryPoints: { chat: 'src/webview/main.ts' },
     outdir: 'dist/media',
     logLevel: 'warning',
   },

@@ -17,25 +17,59 @@ export type ErrorCode =
   | 'OLLAMA_RESPONSE_CUT'
   | 'OLLAMA_NO_FIM'
   | 'OLLAMA_ERROR'
+  | 'OLLAMA_AUTH'
+  | 'OLLAMA_BAD_REPLY'
   | 'ADAPTER_MISMATCH'
   | 'ADAPTER_UNSUPPORTED'
   | 'INVALID_INPUT';
 
+/**
+ * What a user can change to fix an error. A hint names one as `{setting:ollamaHost}`, and each shell
+ * words it in its own terms: a VS Code setting in the extension, a flag in the CLI.
+ */
+export type Knob = 'ollamaHost' | 'model' | 'completionModel' | 'modelsDir';
+
+export type KnobWording = Record<Knob, string>;
+
+/** The default wording: the VS Code settings (the extension's words; other shells pass theirs). */
+export const SETTING_WORDING: KnobWording = {
+  ollamaHost: 'reposage.ollamaHost',
+  model: "RepoSage's model settings",
+  completionModel: 'reposage.completionModel',
+  modelsDir: 'reposage.modelsDir',
+};
+
+const KNOB = /\{setting:(\w+)\}/g;
+
 export class RepoSageError extends Error {
+  /** The hint as written, with `{setting:…}` placeholders; `hint` has them in the settings' words. */
+  readonly hintTemplate?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** One sentence on what the user can do about it. */
-    readonly hint?: string,
+    /** One sentence on what the user can do about it; it may name a {@link Knob} as `{setting:name}`. */
+    hint?: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
     this.name = 'RepoSageError';
+    this.hintTemplate = hint;
+  }
+
+  get hint(): string | undefined {
+    return this.hintIn(SETTING_WORDING);
+  }
+
+  /** The hint in one shell's words. */
+  hintIn(wording: KnobWording): string | undefined {
+    return this.hintTemplate?.replace(KNOB, (whole, knob: string) => wording[knob as Knob] ?? whole);
   }
 
   /** Message and hint in one line, for a terminal or a notification. */
-  describe(): string {
-    return this.hint ? `${this.message} ${this.hint}` : this.message;
+  describe(wording: KnobWording = SETTING_WORDING): string {
+    const hint = this.hintIn(wording);
+    return hint ? `${this.message} ${hint}` : this.message;
   }
 }
 

@@ -1,30 +1,13 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { askCommand } from '../../src/cli/commands/ask-command';
-import type { CliContext } from '../../src/cli/context';
 import { testModels } from '../support/models';
+import { runCliInProcess } from '../support/run-cli-in-process';
 import { parseContextBlocks, startOllamaStub, type OllamaStub } from '../support/ollama-stub';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 import { FIXTURE_FILES } from './fixture';
 
-/** Runs `reposage ask ARGS` in this process, as the CLI's main does, capturing what it prints. */
-async function ask(args: string[]): Promise<{ stdout: string; stderr: string; error?: any }> {
-  let stdout = '';
-  let stderr = '';
-  const out = new PassThrough().on('data', (data) => (stdout += data));
-  const err = new PassThrough().on('data', (data) => (stderr += data));
-  const ctx: CliContext = { json: args.includes('--json'), stdout: out, stderr: err, signal: new AbortController().signal };
-  const parsed = parseArgs({ args, allowPositionals: true, options: { ...askCommand.options, json: { type: 'boolean' } } });
-  try {
-    await askCommand.run(ctx, parsed);
-    return { stdout, stderr };
-  } catch (error) {
-    return { stdout, stderr, error };
-  }
-}
+const ask = (args: string[]) => runCliInProcess(['ask', ...args]);
 
 describe('reposage ask on a real repository and index', () => {
   let stub: OllamaStub;
@@ -49,13 +32,14 @@ describe('reposage ask on a real repository and index', () => {
   it('builds the missing index first, then prints one JSON object with verified citations', async () => {
     const result = await ask([question, root, '--models', modelsDir, '--ollama', stub.url, '--json']);
 
-    expect(result.error).toBeUndefined();
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/No RepoSage index .* Building the index first/);
     expect(existsSync(path.join(root, '.reposage', 'index', 'manifest.json'))).toBe(true);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const json = JSON.parse(lines[0]);
-    expect(Object.keys(json)).toEqual(['answer', 'citations', 'sources', 'model', 'timings']);
+    expect(Object.keys(json)).toEqual(['answer', 'citations', 'sources', 'model', 'timings', 'index']);
+    expect(json.index).toMatchObject({ state: 'complete', files: expect.any(Number) });
     expect(json.model).toBe('qwen2.5-coder:7b');
     expect(Object.keys(json.timings)).toEqual(['retrieval_ms', 'first_token_ms', 'total_ms']);
 
@@ -76,7 +60,7 @@ describe('reposage ask on a real repository and index', () => {
     try {
       const result = await ask(args);
 
-      expect(result.error).toBeUndefined();
+      expect(result.code, result.stderr).toBe(0);
       const [answer, sources] = result.stdout.split('\n\nSources:\n');
       expect(answer).toMatch(/^From the repository: .*\[1\]/);
       const sourceLines = sources.trimEnd().split('\n');
@@ -95,8 +79,10 @@ describe('reposage ask on a real repository and index', () => {
     try {
       const result = await ask([question, root, '--db', db, '--models', modelsDir, '--ollama', stub.url, '--json']);
 
-      expect(result.error).toMatchObject({ code: 'OLLAMA_MODEL_MISSING' });
-      expect(result.error.hint).toContain('ollama pull llama3.2:3b');
+      expect(result.code).toBe(1);
+      expect(result.json.error.code).toBe('OLLAMA_MODEL_MISSING');
+      // The CLI names its own flag, not the VS Code setting.
+      expect(result.stderr).toMatch(/^reposage: The model llama3\.2:3b is not installed .*`ollama pull llama3\.2:3b`, or choose another model in --model NAME\.\n$/);
       expect(existsSync(db)).toBe(false);
     } finally {
       delete process.env.REPOSAGE_CHAT_MODEL;
@@ -105,6 +91,26 @@ describe('reposage ask on a real repository and index', () => {
 
   it('refuses an empty question with the usage', async () => {
     const result = await ask(['  ', root]);
-    expect(result.error).toMatchObject({ code: 'INVALID_INPUT', hint: `Usage: ${askCommand.usage}` });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^reposage: Command-argument value ' {2}' is invalid for argument 'question'\. It is empty\. Usage: reposage ask \[options\] <question> \[dir\]/);
+  });
+
+  it('writes model text to the terminal as text: escape sequences neutralised, a link is not a citation', async () => {
+    const hostile = await startOllamaStub({
+      respond: () => '\x1b]0;pwned\x07\x1b[31mRed\x1b[0m text\x9b2J, see [3](javascript:alert(1)) and [1].',
+    });
+    try {
+      const text = await ask([question, root, '--models', modelsDir, '--ollama', hostile.url, '--k', '3']);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+      expect(text.stdout).toContain(']0;pwned[31mRed[0m text2J');
+      const json = await ask([question, root, '--models', modelsDir, '--ollama', hostile.url, '--k', '3', '--json']);
+      const answer = JSON.parse(json.stdout);
+      // The answer is kept as the model wrote it (JSON escapes it); only [1] counts as a citation.
+      expect(answer.answer).toContain('\x1b[31mRed');
+      expect(answer.citations.map((citation: { n: number }) => citation.n)).toEqual([1]);
+    } finally {
+      await hostile.close();
+    }
   });
 });

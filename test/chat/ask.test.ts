@@ -32,8 +32,10 @@ describe('askQuestion against a stand-in Ollama server', () => {
     await cleanup();
   });
 
-  async function deps(options: OllamaStubOptions = {}, client: Partial<ConstructorParameters<typeof OllamaClient>[0]> = {}): Promise<AskDeps> {
+  /** A stub with the model already in memory, unless `cold`: most tests are about one answer, not loading. */
+  async function deps(options: OllamaStubOptions & { cold?: boolean } = {}, client: Partial<ConstructorParameters<typeof OllamaClient>[0]> = {}): Promise<AskDeps> {
     stub = await startOllamaStub(options);
+    if (!options.cold) stub.backend.loaded.add(MODEL);
     return { retriever, ollama: new OllamaClient({ host: stub.url, ...client }), model: MODEL, root };
   }
 
@@ -61,6 +63,7 @@ describe('askQuestion against a stand-in Ollama server', () => {
     expect(retriever.queries).toEqual([QUESTION]);
     expect(retriever.options).toMatchObject([{ k: 8, rerankCandidates: 12 }]);
 
+    expect(events[1]).toEqual({ type: 'status', stage: 'reading-sources', model: MODEL, sources: 2 });
     expect(events[0]).toMatchObject({ type: 'retrieval', query: QUESTION, sources: [{ n: 1, path: 'src/server.ts' }, { n: 2, path: 'src/config.ts' }] });
     const deltas = events.filter((e): e is Extract<AskEvent, { type: 'delta' }> => e.type === 'delta');
     expect(deltas.length).toBeGreaterThan(3);
@@ -95,6 +98,27 @@ describe('askQuestion against a stand-in Ollama server', () => {
 
     expect(final.citations).toEqual([]);
     expect(final.sources.map((s) => [s.n, s.path, s.verified])).toEqual([[1, 'src/server.ts', true], [2, 'src/config.ts', true]]);
+  });
+
+  it('loads a cold model as its own step, saying so, with the window the answer will use', async () => {
+    const ask = await deps({ cold: true });
+
+    const events = await collect(askQuestion({ question: QUESTION }, ask));
+    const again = await collect(askQuestion({ question: QUESTION }, ask));
+
+    const statuses = events.filter((event) => event.type === 'status');
+    expect(statuses).toEqual([
+      { type: 'status', stage: 'loading-model', model: MODEL },
+      { type: 'status', stage: 'reading-sources', model: MODEL, sources: 2 },
+    ]);
+    const [load, answer] = stub!.requestsTo('/api/chat').map((request) => request.body as Record<string, any>);
+    expect(load).toMatchObject({ model: MODEL, messages: [], stream: false, keep_alive: '30m' });
+    expect(load.options.num_ctx).toBe(answer.options.num_ctx);
+    expect(answer.keep_alive).toBe('30m');
+    // Loaded now: the next question does not wait for it.
+    expect(again.filter((event) => event.type === 'status').map((event) => (event as { stage: string }).stage)).toEqual(['reading-sources']);
+    // Described once for both questions.
+    expect(stub!.requestsTo('/api/show')).toHaveLength(1);
   });
 
   it('marks the editor selection as such, without a number to cite', async () => {
@@ -203,9 +227,9 @@ describe('askQuestion against a stand-in Ollama server', () => {
       expect(retriever.queries).toEqual([]);
     });
 
-    it('no answer in time: OLLAMA_TIMEOUT', async () => {
-      const ask = await deps({}, { timeouts: { firstByteMs: 200, idleMs: 200 } });
-      stub!.stallNext(5_000, { path: '/api/chat' });
+    it('an answer that stalls midway: OLLAMA_TIMEOUT', async () => {
+      const ask = await deps({}, { timeouts: { stallMs: 200 } });
+      stub!.stallNext(5_000, { path: '/api/chat', afterChunks: 2 });
 
       const error = await failure(askQuestion({ question: QUESTION }, ask));
 

@@ -53,7 +53,7 @@ describe('reposage index / status', () => {
     expect(badModels.json.error.code).toBe('MODEL_NOT_FOUND');
 
     const badFlag = await runCli(['index', '--bogus']);
-    expect(badFlag.code).toBe(1);
+    expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/Usage: reposage index/);
   });
 });

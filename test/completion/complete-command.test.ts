@@ -1,24 +1,11 @@
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeCommand } from '../../src/cli/commands/complete-command';
-import type { CliContext } from '../../src/cli/context';
+import { runCliInProcess } from '../support/run-cli-in-process';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
 import { writeTree } from '../support/temp-dir';
 import { indexedFixture } from './repo-fixture';
 
-/** Runs `reposage complete …` in-process, as src/cli/main.ts would, and captures what it prints. */
-async function runComplete(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const ctx: CliContext = { json: args.includes('--json'), stdout, stderr, signal: new AbortController().signal };
-  const parsed = parseArgs({ args, allowPositionals: true, options: { ...completeCommand.options, json: { type: 'boolean' } } });
-  await completeCommand.run(ctx, parsed);
-  stdout.end();
-  stderr.end();
-  return { stdout: (await stdout.toArray()).join(''), stderr: (await stderr.toArray()).join('') };
-}
+const runComplete = (args: string[]) => runCliInProcess(['complete', ...args]);
 
 const TOUR = [
   "import { distanceBetween, type Point } from './geometry';",
@@ -77,6 +64,8 @@ describe('reposage complete', () => {
 
   it('rejects a position outside the file', async () => {
     const args = ['--file', path.join(fixture.root, 'src/tour.ts'), '--line', '60', '--column', '1', fixture.root, '--ollama', stub.url];
-    await expect(runComplete(args)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'Line 60 is outside the file (1 to 10).' });
+    const result = await runComplete([...args, '--json']);
+    expect(result.code).toBe(1);
+    expect(result.json.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Line 60 is outside the file \(1 to 10\)\./) });
   });
 });

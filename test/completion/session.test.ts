@@ -69,13 +69,25 @@ describe('CompletionSession', () => {
     expect(result?.promptTokens).toBeGreaterThan(0);
   });
 
-  it('refuses a model without fill-in-the-middle and names models that have it', async () => {
-    const { session } = await start({ models: [{ name: 'llama3.2:3b' }] }, { model: 'llama3.2:3b' });
-    const failure = session.complete(typedAtCall(''));
-    await expect(failure).rejects.toMatchObject({ code: 'OLLAMA_NO_FIM' });
-    const hint = await failure.catch((error) => error.hint as string);
-    for (const model of ['qwen2.5-coder:1.5b-base', 'codellama:7b-code', 'starcoder2:3b']) expect(hint).toContain(model);
-    expect(generateRequests()).toHaveLength(0);
+  it('completes from the text before the cursor with a model that cannot fill in the middle, saying so once', async () => {
+    const notices: string[] = [];
+    const { session } = await start({ models: [{ name: 'llama3.2:3b' }] }, { model: 'llama3.2:3b', onNotice: (text) => notices.push(text) });
+
+    const first = await session.complete(typedAtCall(''));
+    const second = await session.complete(typedAtCall('p'));
+
+    expect(first).toMatchObject({ fim: false });
+    expect(second).toMatchObject({ fim: false });
+    expect(first!.completion).not.toBe('');
+    const bodies = generateRequests().map((request) => request.body as Record<string, unknown>);
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) {
+      expect(body).toMatchObject({ raw: true });
+      expect(body.suffix).toBeUndefined();
+    }
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('llama3.2:3b cannot fill in the middle');
+    expect(notices[0]).toContain('ollama pull qwen2.5-coder:1.5b-base');
   });
 
   it('says how to install a completion model that is missing', async () => {

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goldenCommand } from '../../src/cli/commands/golden-command';
 import { isFixMessage, isTestPath, questionFromMessage } from '../../src/core/eval/fix-commits';
 import { goldenFromHistory } from '../../src/core/eval/from-history';
 import { readGoldenSet } from '../../src/core/eval/golden-set';
 import { changedRanges, mapLine, mapRanges } from '../../src/core/eval/line-map';
+import { runCliInProcess } from '../support/run-cli-in-process';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 
 const PARSE_V1 = ['def parse(text):', '    parts = text.split(",")', '    first = parts[0]', '    return [first] + parts[1:]', '', '', 'def join(items):', '    return ",".join(items)', ''].join('\n');
@@ -99,10 +98,9 @@ describe('golden set from history', () => {
 
   it('writes a golden set eval reads, from the CLI', async () => {
     const out = path.join(path.dirname(root), 'history.jsonl');
-    let printed = '';
-    const stdout = new Writable({ write: (chunk, _encoding, done) => ((printed += String(chunk)), done()) });
-    await goldenCommand.run({ json: false, signal: new AbortController().signal, stdout, stderr: stdout }, { positionals: ['from-history', root], values: { out } });
-    expect(printed).toContain('Wrote 3 questions');
+    const result = await runCliInProcess(['golden', 'from-history', root, '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Wrote 3 questions');
     const questions = await readGoldenSet(out);
     expect(questions.map((q) => q.expected[0].path)).toEqual(['src/csvish.py', 'src/csvish.py', 'src/csvish.py']);
   });
@@ -110,11 +108,9 @@ describe('golden set from history', () => {
   it('says what to do outside a git repository', async () => {
     const plain = path.join(path.dirname(root), 'plain');
     await fs.mkdir(plain, { recursive: true });
-    const values = { out: path.join(plain, 'x.jsonl') };
-    await expect(goldenCommand.run({ json: false, signal: new AbortController().signal, stdout: process.stdout, stderr: process.stderr }, { positionals: ['from-history', plain], values })).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
-      message: expect.stringContaining('git'),
-    });
+    const result = await runCliInProcess(['golden', 'from-history', plain, '--out', path.join(plain, 'x.jsonl'), '--json']);
+    expect(result.code).toBe(1);
+    expect(result.json.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('git') });
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AskEvent } from '../../src/core/chat/types';
 import type { RetrievalTrace } from '../../src/core/retrieval/types';
 import { answerParts, toChatHistory } from '../../src/extension/chat/answer-parts';
-import { parseAnswerPart } from '../../src/extension/chat/protocol';
+import { parseAnswerPart } from '../../src/shared/chat-protocol';
 
 const chunk = (path: string, startLine: number, endLine: number) => ({
   id: `${path}:${startLine}`, path, language: 'typescript', startLine, endLine, contentHash: 'h', text: 'code',

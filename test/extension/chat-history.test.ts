@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { describe, expect, it } from 'vitest';
 import { ChatHistory } from '../../src/extension/chat/chat-history';
-import type { Turn } from '../../src/extension/chat/protocol';
+import type { Turn } from '../../src/shared/chat-protocol';
 
 /** An in-memory workspaceState with VS Code's semantics: values are stored as JSON. */
 class MemoryState implements vscode.Memento {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatHtml, newNonce } from '../../src/extension/chat/chat-html';
-import { UI_STRING_KEYS, parseUiStrings, type UiStrings } from '../../src/extension/chat/protocol';
+import { UI_STRING_KEYS, parseUiStrings, type UiStrings } from '../../src/shared/chat-protocol';
 
 const strings = Object.fromEntries(UI_STRING_KEYS.map((key) => [key, `label ${key}`])) as UiStrings;
 const page = (overrides: Partial<Parameters<typeof chatHtml>[0]> = {}) => chatHtml({

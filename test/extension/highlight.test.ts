@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlight, type Token } from '../../media/chat/highlight';
+import { highlight, type Token } from '../../src/webview/highlight';
 
 const kinds = (tokens: Token[], kind: Token['kind']) => tokens.filter((t) => t.kind === kind).map((t) => t.text);
 

@@ -27,27 +27,44 @@ describe('layering', () => {
       for (const specifier of imports(file)) {
         const target = resolved(file, specifier);
         expect(target, `${file} imports ${specifier}`).not.toBe('vscode');
-        expect(target.startsWith(`src${path.sep}extension`) || target.startsWith('media'), `${file} imports ${specifier}`).toBe(false);
+        const shell = ['extension', 'cli', 'webview'].some((folder) => target.startsWith(`src${path.sep}${folder}`));
+        expect(shell, `${file} imports ${specifier}`).toBe(false);
       }
     }
   });
 
-  it('lets the webview import only its own modules and the shared protocol', () => {
-    const protocol = path.join('src', 'extension', 'chat', 'protocol');
-    for (const file of sources('media')) {
+  // Modules that import nothing, shared by the extension (or the CLI) and the webview.
+  const sharedWithWebview = [path.join('src', 'shared', 'chat-protocol'), path.join('src', 'core', 'chat', 'citation-grammar')];
+
+  it('lets the webview import only its own modules, the shared modules and packages', () => {
+    for (const file of sources('src/webview')) {
       for (const specifier of imports(file)) {
         const target = resolved(file, specifier);
-        expect(target.startsWith(`media${path.sep}`) || target === protocol, `${file} imports ${specifier}`).toBe(true);
+        const allowed = target.startsWith(`src${path.sep}webview${path.sep}`) || sharedWithWebview.includes(target) || (!specifier.startsWith('.') && target !== 'vscode');
+        expect(allowed, `${file} imports ${specifier}`).toBe(true);
       }
     }
   });
 
-  it('keeps the protocol free of imports, so both sides can use it', () => {
-    expect(imports(path.join('src', 'extension', 'chat', 'protocol.ts'))).toEqual([]);
+  it('keeps the webview out of the extension', () => {
+    for (const file of sources('src/extension')) {
+      for (const specifier of imports(file)) {
+        expect(resolved(file, specifier).startsWith(`src${path.sep}webview`), `${file} imports ${specifier}`).toBe(false);
+      }
+    }
+  });
+
+  it('keeps the shared modules free of imports, so both sides can use them', () => {
+    for (const shared of sharedWithWebview) expect(imports(`${shared}.ts`)).toEqual([]);
+  });
+
+  it('leaves only static assets in media/', () => {
+    const code = readdirSync(path.join(repo, 'media'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.(ts|js|mjs)$/.test(file));
+    expect(code).toEqual([]);
   });
 
   it('sees the imports it checks', () => {
     expect(imports(path.join('src', 'extension', 'main.ts'))).toContain('vscode');
-    expect(imports(path.join('media', 'chat', 'main.ts'))).toContain('../../src/extension/chat/protocol');
+    expect(imports(path.join('src', 'webview', 'main.ts'))).toContain('../shared/chat-protocol');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInline, parseMarkdown, type Block, type Inline } from '../../media/chat/markdown';
+import { parseInline, parseMarkdown, type Block, type Inline } from '../../src/webview/markdown';
 
 /** Every link target and every piece of text in a parsed answer, however deeply nested. */
 function walk(blocks: readonly Block[]): { hrefs: string[]; texts: string[] } {

@@ -9,7 +9,7 @@ import {
   type FromWebview,
   type ToWebview,
   type Turn,
-} from '../../src/extension/chat/protocol';
+} from '../../src/shared/chat-protocol';
 
 const turn: Turn = {
   id: 't1',

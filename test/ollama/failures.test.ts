@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OllamaClient } from '../../src/core/ollama';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
@@ -14,7 +15,8 @@ describe('failures', () => {
   let client: OllamaClient;
   beforeEach(async () => {
     stub = await startOllamaStub({ respond: () => 'one two three four five six' });
-    client = new OllamaClient({ host: stub.url, timeouts: { firstByteMs: 300, idleMs: 300 } });
+    // Generous for replies (a loaded machine is slow to refuse a connection too), short for stalls.
+    client = new OllamaClient({ host: stub.url, timeouts: { replyMs: 5_000, stallMs: 300 } });
   });
   afterEach(() => stub.close());
 
@@ -77,33 +79,74 @@ describe('failures', () => {
     expect(pieces).toEqual(['one', ' two']);
   });
 
-  it('gives up on a server that accepts the request and sends nothing', async () => {
-    stub.stallNext(10_000);
+  it('reports within seconds a server that accepts the connection and never replies', async () => {
+    stub.stallNext(10_000, { path: '/api/show' });
+    const started = performance.now();
 
-    const failure = drain(client.chatStream({ model: CHAT_MODEL, messages: question }));
+    const failure = new OllamaClient({ host: stub.url, timeouts: { replyMs: 300 } }).showModel(CHAT_MODEL);
 
     await expect(failure).rejects.toMatchObject({
       code: 'OLLAMA_TIMEOUT',
-      message: 'Ollama did not start answering within 0.3 s.',
+      message: `Ollama at ${stub.url} accepted the connection but did not reply within 0.3 s.`,
     });
+    expect((await failure.catch((error) => error)).hint).toContain('restart it');
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await vi.waitFor(() => expect(stub.requestsTo('/api/show')[0].clientClosed).toBe(true));
+  });
+
+  it('waits for the first line of an answer as long as the model takes, until cancelled', async () => {
+    stub.stallNext(10_000, { path: '/api/chat' });
+    const controller = new AbortController();
+
+    const failure = drain(client.chatStream({ model: CHAT_MODEL, messages: question, signal: controller.signal }));
+    // Well past the stall limit: a model still loading is not a stuck server.
+    const outcome = await Promise.race([failure.then(() => 'ended', () => 'failed'), sleep(900).then(() => 'waiting')]);
+    controller.abort();
+
+    expect(outcome).toBe('waiting');
+    await expect(failure).rejects.toMatchObject({ code: 'CANCELLED' });
     await vi.waitFor(() => expect(stub.requestsTo('/api/chat')[0].clientClosed).toBe(true));
   });
 
-  it('gives up on a stream that stalls midway', async () => {
+  it('gives up on an answer that stalls midway, saying how long it waited', async () => {
     stub.stallNext(10_000, { afterChunks: 2 });
 
-    await expect(drain(client.chatStream({ model: CHAT_MODEL, messages: question }))).rejects.toMatchObject({
+    const failure = drain(client.chatStream({ model: CHAT_MODEL, messages: question }));
+    await expect(failure).rejects.toMatchObject({
       code: 'OLLAMA_TIMEOUT',
-      message: 'Ollama stopped sending its answer for 0.3 s.',
+      message: 'Ollama stopped sending its answer: nothing came for 0.3 s.',
     });
+    expect((await failure.catch((error) => error)).hint).toContain('reposage.ollamaStallSeconds');
   });
 
-  it('gives up on a one-shot reply that does not come', async () => {
-    stub.stallNext(10_000);
+  it('fails on a malformed line in an answer instead of dropping it', async () => {
+    stub.garbleNext({ afterChunks: 2, path: '/api/chat' });
+    const warn = vi.spyOn(console, 'warn');
 
-    await expect(client.generate({ model: CHAT_MODEL, prompt: 'Hello' })).rejects.toMatchObject({
-      code: 'OLLAMA_TIMEOUT',
-    });
+    const failure = drain(client.chatStream({ model: CHAT_MODEL, messages: question }));
+
+    await expect(failure).rejects.toMatchObject({ code: 'OLLAMA_BAD_REPLY' });
+    expect((await failure.catch((error) => error)).message).toContain('502 Bad Gateway');
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('fails clearly on a one-shot reply that is not JSON', async () => {
+    stub.garbleNext({ path: '/api/tags' });
+
+    const failure = client.listModels();
+
+    await expect(failure).rejects.toMatchObject({ code: 'OLLAMA_BAD_REPLY' });
+    expect((await failure.catch((error) => error)).hint).toContain('points at an Ollama server');
+  });
+
+  it('names the port when fetch refuses it (port 9), instead of "fetch failed"', async () => {
+    const failure = new OllamaClient({ host: 'http://127.0.0.1:9' }).version();
+
+    await expect(failure).rejects.toMatchObject({ code: 'OLLAMA_UNREACHABLE' });
+    const error = await failure.catch((caught) => caught);
+    expect(error.message).toContain('port');
+    expect(error.message).not.toContain('fetch failed');
+    expect(error.hint).toContain('11434');
   });
 
   it('does not count time the reader spends between pieces', async () => {

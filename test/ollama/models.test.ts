@@ -14,7 +14,6 @@ describe('model information', () => {
       models: [
         { name: 'qwen2.5-coder:7b', family: 'qwen2', contextLength: 32768 },
         { name: 'qwen2.5-coder:1.5b-base', family: 'qwen2', contextLength: 32768, fim: true },
-        { name: 'starcoder2:3b', family: 'starcoder2', contextLength: 16384, fim: true, template: '{{ .Prompt }}' },
         { name: 'codellama:code', family: 'llama', template: '<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>' },
       ],
     });
@@ -28,7 +27,6 @@ describe('model information', () => {
     expect(models.map((model) => model.name)).toEqual([
       'qwen2.5-coder:7b',
       'qwen2.5-coder:1.5b-base',
-      'starcoder2:3b',
       'codellama:code',
     ]);
     expect(models[0]).toMatchObject({ details: { family: 'qwen2', format: 'gguf' } });
@@ -43,15 +41,12 @@ describe('model information', () => {
     expect(info.template).toContain('.Messages');
   });
 
-  it('detects fill-in-the-middle from the template or from the capabilities', async () => {
-    const byTemplateAndCapability = await client.showModel('qwen2.5-coder:1.5b-base');
-    const byCapability = await client.showModel('starcoder2:3b');
-    const byTemplate = await client.showModel('codellama:code');
+  it('detects fill-in-the-middle from a template that uses the suffix, as Ollama does', async () => {
+    const qwen = await client.showModel('qwen2.5-coder:1.5b-base');
+    const codellama = await client.showModel('codellama:code');
 
-    expect(byTemplateAndCapability).toMatchObject({ supportsFim: true, capabilities: ['completion', 'insert'] });
-    expect(byCapability).toMatchObject({ supportsFim: true, contextLength: 16384 });
-    expect(byCapability.template).not.toContain('.Suffix');
-    expect(byTemplate).toMatchObject({ supportsFim: true, capabilities: ['completion'] });
+    expect(qwen).toMatchObject({ supportsFim: true, capabilities: ['completion', 'insert'] });
+    expect(codellama).toMatchObject({ supportsFim: true, capabilities: ['completion', 'insert'] });
   });
 });
 

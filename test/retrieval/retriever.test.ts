@@ -7,7 +7,7 @@ import { syncIndex } from '../../src/core/indexer/sync';
 import { createReranker } from '../../src/core/embedding/reranker';
 import type { Reranker } from '../../src/core/embedding/types';
 import { DEFAULT_RRF_K } from '../../src/core/retrieval/fusion';
-import { createRetriever } from '../../src/core/retrieval/retriever';
+import { DEFAULT_LIST_WEIGHTS, createRetriever } from '../../src/core/retrieval/retriever';
 import type { RetrievedChunk } from '../../src/core/retrieval/types';
 import { ChunkStore } from '../../src/core/store/chunk-store';
 import { testModels } from '../support/models';
@@ -87,6 +87,25 @@ const FIXTURE: Record<string, string> = {
     '        value, stored = self.items.get(key, (None, 0))',
     '        return value if time.time() - stored < self.ttl else None',
   ].join('\n'),
+  // Files that share a bug report's words without being where the bug is.
+  'tests/test_slug.py': [
+    'from app.slug import slugify',
+    '',
+    '',
+    'def test_slugify_turns_a_title_into_a_url_fragment():',
+    '    """A title becomes a lowercase, hyphen-separated URL fragment."""',
+    "    assert slugify('Hello World') == 'hello-world'",
+    '',
+    '',
+    'def test_slugify_title_with_accents():',
+    "    assert slugify('Café au lait') == 'cafe-au-lait'",
+  ].join('\n'),
+  '.github/ISSUE_TEMPLATE/bug_report.md': [
+    '## Describe the bug',
+    'A clear description of what the bug is, for example a wrong URL fragment for a title.',
+    '## To reproduce',
+    'The title you used and the slug you got.',
+  ].join('\n'),
 };
 
 /**
@@ -147,18 +166,53 @@ describe('retriever on a real index', () => {
 
   it('fuses both lists by rank and records every rank and score in the trace', async () => {
     const retriever = createRetriever({ store, embedder: indexerModels.embedder });
-    const { chunks, trace } = await retriever.retrieve('parse settings file with default port', { mode: 'hybrid', k: 3 });
+    const { chunks, trace } = await retriever.retrieve('parse settings file with default port', { mode: 'hybrid', k: 3, features: { fileKinds: false, diversity: false } });
     expect(chunks[0].chunk.path).toBe('src/config.ts');
-    expect(trace.stages.map((s) => s.stage).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion']);
+    expect(trace.stages.map((s) => s.stage).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion', 'signals']);
     expect(trace.candidates.length).toBeGreaterThanOrEqual(chunks.length);
     trace.candidates.forEach((candidate, i) => {
       expect(candidate.ranks.fused).toBe(i + 1);
       expect(candidate.ranks.bm25 ?? candidate.ranks.dense).toBeDefined();
-      const expected = [candidate.ranks.bm25, candidate.ranks.dense].reduce((sum: number, rank) => sum + (rank ? 1 / (DEFAULT_RRF_K + rank) : 0), 0);
+      const lists = ['bm25', 'dense', 'definitions', 'paths'] as const;
+      const expected = lists.reduce((sum: number, list) => {
+        const rank = candidate.ranks[list];
+        return sum + (rank ? DEFAULT_LIST_WEIGHTS[list]! / (DEFAULT_RRF_K + rank) : 0);
+      }, 0);
       expect(candidate.scores.fused).toBeCloseTo(expected, 12);
       if (i > 0) expect(candidate.scores.fused).toBeLessThanOrEqual(trace.candidates[i - 1].scores.fused!);
     });
     expect(trace.candidates.some((c) => c.ranks.bm25 !== undefined && c.ranks.dense !== undefined)).toBe(true);
+  });
+
+  it('puts the source file before the test and issue template that share a bug report\'s words', async () => {
+    const retriever = createRetriever({ store, embedder: indexerModels.embedder });
+    const question = 'slugify gives the wrong URL fragment for a title with accents';
+    const plain = await retriever.retrieve(question, { mode: 'hybrid', k: 3, features: { fileKinds: false, definitions: false } });
+    const { chunks } = await retriever.retrieve(question, { mode: 'hybrid', k: 3 });
+    expect(plain.chunks[0].chunk.path).not.toBe('app/slug.py');
+    expect(chunks[0].chunk.path).toBe('app/slug.py');
+    const about = await retriever.retrieve('the unit test for titles with accents', { mode: 'hybrid', k: 3 });
+    expect(about.chunks[0].chunk.path).toBe('tests/test_slug.py');
+  });
+
+  it('ranks the definition of a name the question mentions first', async () => {
+    const retriever = createRetriever({ store, embedder: indexerModels.embedder });
+    const { chunks } = await retriever.retrieve('why does ExpiringCache.get return None for a key stored a moment ago?', { mode: 'hybrid', k: 3 });
+    expect(chunks[0].chunk.path).toBe('app/cache.py');
+    expect(chunks[0].ranks.definitions).toBe(1);
+    const plainWord = await retriever.retrieve('slugify is slow on long input', { mode: 'hybrid', k: 3 });
+    expect(plainWord.chunks[0].chunk.path).toBe('app/slug.py');
+    expect(plainWord.chunks[0].ranks.definitions).toBe(1);
+  });
+
+  it('ranks the lines a stack trace names first', async () => {
+    const retriever = createRetriever({ store, embedder: indexerModels.embedder });
+    const trace = 'Crash on start\n\nTraceback (most recent call last):\n  File "/srv/site/app/server.py", line 6, in start_server\nOSError: [Errno 98] Address already in use';
+    const { chunks } = await retriever.retrieve(trace, { mode: 'hybrid', k: 3 });
+    expect(chunks[0].chunk.path).toBe('app/server.py');
+    expect(chunks[0].ranks.paths).toBe(1);
+    const without = await retriever.retrieve(trace, { mode: 'hybrid', k: 3, features: { paths: false, definitions: false } });
+    expect(without.chunks[0].ranks.paths).toBeUndefined();
   });
 
   it('re-orders the best fused candidates by the re-ranker and keeps its scores in the trace', async () => {

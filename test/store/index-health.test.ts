@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { RepoSageError } from '../../src/core/errors';
 import { readIndexStatus } from '../../src/core/indexer/status';
 import { ChunkStore } from '../../src/core/store/chunk-store';
 import { acquireIndexLock } from '../../src/core/store/index-lock';
+import { deepCheck } from '../../src/core/store/verify';
 import { makeTempDir } from '../support/temp-dir';
 
 // Hand-made unit vectors: what is under test is how the store tells whole, partial and damaged apart.
@@ -159,5 +160,28 @@ describe('index health', () => {
     expect(reader.health.state).toBe('complete');
     expect((await reader.searchKeywords('function b', 1))[0].chunk.path).toBe('b.ts');
     reader.close();
+  });
+
+  it('finds rows garbled inside a data file, which no cheap check sees, and heals by a rebuild', async () => {
+    await completeIndex(Array.from({ length: 40 }, (_, i) => `src/file${i}.ts`));
+    expect(await deepCheck(dir)).toMatchObject({ ok: true, chunksRead: 40, filesRead: 40 });
+    const [largest] = await filesUnder(path.join(dir, 'chunks.lance', 'data'));
+    const bytes = await fs.readFile(largest);
+    // Random bytes over the middle half of the file: same size, so the cheap check still passes.
+    randomBytes(bytes.length / 2).copy(bytes, Math.floor(bytes.length / 4));
+    await fs.writeFile(largest, bytes);
+    expect((await readIndexStatus(dir)).state).toBe('complete');
+
+    const check = await deepCheck(dir);
+    expect(check.ok).toBe(false);
+    expect(check.rowsDamaged).toBe(true);
+    expect(check.problems.join(' ')).not.toMatch(/\.rs:/);
+
+    const { store, rebuiltBecause } = await ChunkStore.openForWrite(dir, identity, { rebuildBecause: 'doctor found damaged rows' });
+    expect(rebuiltBecause).toBe('doctor found damaged rows');
+    await writeFiles(store, Array.from({ length: 40 }, (_, i) => `src/file${i}.ts`));
+    await store.finishWrite();
+    store.close();
+    expect(await deepCheck(dir)).toMatchObject({ ok: true, chunksRead: 40 });
   });
 });

@@ -1,30 +1,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { styleCommand } from '../../src/cli/commands/style-command';
-import type { CliContext } from '../../src/cli/context';
 import { testModels } from '../support/models';
+import { runCliInProcess } from '../support/run-cli-in-process';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 import { makeStyleRepo } from './style-fixture';
 
-/** Runs `reposage style ARGS` in this process, as the CLI's main does, capturing what it prints. */
-async function style(args: string[]): Promise<{ stdout: string; stderr: string; json?: any; error?: any }> {
-  let stdout = '';
-  let stderr = '';
-  const out = new PassThrough().on('data', (data) => (stdout += data));
-  const err = new PassThrough().on('data', (data) => (stderr += data));
-  const ctx: CliContext = { json: args.includes('--json'), stdout: out, stderr: err, signal: new AbortController().signal };
-  const parsed = parseArgs({ args, allowPositionals: true, options: { ...styleCommand.options, json: { type: 'boolean' } } });
-  try {
-    await styleCommand.run(ctx, parsed);
-    return { stdout, stderr, json: ctx.json ? JSON.parse(stdout) : undefined };
-  } catch (error) {
-    return { stdout, stderr, error };
-  }
-}
+const style = (args: string[]) => runCliInProcess(['style', ...args]);
 
 describe('reposage style', () => {
   let dir: string;
@@ -55,7 +38,7 @@ describe('reposage style', () => {
   it('export --json writes the dataset and reports counts per kind and split, warnings and files', async () => {
     const out = path.join(dir, 'dataset');
     const result = await style(['export', root, '--out', out, '--json']);
-    expect(result.error).toBeUndefined();
+    expect(result.code, result.stderr).toBe(0);
     const { counts, totals, warnings, files } = result.json;
     expect(Object.keys(counts)).toEqual(['implement', 'document', 'commit']);
     expect(counts.implement.train + counts.implement.validation).toBeGreaterThan(0);
@@ -68,13 +51,13 @@ describe('reposage style', () => {
 
   it('export without --out says what is missing', async () => {
     const result = await style(['export', root]);
-    expect(result.error.code).toBe('INVALID_INPUT');
-    expect(result.error.message).toBe('--out DIR is required here.');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("reposage: Required option '--out <dir>' not specified. Usage: reposage style export [options] [dir]; see `reposage style export --help`.\n");
   });
 
   it('advise prints the recommendation with its evidence', async () => {
     const result = await style(['advise', root]);
-    expect(result.error).toBeUndefined();
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Recommendation: RAG only/);
     expect(result.stdout).toContain('Only you can answer:');
   });
@@ -86,13 +69,13 @@ describe('reposage style', () => {
       'adapter_model.safetensors': Buffer.alloc(64, 1),
     });
     const ok = await style(['register', '--adapter', adapter, '--base', 'llama3.2:3b', '--name', 'tablekit-style-2', '--ollama', stub.url, '--json']);
-    expect(ok.error).toBeUndefined();
+    expect(ok.code, ok.stderr).toBe(0);
     expect(ok.json).toMatchObject({ model: 'tablekit-style-2', base: 'llama3.2:3b', format: 'safetensors' });
     expect(Object.keys(ok.json.adapters)).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
 
     const refused = await style(['register', '--adapter', adapter, '--base', 'gemma2:2b', '--name', 'wrong', '--ollama', stub.url]);
-    expect(refused.error.code).toBe('ADAPTER_MISMATCH');
-    expect(refused.error.describe()).toMatch(/gemma2:2b is a gemma2 model, but the adapter was trained on meta-llama\/Llama-3\.2-3B-Instruct \(llama\).*--force/);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/gemma2:2b is a gemma2 model, but the adapter was trained on meta-llama\/Llama-3\.2-3B-Instruct \(llama\).*--force/);
   });
 
   it('compare --json exports the validation split and builds the index itself, then reports the four configurations', async () => {
@@ -102,7 +85,7 @@ describe('reposage style', () => {
       'compare', root, '--base', 'qwen2.5-coder:1.5b-instruct', '--tuned', 'tablekit-style',
       '--golden', golden, '--db', path.join(dir, 'index'), '--models', testModels().modelsDir, '--ollama', stub.url, '--limit', '3', '--json',
     ]);
-    expect(result.error).toBeUndefined();
+    expect(result.code, result.stderr).toBe(0);
     expect(result.json.rows.map((row: { config: string }) => row.config)).toEqual(['base', 'base+RAG', 'tuned', 'tuned+RAG']);
     for (const row of result.json.rows) {
       expect(row.style.examples).toBeGreaterThan(0);
@@ -113,7 +96,7 @@ describe('reposage style', () => {
 
   it('names the actions when given an unknown one', async () => {
     const result = await style(['train']);
-    expect(result.error.message).toBe('Unknown style action "train".');
-    expect(result.error.hint).toContain('reposage style compare');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^reposage: Unknown command 'train'\. Commands: advise, export, register, compare; see `reposage style --help`\.\n$/);
   });
 });

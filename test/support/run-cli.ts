@@ -12,21 +12,25 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (dist/cli.js) as a user would, with the provisioned real models. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string } = {}): Promise<CliResult> {
   buildDist();
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
     env: { ...process.env, REPOSAGE_MODELS_DIR: testModels().modelsDir, ...env },
+    cwd: options.cwd,
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (data) => (stdout += data));
   child.stderr.on('data', (data) => (stderr += data));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  let json: unknown;
+  return { code, stdout, stderr, json: parseJson(stdout) };
+}
+
+/** stdout as JSON when it is one JSON object, else undefined. */
+export function parseJson(stdout: string): unknown {
   try {
-    json = JSON.parse(stdout);
+    return JSON.parse(stdout);
   } catch {
-    json = undefined;
+    return undefined;
   }
-  return { code, stdout, stderr, json };
 }

@@ -1,50 +1,51 @@
-import path from 'node:path';
-import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL } from '../../core/chat/ask';
+import { type Command, Option } from '@commander-js/extra-typings';
+import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL, statusText } from '../../core/chat/ask';
 import type { AskResult, Source } from '../../core/chat/types';
-import { RepoSageError } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
-import type { CommandSpec } from '../command';
-import { parseCount } from './query-command';
+import { type CliStreams, contextFor, resolveRoot, warn } from '../context';
+import { terminalSafe } from '../terminal-text';
+import { dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
-export const askCommand: CommandSpec = {
-  name: 'ask',
-  usage: 'reposage ask "QUESTION" [DIR] [--db DIR] [--models DIR] [--model NAME] [--ollama URL] [--k N] [--json]',
-  summary: `Answer a question from the repository's code with a local Ollama model (default ${DEFAULT_CHAT_MODEL}, or REPOSAGE_CHAT_MODEL), citing and checking its sources.`,
-  options: {
-    db: { type: 'string' },
-    models: { type: 'string' },
-    model: { type: 'string' },
-    ollama: { type: 'string' },
-    k: { type: 'string' },
-  },
-  async run(ctx, { positionals, values }) {
-    const [question, dir] = positionals;
-    if (!question?.trim()) throw new RepoSageError('INVALID_INPUT', 'No question given.', `Usage: ${askCommand.usage}`);
-    const k = parseCount(values.k as string | undefined, 'k', DEFAULT_ASK_K);
-    const model = (values.model as string | undefined) ?? (process.env.REPOSAGE_CHAT_MODEL || DEFAULT_CHAT_MODEL);
-    const ollama = new OllamaClient({ host: values.ollama as string | undefined });
-    // Before loading models or building an index, which can take minutes, for nothing if Ollama is not there.
-    await ollama.showModel(model, ctx.signal);
+export function registerAskCommand(program: Command, streams: CliStreams): void {
+  program
+    .command('ask')
+    .summary('answer a question from the code with a local Ollama model')
+    .description("Answer a question from the repository's code with a local Ollama model, citing and checking its sources.")
+    .argument('<question>', 'the question', nonBlank)
+    .argument(...dirArgument)
+    .addOption(dbOption())
+    .addOption(modelsOption())
+    .addOption(new Option('--model <name>', 'Ollama chat model').env('REPOSAGE_CHAT_MODEL').default(DEFAULT_CHAT_MODEL))
+    .addOption(ollamaOption())
+    .addOption(kOption('how many chunks the answer is grounded on', DEFAULT_ASK_K))
+    .addOption(jsonOption())
+    .addOption(quietOption())
+    .action(async (question, dir, flags) => {
+      const ctx = contextFor(streams, flags);
+      const { model, k } = flags;
+      const ollama = new OllamaClient({ host: flags.ollama });
+      // Before loading models or building an index, which can take minutes, for nothing if Ollama is not there.
+      await ollama.showModel(model, ctx.signal);
 
-    const root = path.resolve(dir ?? '.');
-    const session = await openSearchSession(ctx, { root, db: values.db as string | undefined, models: values.models as string | undefined }, 'optional');
-    try {
-      const incomplete = incompleteLine(session);
-      if (incomplete && !ctx.json) ctx.stderr.write(`reposage: ${incomplete}\n`);
-      let result: AskResult | undefined;
-      for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
-        if (event.type === 'delta' && !ctx.json) ctx.stdout.write(event.text);
-        if (event.type === 'final') result = event;
+      const root = await resolveRoot(dir, flags.db);
+      const session = await openSearchSession(ctx, { root, db: flags.db, models: flags.models }, 'optional');
+      try {
+        const incomplete = incompleteLine(session);
+        if (incomplete && !ctx.json) warn(ctx, incomplete);
+        let result: AskResult | undefined;
+        for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
+          if (event.type === 'status' && !ctx.quiet) warn(ctx, statusText(event));
+          if (event.type === 'delta' && !ctx.json) ctx.stdout.write(terminalSafe(event.text));
+          if (event.type === 'final') result = event;
+        }
+        if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${terminalSafe(formatSources(result))}\n`);
+        if (result?.truncated) warn(ctx, 'the answer stopped at the token limit before it was finished.');
+      } finally {
+        await session.close();
       }
-      if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${formatSources(result)}\n`);
-      if (result?.truncated) ctx.stderr.write('reposage: the answer stopped at the token limit before it was finished.\n');
-    } finally {
-      await session.close();
-    }
-  },
-};
-
+    });
+}
 /** Every timing is present, null when it did not happen, so scripts can rely on the keys. */
 function jsonResult({ answer, citations, sources, model, timings, truncated }: AskResult) {
   const { retrieval_ms, first_token_ms = null, total_ms } = timings;

@@ -1,29 +1,42 @@
 import path from 'node:path';
-import { RepoSageError } from '../../core/errors';
+import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { syncIndex } from '../../core/indexer/sync';
 import { vectorPercent } from '../../core/indexer/coverage';
 import { loadIndexerModels } from '../../core/indexer/models';
+import { readIndexModel } from '../../core/store/manifest';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
-import { type CliContext, print, resolveDbDir, resolveModelsDir } from '../context';
-import type { CommandSpec } from '../command';
+import { type CliContext, type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir } from '../context';
+import { dbOption, dirArgument, jsonOption, modelsOption, quietOption } from '../options';
+import { formatEta, formatRate, progressLine, ratePerSecond } from '../progress';
 
-export const indexCommand: CommandSpec = {
-  name: 'index',
-  usage: `reposage index [DIR] [--db DIR] [--models DIR] [--model ID] [--include-kind ${SKIPPABLE_KINDS.join('|')}]... [--json]`,
-  summary: 'Index a repository, or bring its index up to date.',
-  options: { db: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' }, 'include-kind': { type: 'string', multiple: true } },
-  async run(ctx, { positionals, values }) {
-    const summary = await indexRepository(ctx, {
-      root: positionals[0],
-      db: values.db as string | undefined,
-      models: values.models as string | undefined,
-      model: values.model as string | undefined,
-      includeKinds: parseKinds(values['include-kind'] as string[] | undefined),
+export function registerIndexCommand(program: Command, streams: CliStreams): void {
+  program
+    .command('index')
+    .summary('index a repository, or bring its index up to date')
+    .description('Index a repository, or bring its index up to date: only changed files are read and embedded again.')
+    .argument(...dirArgument)
+    .addOption(dbOption())
+    .addOption(modelsOption())
+    .option('--model <id>', 'embedding model (default: the one the index was built with, else Xenova/all-MiniLM-L6-v2)')
+    .option('--include-kind <kinds>', `also index files skipped by kind, repeatable or comma-separated: ${SKIPPABLE_KINDS.join(', ')}`, collectKinds)
+    .addOption(jsonOption())
+    .addOption(quietOption())
+    .action(async (dir, flags) => {
+      const ctx = contextFor(streams, flags);
+      const summary = await indexRepository(ctx, { root: dir, ...flags, includeKinds: flags.includeKind });
+      print(ctx, formatSummary(summary), summary);
     });
-    print(ctx, formatSummary(summary), summary);
-  },
-};
+}
+
+/** `--include-kind design --include-kind lock,data`: every kind named, checked. */
+function collectKinds(value: string, previous: SkippableKind[] = []): SkippableKind[] {
+  const kinds = value.split(',').map((kind) => kind.trim()).filter(Boolean);
+  for (const kind of kinds) {
+    if (!(SKIPPABLE_KINDS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`Unknown file kind "${kind}"; use some of ${SKIPPABLE_KINDS.join(', ')}.`);
+  }
+  return [...previous, ...(kinds as SkippableKind[])];
+}
 
 export interface IndexFlags {
   root?: string;
@@ -31,43 +44,43 @@ export interface IndexFlags {
   models?: string;
   model?: string;
   includeKinds?: SkippableKind[];
-}
-
-function parseKinds(values: string[] | undefined): SkippableKind[] | undefined {
-  const kinds = values?.flatMap((value) => value.split(',')).map((kind) => kind.trim()).filter(Boolean);
-  for (const kind of kinds ?? []) {
-    if (!(SKIPPABLE_KINDS as readonly string[]).includes(kind)) {
-      throw new RepoSageError('INVALID_INPUT', `Unknown file kind "${kind}" for --include-kind.`, `Use one of ${SKIPPABLE_KINDS.join(', ')}.`);
-    }
-  }
-  return kinds as SkippableKind[] | undefined;
+  /** Rebuild from scratch, for this reason. */
+  rebuildBecause?: string;
 }
 
 /** Shared by `index` and by the commands that build a missing or stale index before searching it. */
 export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promise<IndexSummary> {
   const root = path.resolve(flags.root ?? '.');
+  const dbDir = resolveDbDir(root, flags.db);
   const modelsDir = resolveModelsDir(flags.models);
-  const models = await loadIndexerModels({ modelsDir, embeddingModel: flags.model });
+  // An existing index keeps its model unless --model names another: an update, not a rebuild.
+  const embeddingModel = flags.model ?? (await readIndexModel(dbDir));
+  const models = await loadIndexerModels({ modelsDir, embeddingModel });
+  const progress = indexProgress(ctx);
   try {
     return await syncIndex(
-      { root, dbDir: resolveDbDir(root, flags.db), modelsDir, embeddingModel: flags.model, includeKinds: flags.includeKinds },
+      { root, dbDir, modelsDir, embeddingModel, includeKinds: flags.includeKinds, rebuildBecause: flags.rebuildBecause },
       models,
-      { signal: ctx.signal, onProgress: ctx.json ? undefined : progressLine(ctx) },
+      { signal: ctx.signal, onProgress: progress },
     );
   } finally {
     await models.embedder.dispose();
   }
 }
 
-function progressLine(ctx: CliContext): (progress: IndexProgress) => void {
-  const isTty = (ctx.stderr as NodeJS.WriteStream).isTTY;
-  let last = 0;
+/** "chunking 120/400 files, 1830 chunks, 45 chunks/s, ETA 1m 10s" */
+function indexProgress(ctx: CliContext): (progress: IndexProgress) => void {
+  const line = progressLine(ctx);
+  const startedAt = Date.now();
+  let phase: string | undefined;
   return (progress) => {
-    const now = Date.now();
-    if (!isTty || (now - last < 100 && progress.phase !== 'done')) return;
-    last = now;
-    ctx.stderr.write(`\r\x1b[K${describeProgress(progress)}`);
-    if (progress.phase === 'done') ctx.stderr.write('\r\x1b[K');
+    if (progress.phase === 'done') return line.done();
+    const embedding = progress.phase === 'embedding' && progress.keywordReady;
+    const rate = ratePerSecond(embedding ? progress.vectors.ready : progress.chunks, startedAt);
+    const eta = embedding ? formatEta(progress.vectors.ready, progress.vectors.total, startedAt) : formatEta(progress.filesDone, progress.filesTotal, startedAt);
+    const speed = [rate === undefined ? '' : formatRate(rate, 'chunks'), eta].filter(Boolean).join(', ');
+    line.update(`${describeProgress(progress)}${speed ? `, ${speed}` : ''}`, progress.phase !== phase);
+    phase = progress.phase;
   };
 }
 

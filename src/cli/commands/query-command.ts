@@ -1,59 +1,59 @@
-import { RepoSageError } from '../../core/errors';
-import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
-import type { CommandSpec } from '../command';
-import { print } from '../context';
+import { type Command, Option } from '@commander-js/extra-typings';
+import { OllamaClient } from '../../core/ollama';
+import { type RankedFile, rankFiles } from '../../core/retrieval/arrange';
+import { createLlmReranker } from '../../core/retrieval/llm-reranker';
+import type { RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
+import { type CliStreams, contextFor, print } from '../context';
+import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
-const MODES: readonly RetrievalMode[] = ['bm25', 'dense', 'hybrid', 'rerank'];
+/** Chunks the --files view ranks files from. */
+const FILE_CANDIDATES = 50;
 
-export const queryCommand: CommandSpec = {
-  name: 'query',
-  usage: 'reposage query "TEXT" [DIR] [--db DIR] [--models DIR] [--k N] [--mode bm25|dense|hybrid|rerank] [--trace] [--json]',
-  summary: 'Search the index and print the best-matching chunks (default mode rerank).',
-  options: {
-    db: { type: 'string' },
-    models: { type: 'string' },
-    k: { type: 'string' },
-    mode: { type: 'string' },
-    trace: { type: 'boolean' },
-  },
-  async run(ctx, { positionals, values }) {
-    const [query, root] = positionals;
-    if (!query?.trim()) throw new RepoSageError('INVALID_INPUT', 'No query given.', `Usage: ${queryCommand.usage}`);
-    const explicitMode = values.mode === undefined ? undefined : parseMode(values.mode as string);
-    const k = parseCount(values.k as string | undefined, 'k', 5);
-    // Asked-for re-ranking must happen; the default falls back to hybrid when no cross-encoder is there.
-    const session = await openSearchSession(
-      ctx,
-      { root, db: values.db as string | undefined, models: values.models as string | undefined },
-      explicitMode === undefined ? 'optional' : explicitMode === 'rerank' ? 'required' : 'none',
-    );
-    try {
-      const mode = explicitMode ?? (session.canRerank ? 'rerank' : 'hybrid');
-      const result = await session.retriever.retrieve(query, { mode, k, signal: ctx.signal });
-      const trace = values.trace === true;
-      const incomplete = incompleteLine(session);
-      print(ctx, [incomplete, formatResult(result, trace)].filter(Boolean).join('\n'), { ...(jsonResult(result, trace) as object), index: indexNote(session) });
-    } finally {
-      await session.close();
-    }
-  },
-};
-
-export function parseMode(value: string): RetrievalMode {
-  if (!(MODES as readonly string[]).includes(value)) {
-    throw new RepoSageError('INVALID_INPUT', `Unknown mode "${value}".`, `Use one of ${MODES.join(', ')}.`);
-  }
-  return value as RetrievalMode;
+export function registerQueryCommand(program: Command, streams: CliStreams): void {
+  program
+    .command('query')
+    .summary('search the index and print the best-matching chunks')
+    .description('Search the index and print the best-matching chunks. The index is built first when there is none.')
+    .argument('<text>', 'what to search for', nonBlank)
+    .argument(...dirArgument)
+    .addOption(dbOption())
+    .addOption(modelsOption())
+    .addOption(kOption('how many chunks to print', 5))
+    .addOption(new Option('--mode <mode>', 'retrieval mode (default: rerank when the re-rank model is installed, else hybrid)').choices(RETRIEVAL_MODES))
+    .option('--files', 'rank files by their best chunks instead of printing chunks')
+    .option('--llm-rerank <model>', 're-rank the best 20 candidates with this Ollama model (one model call each; implies --mode rerank)')
+    .addOption(ollamaOption())
+    .option('--trace', 'show every stage and candidate')
+    .addOption(jsonOption())
+    .addOption(quietOption())
+    .action(async (query, dir, flags) => {
+      const ctx = contextFor(streams, flags);
+      // An Ollama model as the re-ranker: off unless asked for, as it costs a model call per candidate.
+      const reranker = flags.llmRerank ? createLlmReranker({ client: new OllamaClient({ host: flags.ollama }), model: flags.llmRerank }) : undefined;
+      const asked = flags.mode ?? (reranker ? 'rerank' : undefined);
+      // An asked-for re-ranking must happen; the default is the best mode the installed models allow.
+      const need = asked === undefined ? 'optional' : asked === 'rerank' && !reranker ? 'required' : 'none';
+      const session = await openSearchSession(ctx, { root: dir, db: flags.db, models: flags.models, reranker }, need);
+      try {
+        const mode = asked ?? (session.canRerank ? 'rerank' : 'hybrid');
+        if (flags.files === true) {
+          // Files are ranked from every candidate, not only the k best chunks.
+          const result = await session.retriever.retrieve(query, { mode, k: Math.max(flags.k, FILE_CANDIDATES), signal: ctx.signal });
+          const files = rankFiles(result.trace.candidates).slice(0, flags.k);
+          const incomplete = incompleteLine(session);
+          print(ctx, [incomplete, formatFiles(result, files)].filter(Boolean).join('\n'), { query, mode: result.trace.mode, files, index: indexNote(session) });
+          return;
+        }
+        const result = await session.retriever.retrieve(query, { mode, k: flags.k, signal: ctx.signal });
+        const trace = flags.trace === true;
+        const incomplete = incompleteLine(session);
+        print(ctx, [incomplete, formatResult(result, trace)].filter(Boolean).join('\n'), { ...(jsonResult(result, trace) as object), index: indexNote(session) });
+      } finally {
+        await session.close();
+      }
+    });
 }
-
-export function parseCount(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RepoSageError('INVALID_INPUT', `--${flag} must be a whole number of at least 1, not "${value}".`);
-  return n;
-}
-
 function location(candidate: RetrievedChunk): string {
   const { path, startLine, endLine } = candidate.chunk;
   return `${path}:${startLine}-${endLine}`;
@@ -69,6 +69,18 @@ function formatResult(result: RetrievalResult, withTrace: boolean): string {
     lines.push(`${String(i + 1).padStart(3)}. ${location(candidate)}${symbol}  score ${candidate.score.toFixed(3)}  (${ranks(candidate)})`);
   });
   if (withTrace) lines.push('', ...formatTrace(result));
+  return lines.join('\n');
+}
+
+function formatFiles(result: RetrievalResult, files: RankedFile[]): string {
+  const { trace } = result;
+  const lines = [`${trace.mode}: ${files.length} file${files.length === 1 ? '' : 's'} for "${trace.query}" in ${trace.totalMs.toFixed(0)} ms`];
+  if (files.length === 0) lines.push('  nothing matched');
+  files.forEach((file, i) => {
+    const best = `best ${file.startLine}-${file.endLine}${file.symbol ? ` ${file.symbol}` : ''}`;
+    const kind = file.kind === 'source' ? '' : `  (${file.kind})`;
+    lines.push(`${String(i + 1).padStart(3)}. ${file.path}  score ${file.score.toFixed(3)}  ${best}, ${file.chunks} chunk${file.chunks === 1 ? '' : 's'}${kind}`);
+  });
   return lines.join('\n');
 }
 

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   type QueryModels,
   type RerankerNeed,
@@ -8,16 +7,19 @@ import {
   openSearch,
   reindexFixes,
 } from '../../core/retrieval/search-session';
+import type { Reranker } from '../../core/embedding/types';
 import type { Retriever } from '../../core/retrieval/types';
 import type { ChunkStore } from '../../core/store/chunk-store';
 import { type IndexState, incompleteNote } from '../../core/store/integrity';
-import { type CliContext, resolveDbDir, resolveModelsDir } from '../context';
+import { type CliContext, resolveDbDir, resolveModelsDir, resolveRoot, warn } from '../context';
 import { indexRepository } from './index-command';
 
 export interface SearchFlags {
   root?: string;
   db?: string;
   models?: string;
+  /** Re-rank with this re-ranker (an Ollama model) instead of a cross-encoder. */
+  reranker?: Reranker;
 }
 
 /** The loaded models and the open index that `query` and `eval` search; close() frees them. */
@@ -31,16 +33,21 @@ export interface SearchSession {
 
 /**
  * Loads the models and opens the index, building it first when it is missing or was built otherwise.
- * An optional cross-encoder that does not load is reported on stderr.
+ * An optional cross-encoder that is not installed is left out without a word (the default mode is the
+ * best one the installed models allow, and `reposage status` says what is missing); one that fails to load is reported.
  */
 export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rerankerNeed: RerankerNeed): Promise<SearchSession> {
-  const root = path.resolve(flags.root ?? '.');
+  const root = await resolveRoot(flags.root, flags.db);
   const dbDir = resolveDbDir(root, flags.db);
   const models = await loadQueryModelsForIndex(dbDir, {
     modelsDir: resolveModelsDir(flags.models),
     reranker: rerankerNeed,
-    onNoReranker: (error) => ctx.stderr.write(`reposage: no re-ranking (${error.message.replace(/\.$/, '')}); using hybrid retrieval.\n`),
+    // Not installed is a choice `status` reports; installed but broken is worth a word every time.
+    onNoReranker: (error) => {
+      if (error.code !== 'MODEL_NOT_FOUND') warn(ctx, `no re-ranking (${error.describe()}); using hybrid retrieval.`);
+    },
   });
+  if (flags.reranker) models.reranker = flags.reranker;
   try {
     const search = await openOrBuild(ctx, { ...flags, root }, dbDir, models);
     const close = async () => {
@@ -59,7 +66,7 @@ async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, m
     return await openSearch(dbDir, models);
   } catch (error) {
     if (!reindexFixes(error)) throw error;
-    ctx.stderr.write(`reposage: ${error.message} Building the index first.\n`);
+    warn(ctx, `${error.message} Building the index first.`);
     // Rebuilt with the model the queries load: the index's own, when it had a readable one.
     await indexRepository(ctx, { ...flags, model: models.embedder.modelId });
     return openSearch(dbDir, models);

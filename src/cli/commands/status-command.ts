@@ -1,31 +1,44 @@
 import path from 'node:path';
+import type { Command } from '@commander-js/extra-typings';
 import { vectorPercent } from '../../core/indexer/coverage';
 import { type IndexStatus, readIndexStatus } from '../../core/indexer/status';
-import { print, resolveDbDir } from '../context';
-import type { CommandSpec } from '../command';
+import { hasModel } from '../../core/embedding/locate';
+import { DEFAULT_RERANK_MODEL } from '../../core/embedding/types';
+import { type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir } from '../context';
+import { dbOption, dirArgument, jsonOption, modelsOption } from '../options';
 
-export const statusCommand: CommandSpec = {
-  name: 'status',
-  usage: 'reposage status [DIR] [--db DIR] [--json]',
-  summary: 'Show what the index holds and what built it.',
-  options: { db: { type: 'string' } },
-  async run(ctx, { positionals, values }) {
-    const dbDir = resolveDbDir(path.resolve(positionals[0] ?? '.'), values.db as string | undefined);
-    const status = await readIndexStatus(dbDir);
-    const text = [
-      `Index ${status.dbDir}`,
-      `  state:        ${describeState(status)}`,
-      ...status.problems.map((problem) => `  problem:      ${problem}`),
-      `  model:        ${status.embeddingModel} (${status.dimension} dimensions)`,
-      `  chunker:      ${status.chunkerVersion}`,
-      `  files:        ${status.files}`,
-      `  chunks:       ${status.chunks}`,
-      `  vectors:      ${describeVectors(status)}`,
-      `  last update:  ${status.updatedAt}`,
-    ].join('\n');
-    print(ctx, text, status);
-  },
-};
+export function registerStatusCommand(program: Command, streams: CliStreams): void {
+  program
+    .command('status')
+    .summary('show what the index holds and what built it')
+    .description('Show what the index holds, what built it, and which optional models are missing.')
+    .argument(...dirArgument)
+    .addOption(dbOption())
+    .addOption(modelsOption())
+    .addOption(jsonOption())
+    .action(async (dir, flags) => {
+      const ctx = contextFor(streams, flags);
+      const dbDir = resolveDbDir(path.resolve(dir ?? '.'), flags.db);
+      const status = await readIndexStatus(dbDir);
+      const modelsDir = resolveModelsDir(flags.models);
+      const reranker = { model: DEFAULT_RERANK_MODEL, installed: hasModel(modelsDir, DEFAULT_RERANK_MODEL) };
+      const text = [
+        `Index ${status.dbDir}`,
+        `  state:        ${describeState(status)}`,
+        ...status.problems.map((problem) => `  problem:      ${problem}`),
+        `  model:        ${status.embeddingModel} (${status.dimension} dimensions)`,
+        `  chunker:      ${status.chunkerVersion}`,
+        `  files:        ${status.files}`,
+        `  chunks:       ${status.chunks}`,
+        `  vectors:      ${describeVectors(status)}`,
+        `  last update:  ${status.updatedAt}`,
+        reranker.installed
+          ? `  re-ranker:    ${reranker.model}`
+          : `  re-ranker:    not installed, so queries use hybrid retrieval; put ${reranker.model} in --models DIR to re-rank`,
+      ].join('\n');
+      print(ctx, text, { ...status, reranker });
+    });
+}
 
 function describeVectors(status: IndexStatus): string {
   const { ready, pending, none } = status.vectors;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { RepoSageError } from '../../core/errors';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { readGoldenSet } from '../../core/eval/golden-set';
 import { OllamaClient } from '../../core/ollama';
 import { adviseStyle, formatAdvice } from '../../core/style/advise';
@@ -9,114 +9,121 @@ import { readStyleSplit, writeStyleDataset } from '../../core/style/dataset-file
 import { DEFAULT_MAX_EXAMPLE_TOKENS, type StyleDataset, buildStyleDataset, countsByKind } from '../../core/style/export';
 import { registerAdapter } from '../../core/style/register';
 import { EXAMPLE_KINDS } from '../../core/style/types';
-import type { CommandSpec, ParsedArgs } from '../command';
-import { type CliContext, print } from '../context';
-import { parseCount } from './query-command';
+import { type CliStreams, contextFor, print, warn } from '../context';
+import { dbOption, dirArgument, jsonOption, modelsOption, ollamaOption, quietOption, wholeNumber } from '../options';
+import { progressLine } from '../progress';
 import { openSearchSession } from './search-session';
 
-const USAGE = [
-  'reposage style advise [DIR] [--json]',
-  '  reposage style export [DIR] --out DIR [--max-tokens N] [--json]',
-  '  reposage style register --adapter PATH --base MODEL --name NAME [--ollama URL] [--force] [--json]',
-  '  reposage style compare --base MODEL --tuned MODEL [--golden FILE] [--data DIR] [DIR] [--db DIR] [--models DIR] [--ollama URL] [--limit N] [--json]',
-].join('\n');
+export function registerStyleCommand(program: Command, streams: CliStreams): void {
+  const style = program
+    .command('style')
+    .summary('project-style adapter: advise, export the dataset, register an adapter, compare models')
+    .description('Project-style adapter: advise whether to train one, export the dataset, register an adapter with Ollama, compare models.');
+  const maxTokens = () => new Option('--max-tokens <n>', 'longest example, in tokens').argParser(wholeNumber).default(DEFAULT_MAX_EXAMPLE_TOKENS);
 
-type Action = (ctx: CliContext, args: ParsedArgs) => Promise<void>;
-
-const ACTIONS: Record<string, Action> = { advise, export: exportDataset, register, compare };
-
-export const styleCommand: CommandSpec = {
-  name: 'style',
-  usage: USAGE,
-  summary: 'Project-style adapter: advise whether to train one, export the dataset, register an adapter with Ollama, compare models.',
-  options: {
-    out: { type: 'string' },
-    'max-tokens': { type: 'string' },
-    adapter: { type: 'string' },
-    base: { type: 'string' },
-    name: { type: 'string' },
-    tuned: { type: 'string' },
-    golden: { type: 'string' },
-    data: { type: 'string' },
-    db: { type: 'string' },
-    models: { type: 'string' },
-    ollama: { type: 'string' },
-    limit: { type: 'string' },
-    force: { type: 'boolean' },
-  },
-  async run(ctx, args) {
-    const [action, ...positionals] = args.positionals;
-    const run = action === undefined ? undefined : ACTIONS[action];
-    if (!run) {
-      throw new RepoSageError('INVALID_INPUT', action ? `Unknown style action "${action}".` : 'No style action given.', `Usage: ${USAGE}`);
-    }
-    await run(ctx, { positionals, values: args.values });
-  },
-};
-
-async function advise(ctx: CliContext, { positionals, values }: ParsedArgs): Promise<void> {
-  const advice = await adviseStyle(positionals[0] ?? '.', { maxTokens: maxTokensOf(values), signal: ctx.signal });
-  print(ctx, formatAdvice(advice), advice);
-}
-
-async function exportDataset(ctx: CliContext, { positionals, values }: ParsedArgs): Promise<void> {
-  const out = requireString(values.out, '--out DIR');
-  const dataset = await buildStyleDataset({ root: positionals[0] ?? '.', maxTokens: maxTokensOf(values), signal: ctx.signal });
-  const outDir = path.resolve(out);
-  const files = await writeStyleDataset(dataset, outDir);
-  const summary = exportSummary(dataset, outDir, files);
-  print(ctx, formatExportSummary(summary), summary);
-}
-
-async function register(ctx: CliContext, { values }: ParsedArgs): Promise<void> {
-  const ollama = new OllamaClient({ host: values.ollama as string | undefined });
-  const result = await registerAdapter({
-    adapterPath: requireString(values.adapter, '--adapter PATH'),
-    base: requireString(values.base, '--base MODEL'),
-    name: requireString(values.name, '--name NAME'),
-    ollama,
-    force: values.force === true,
-    signal: ctx.signal,
-    onProgress: ctx.json
-      ? undefined
-      : (event) => ctx.stderr.write(event.stage === 'upload' ? `uploaded ${event.file} (${event.digest})\n` : `${event.status}\n`),
-  });
-  for (const problem of result.check.problems) ctx.stderr.write(`reposage: registered despite a mismatch (--force): ${problem}\n`);
-  if (result.check.unchecked.length > 0) ctx.stderr.write(`reposage: could not check ${result.check.unchecked.join(' or ')}.\n`);
-  print(ctx, `Created ${result.model}: ${result.base} with the adapter (${Object.keys(result.adapters).join(', ')}). Try it: ollama run ${result.model}`, result);
-}
-
-async function compare(ctx: CliContext, { positionals, values }: ParsedArgs): Promise<void> {
-  const base = requireString(values.base, '--base MODEL');
-  const tuned = requireString(values.tuned, '--tuned MODEL');
-  const root = path.resolve(positionals[0] ?? '.');
-  const limit = parseCount(values.limit as string | undefined, 'limit', DEFAULT_COMPARE_LIMIT);
-  const examples = typeof values.data === 'string'
-    ? await readStyleSplit(path.resolve(values.data), 'validation')
-    : (await buildStyleDataset({ root, maxTokens: maxTokensOf(values), signal: ctx.signal })).splits.validation;
-  const golden = typeof values.golden === 'string' ? await readGoldenSet(values.golden) : undefined;
-  const ollama = new OllamaClient({ host: values.ollama as string | undefined });
-  // Before loading models or building an index, which can take minutes, for nothing if a model is missing.
-  await ollama.showModel(base, ctx.signal);
-  await ollama.showModel(tuned, ctx.signal);
-  const session = await openSearchSession(ctx, { root, db: values.db as string | undefined, models: values.models as string | undefined }, 'optional');
-  try {
-    const report = await compareModels({
-      root,
-      base,
-      tuned,
-      examples,
-      golden,
-      retriever: session.retriever,
-      ollama,
-      limit,
-      signal: ctx.signal,
-      onProgress: progressLine(ctx),
+  style
+    .command('advise')
+    .summary('say whether a style adapter is worth training for this repository')
+    .argument(...dirArgument)
+    .addOption(maxTokens())
+    .addOption(jsonOption())
+    .action(async (dir, flags) => {
+      const ctx = contextFor(streams, flags);
+      const advice = await adviseStyle(dir ?? '.', { maxTokens: flags.maxTokens, signal: ctx.signal });
+      print(ctx, formatAdvice(advice), advice);
     });
-    print(ctx, formatCompareTable(report), report);
-  } finally {
-    await session.close();
-  }
+
+  style
+    .command('export')
+    .summary('export the style dataset (train and validation splits)')
+    .argument(...dirArgument)
+    .requiredOption('--out <dir>', 'folder to write the dataset to')
+    .addOption(maxTokens())
+    .addOption(jsonOption())
+    .action(async (dir, flags) => {
+      const ctx = contextFor(streams, flags);
+      const dataset = await buildStyleDataset({ root: dir ?? '.', maxTokens: flags.maxTokens, signal: ctx.signal });
+      const outDir = path.resolve(flags.out);
+      const files = await writeStyleDataset(dataset, outDir);
+      const summary = exportSummary(dataset, outDir, files);
+      print(ctx, formatExportSummary(summary), summary);
+    });
+
+  style
+    .command('register')
+    .summary('create an Ollama model from a base model and a trained adapter')
+    .requiredOption('--adapter <path>', 'the trained adapter (safetensors folder or GGUF file)')
+    .requiredOption('--base <model>', 'the Ollama base model the adapter was trained on')
+    .requiredOption('--name <name>', 'name of the new Ollama model')
+    .addOption(ollamaOption())
+    .option('--force', 'register even when the adapter does not match the base model')
+    .addOption(jsonOption())
+    .addOption(quietOption())
+    .action(async (flags) => {
+      const ctx = contextFor(streams, flags);
+      const progress = progressLine(ctx);
+      const result = await registerAdapter({
+        adapterPath: flags.adapter,
+        base: flags.base,
+        name: flags.name,
+        ollama: new OllamaClient({ host: flags.ollama }),
+        force: flags.force === true,
+        signal: ctx.signal,
+        onProgress: (event) => progress.update(event.stage === 'upload' ? `uploaded ${event.file} (${event.digest})` : event.status, true),
+      });
+      progress.done();
+      for (const problem of result.check.problems) warn(ctx, `registered despite a mismatch (--force): ${problem}`);
+      if (result.check.unchecked.length > 0) warn(ctx, `could not check ${result.check.unchecked.join(' or ')}.`);
+      print(ctx, `Created ${result.model}: ${result.base} with the adapter (${Object.keys(result.adapters).join(', ')}). Try it: ollama run ${result.model}`, result);
+    });
+
+  style
+    .command('compare')
+    .summary('compare the base and the tuned model on held-out code and golden questions')
+    .argument(...dirArgument)
+    .requiredOption('--base <model>', 'the base Ollama model')
+    .requiredOption('--tuned <model>', 'the Ollama model with the style adapter')
+    .option('--golden <file>', 'also compare answers to these golden questions')
+    .option('--data <dir>', 'a dataset written by `reposage style export` (default: export one now)')
+    .addOption(dbOption())
+    .addOption(modelsOption())
+    .addOption(ollamaOption())
+    .addOption(new Option('--limit <n>', 'at most this many examples').argParser(wholeNumber).default(DEFAULT_COMPARE_LIMIT))
+    .addOption(maxTokens())
+    .addOption(jsonOption())
+    .addOption(quietOption())
+    .action(async (dir, flags) => {
+      const ctx = contextFor(streams, flags);
+      const { base, tuned } = flags;
+      const root = path.resolve(dir ?? '.');
+      const examples = flags.data !== undefined
+        ? await readStyleSplit(path.resolve(flags.data), 'validation')
+        : (await buildStyleDataset({ root, maxTokens: flags.maxTokens, signal: ctx.signal })).splits.validation;
+      const golden = flags.golden !== undefined ? await readGoldenSet(flags.golden) : undefined;
+      const ollama = new OllamaClient({ host: flags.ollama });
+      // Before loading models or building an index, which can take minutes, for nothing if a model is missing.
+      await ollama.showModel(base, ctx.signal);
+      await ollama.showModel(tuned, ctx.signal);
+      const session = await openSearchSession(ctx, { root, db: flags.db, models: flags.models }, 'optional');
+      try {
+        const progress = progressLine(ctx);
+        const report = await compareModels({
+          root,
+          base,
+          tuned,
+          examples,
+          golden,
+          retriever: session.retriever,
+          ollama,
+          limit: flags.limit,
+          signal: ctx.signal,
+          onProgress: (config, done, total) => (done === total ? progress.done() : progress.update(`${config}: ${done}/${total}`)),
+        });
+        print(ctx, formatCompareTable(report), report);
+      } finally {
+        await session.close();
+      }
+    });
 }
 
 interface ExportSummary {
@@ -155,18 +162,4 @@ function formatExportSummary(summary: ExportSummary): string {
     ...(dropped.length > 0 ? [`Left out: ${dropped.join(', ')}.`] : []),
     ...summary.warnings.map((warning) => `Warning: ${warning}`),
   ].join('\n');
-}
-
-function maxTokensOf(values: ParsedArgs['values']): number {
-  return parseCount(values['max-tokens'] as string | undefined, 'max-tokens', DEFAULT_MAX_EXAMPLE_TOKENS);
-}
-
-function requireString(value: unknown, flag: string): string {
-  if (typeof value === 'string' && value.trim() !== '') return value;
-  throw new RepoSageError('INVALID_INPUT', `${flag} is required here.`, `Usage: ${USAGE}`);
-}
-
-function progressLine(ctx: CliContext): ((config: string, done: number, total: number) => void) | undefined {
-  if (ctx.json || !(ctx.stderr as NodeJS.WriteStream).isTTY) return undefined;
-  return (config, done, total) => ctx.stderr.write(done === total ? '\r\x1b[K' : `\r\x1b[K${config}: ${done}/${total}`);
 }

@@ -1,12 +1,12 @@
 import { RepoSageError } from '../errors';
-import type { OllamaClient } from '../ollama';
+import { DEFAULT_KEEP_ALIVE, type OllamaClient } from '../ollama';
 import { packContext } from '../retrieval/pack';
 import type { RetrievalMode, Retriever } from '../retrieval/types';
 import { estimateTokens, messageTokens, planBudget } from './budget';
 import { citedSources, verifySources } from './citations';
 import { historyTokens, standaloneQuery, trimHistory, type CompleteFn } from './conversation';
 import { SYSTEM_PROMPT, buildAnswerMessages, questionMessage } from './prompt';
-import type { AskEvent, ChatTurn, EditorSelection } from './types';
+import type { AskEvent, AskStatus, ChatTurn, EditorSelection } from './types';
 
 export const DEFAULT_CHAT_MODEL = 'qwen2.5-coder:7b';
 
@@ -19,7 +19,7 @@ export interface AskInput {
 
 export interface AskDeps {
   retriever: Retriever;
-  ollama: Pick<OllamaClient, 'showModel' | 'chat' | 'chatStream'>;
+  ollama: Pick<OllamaClient, 'showModel' | 'isLoaded' | 'loadModel' | 'chat' | 'chatStream'>;
   /** The Ollama chat model, e.g. DEFAULT_CHAT_MODEL. */
   model: string;
   /** The workspace root: sources are verified against the files under it. */
@@ -32,7 +32,7 @@ export interface AskDeps {
   rerankCandidates?: number;
   /** Cap on the window asked of Ollama (default DEFAULT_MAX_CONTEXT_TOKENS). */
   maxContextTokens?: number;
-  /** How long Ollama keeps the model loaded afterwards (Ollama's default: 5 minutes). */
+  /** How long Ollama keeps the model loaded afterwards (default DEFAULT_KEEP_ALIVE). */
   keepAlive?: string | number;
 }
 
@@ -52,7 +52,7 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
   const started = performance.now();
   const question = input.question.trim();
   if (question.length === 0) throw new RepoSageError('INVALID_INPUT', 'The question is empty.', 'Type a question about the code.');
-  const { model, keepAlive } = deps;
+  const { model, keepAlive = DEFAULT_KEEP_ALIVE } = deps;
   const history = input.history ?? [];
 
   // First, so a missing model or a stopped server is reported before any work.
@@ -65,16 +65,21 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
   });
   // Both calls ask for the same window: Ollama reloads a model whose num_ctx changes.
   const options = { num_ctx: budget.window };
+  // Loading is its own step so the wait can be named: a cold 7B model on a CPU takes a while.
+  if (!(await deps.ollama.isLoaded(model, signal))) {
+    yield { type: 'status', stage: 'loading-model', model };
+    await deps.ollama.loadModel({ model, options, keepAlive, signal });
+  }
 
   const complete: CompleteFn = async (messages, callSignal) =>
     (await deps.ollama.chat({ model, messages, options: { ...options, temperature: 0, num_predict: CONDENSE_MAX_TOKENS }, keepAlive, signal: callSignal })).text;
   const query = await standaloneQuery(question, history, complete, signal);
   const retrieval = await deps.retriever.retrieve(query, { k: deps.k ?? DEFAULT_ASK_K, mode: deps.mode, rerankCandidates: deps.rerankCandidates, signal });
-  const chunks = retrieval.chunks.map((candidate) => candidate.chunk);
-  const { blocks } = packContext(
-    chunks,
-    { budgetTokens: budget.context, countTokens: (text) => estimateTokens(text) + BLOCK_OVERHEAD_TOKENS },
-  );
+  const pieces = retrieval.chunks.map((candidate) => candidate.chunk);
+  const countTokens = (text: string) => estimateTokens(text) + BLOCK_OVERHEAD_TOKENS;
+  // Pieces rank better than whole declarations; the model reads better with the whole one.
+  const chunks = deps.retriever.wholeUnits ? await deps.retriever.wholeUnits(pieces, { maxTokens: Math.floor(budget.context / 2), countTokens }) : pieces;
+  const { blocks } = packContext(chunks, { budgetTokens: budget.context, countTokens });
   const retrievalMs = performance.now() - started;
   yield {
     type: 'retrieval',
@@ -83,6 +88,8 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
     trace: retrieval.trace,
   };
 
+  // Until the first token the model reads the prompt, which grows with the sources.
+  yield { type: 'status', stage: 'reading-sources', model, sources: blocks.length };
   const messages = buildAnswerMessages({ question, history: trimHistory(history, budget.history), blocks, selection: input.selection });
   const stream = deps.ollama.chatStream({ model, messages, options: { ...options, num_predict: budget.answer }, keepAlive, signal });
   let answer = '';
@@ -107,4 +114,11 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
     },
     ...(stream.completion?.truncated ? { truncated: true as const } : {}),
   };
+}
+
+/** The status line a terminal shows, e.g. "loading gemma3-270m…". */
+export function statusText(status: AskStatus): string {
+  return status.stage === 'loading-model'
+    ? `loading ${status.model}…`
+    : `${status.model} is reading ${status.sources} source${status.sources === 1 ? '' : 's'}…`;
 }

@@ -2,20 +2,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import type { ContextBlock } from '../retrieval/pack';
+import { citationNumbers } from './citation-grammar';
 import type { Citation, Source, Verification } from './types';
 
 /**
  * The source numbers an answer cites, in order of first mention, each once. Understands [1],
- * [1, 3] and [1][2]. Code spans and fenced blocks are skipped, so `items[0]` in a snippet is
- * not read as a citation.
+ * [1, 3] and [1][2] (the grammar the panel shares: citation-grammar.ts). Code spans and fenced
+ * blocks are skipped, so `items[0]` in a snippet is not read as a citation.
  */
 export function parseCitationMarkers(answer: string): number[] {
   const prose = answer.replace(/(`{3,}|~{3,})[\s\S]*?(?:\1|$)/g, ' ').replace(/`[^`\n]*`/g, ' ');
-  const seen = new Set<number>();
-  for (const match of prose.matchAll(/\[(\s*\d+\s*(?:,\s*\d+\s*)*)\]/g)) {
-    for (const part of match[1].split(',')) seen.add(Number(part.trim()));
-  }
-  return [...seen];
+  return [...new Set(citationNumbers(prose))];
 }
 
 /**

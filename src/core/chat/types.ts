@@ -55,7 +55,13 @@ export interface AskResult {
   truncated?: true;
 }
 
+/** What an answer is waiting for before its first token: the model loading, or the model reading the prompt. */
+export type AskStatus =
+  | { type: 'status'; stage: 'loading-model'; model: string }
+  | { type: 'status'; stage: 'reading-sources'; model: string; sources: number };
+
 export type AskEvent =
+  | AskStatus
   /** Retrieval is done: what will be shown to the model, and how it was found. */
   | { type: 'retrieval'; query: string; sources: SourceRef[]; trace: RetrievalTrace }
   /** A piece of the answer as it streams. */

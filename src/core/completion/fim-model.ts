@@ -1,4 +1,3 @@
-import { RepoSageError } from '../errors';
 import type { ModelInfo, OllamaClient } from '../ollama';
 
 /** Base code models whose Ollama templates complete between a prefix and a suffix. */
@@ -6,18 +5,26 @@ export const FIM_MODELS = ['qwen2.5-coder:1.5b-base', 'codellama:7b-code', 'star
 
 export const DEFAULT_COMPLETION_MODEL = 'qwen2.5-coder:1.5b-base';
 
+/** The completion model and how it is prompted: fill-in-the-middle, or the text before the cursor only. */
+export interface CompletionModel {
+  info: ModelInfo;
+  fim: boolean;
+}
+
 /**
- * Looks the model up and refuses one that cannot fill in the middle: instruct and chat models
- * ignore the suffix (or Ollama rejects it), so their suggestions would not fit the code after the cursor.
+ * Looks the model up. One that can fill in the middle (Ollama lists `insert` among its capabilities)
+ * sees the code after the cursor too; any other is still used, with the text before the cursor
+ * alone, since a chat model is often all a user has pulled.
  */
-export async function requireFimModel(ollama: OllamaClient, model: string, signal?: AbortSignal): Promise<ModelInfo> {
+export async function describeCompletionModel(ollama: Pick<OllamaClient, 'showModel'>, model: string, signal?: AbortSignal): Promise<CompletionModel> {
   const info = await ollama.showModel(model, signal);
-  if (!info.supportsFim) {
-    throw new RepoSageError(
-      'OLLAMA_NO_FIM',
-      `The model ${model} cannot complete code between the text before and after the cursor (fill-in-the-middle): its template has no suffix.`,
-      `Use a base code model such as ${FIM_MODELS.join(', ')} (\`ollama pull ${FIM_MODELS[0]}\`) as reposage.completionModel.`,
-    );
-  }
-  return info;
+  return { info, fim: info.supportsFim };
+}
+
+/** Said once per session when the model cannot see past the cursor: what that costs and what fixes it. */
+export function prefixOnlyNotice(model: string): string {
+  return (
+    `${model} cannot fill in the middle, so suggestions see only the code before the cursor. ` +
+    `For suggestions that fit the code after it, use a base code model such as ${FIM_MODELS[0]} (\`ollama pull ${FIM_MODELS[0]}\`).`
+  );
 }

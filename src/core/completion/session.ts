@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { languageForPath } from '../chunking';
 import { RepoSageError, isCancellation } from '../errors';
-import type { ModelInfo, OllamaClient } from '../ollama';
+import { DEFAULT_KEEP_ALIVE, type OllamaClient } from '../ollama';
 import { CompletionCache } from './cache';
 import { gatherContext } from './context';
 import { completionMode, viewAt, type CursorView } from './cursor';
-import { requireFimModel } from './fim-model';
+import { describeCompletionModel, prefixOnlyNotice, type CompletionModel } from './fim-model';
 import type { KeywordIndex } from './keyword-index';
 import { packPrompt, type PackedPrompt } from './pack';
 import { answerComplete, postProcess } from './postprocess';
@@ -14,7 +14,7 @@ import type { CompletionMode, CompletionRequest, CompletionResult, RecentEdit } 
 
 export interface CompletionSessionOptions {
   ollama: OllamaClient;
-  /** An Ollama model that fills in the middle, e.g. qwen2.5-coder:1.5b-base. */
+  /** An Ollama model, best one that fills in the middle (qwen2.5-coder:1.5b-base); any other sees the prefix only. */
   model: string;
   /** The workspace index; absent until one is built (completion then uses the current file alone). */
   index?: KeywordIndex;
@@ -27,6 +27,8 @@ export interface CompletionSessionOptions {
   /** Hard limit on the prompt's estimated tokens, context included (default 2048). */
   maxPromptTokens?: number;
   cacheSize?: number;
+  /** Told once, when the model turns out unable to fill in the middle (prefixOnlyNotice's text). */
+  onNotice?: (text: string) => void;
 }
 
 /** What the benchmark and the status line read. */
@@ -63,7 +65,7 @@ export class CompletionSession {
   private readonly cache: CompletionCache;
   private index: KeywordIndex | undefined;
   private current: AbortController | undefined;
-  private modelInfo: Promise<ModelInfo> | undefined;
+  private modelInfo: Promise<CompletionModel> | undefined;
 
   constructor(private readonly options: CompletionSessionOptions) {
     this.cache = new CompletionCache(options.cacheSize);
@@ -82,7 +84,7 @@ export class CompletionSession {
   /**
    * The suggestion at the cursor; its `completion` is empty when the model had nothing new.
    * Resolves undefined when a newer request (or `signal`) cancelled this one. Ollama failures
-   * reject with their RepoSageError (OLLAMA_UNREACHABLE, OLLAMA_MODEL_MISSING, OLLAMA_NO_FIM, …).
+   * reject with their RepoSageError (OLLAMA_UNREACHABLE, OLLAMA_MODEL_MISSING, …).
    */
   async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult | undefined> {
     this.counters.requests++;
@@ -115,7 +117,7 @@ export class CompletionSession {
   }
 
   private async ask(request: CompletionRequest, view: CursorView, signal: AbortSignal): Promise<CompletionResult> {
-    const info = await this.requireModel(signal);
+    const { info, fim } = await this.requireModel(signal);
     const contextStart = performance.now();
     const mode = completionMode(view);
     const language = languageForPath(request.path);
@@ -130,21 +132,24 @@ export class CompletionSession {
     const contextMs = performance.now() - contextStart;
 
     const modelStart = performance.now();
-    const raw = await this.generate(packed, view, mode, window, signal);
+    const raw = await this.generate(packed, view, mode, window, fim, signal);
     const modelMs = performance.now() - modelStart;
-    const answer = { completion: postProcess(raw, view, mode) ?? '', mode, context: packed.context, promptTokens: packed.promptTokens };
+    const answer = { completion: postProcess(raw, view, mode) ?? '', mode, fim, context: packed.context, promptTokens: packed.promptTokens };
     this.cache.set(request.path, view.prefix, view.suffix, answer);
     return { ...answer, cached: false, timings: { contextMs, modelMs } };
   }
 
-  /** Streams the answer and stops reading (which stops Ollama) once the rest would be cut anyway. */
-  private async generate(packed: PackedPrompt, view: CursorView, mode: CompletionMode, window: number, signal: AbortSignal): Promise<string> {
+  /**
+   * Streams the answer and stops reading (which stops Ollama) once the rest would be cut anyway.
+   * Without fill-in-the-middle the prompt goes raw: the chat template would turn code into a question.
+   */
+  private async generate(packed: PackedPrompt, view: CursorView, mode: CompletionMode, window: number, fim: boolean, signal: AbortSignal): Promise<string> {
     this.counters.modelCalls++;
     const stream = this.options.ollama.generateStream({
       model: this.options.model,
       prompt: packed.prompt,
-      suffix: packed.suffix,
-      keepAlive: this.options.keepAlive ?? '30m',
+      ...(fim ? { suffix: packed.suffix } : { raw: true }),
+      keepAlive: this.options.keepAlive ?? DEFAULT_KEEP_ALIVE,
       signal,
       options: {
         num_ctx: window,
@@ -171,9 +176,10 @@ export class CompletionSession {
    * Checked once per session and shared by the requests that wait for it, so one request being
    * cancelled does not fail the others. A failure is not remembered: starting Ollama later works.
    */
-  private requireModel(signal: AbortSignal): Promise<ModelInfo> {
+  private requireModel(signal: AbortSignal): Promise<CompletionModel> {
     if (!this.modelInfo) {
-      const check = requireFimModel(this.options.ollama, this.options.model);
+      const check = describeCompletionModel(this.options.ollama, this.options.model);
+      check.then(({ fim }) => fim || this.options.onNotice?.(prefixOnlyNotice(this.options.model)), () => undefined);
       check.catch(() => {
         if (this.modelInfo === check) this.modelInfo = undefined;
       });

@@ -29,6 +29,8 @@ export interface CompletionResult {
   /** The text to insert at the cursor; empty when there is nothing new to suggest. */
   completion: string;
   mode: CompletionMode;
+  /** The model saw the code after the cursor (fill-in-the-middle); false: the text before it only. */
+  fim: boolean;
   context: ContextItem[];
   /** Estimated tokens of the prompt as sent (prefix with context, and suffix). */
   promptTokens: number;

@@ -6,7 +6,7 @@ import { RepoSageError } from '../errors';
 import { useModelSource } from './model-source';
 
 const WHERE_TO_FIX =
-  'Point the `reposage.modelsDir` setting (or the `--models DIR` flag) at a folder that holds the model ' +
+  'Point {setting:modelsDir} at a folder that holds the model ' +
   'in transformers.js layout: <Org>/<name>/config.json, tokenizer.json and onnx/*.onnx.';
 
 /**

@@ -15,5 +15,10 @@ export function defaultModelsDir(bundledDir: string | undefined, modelId = DEFAU
     bundledDir,
     process.env.REPOSAGE_MODELS_CACHE ?? path.join(os.homedir(), '.cache', 'reposage', 'models'),
   ];
-  return candidates.find((dir): dir is string => !!dir && existsSync(path.join(dir, modelId, 'config.json')));
+  return candidates.find((dir): dir is string => !!dir && hasModel(dir, modelId));
+}
+
+/** Whether a models folder holds a model in transformers.js layout. */
+export function hasModel(modelsDir: string | undefined, modelId: string): boolean {
+  return modelsDir !== undefined && existsSync(path.join(modelsDir, modelId, 'config.json'));
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
 import { throwIfCancelled } from '../errors';
@@ -37,7 +38,7 @@ export async function syncIndex(options: IndexOptions, models: IndexerModels, co
       embeddingModel: models.embedder.modelId,
       dimension: models.embedder.dimension,
       chunkerVersion: CHUNKER_VERSION,
-    });
+    }, { rebuildBecause: options.rebuildBecause });
     try {
       const run = new SyncRun(options, models, store, controls);
       await run.writeChunks();
@@ -118,7 +119,7 @@ class SyncRun {
     candidates = byPriority(candidates, (file) => ({ path: file.path, mtimeMs: file.mtimeMs }));
     this.filesTotal = candidates.length;
     this.filesDone = 0;
-    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(walk.files.length);
+    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(walk.files.length, path.resolve(this.options.root));
 
     if (gone.length > 0) {
       this.report('cleaning');

@@ -15,6 +15,8 @@ export interface IndexOptions {
   exclude?: string[];
   /** Kinds of file skipped by default that this index should hold (see SKIPPABLE_KINDS). */
   includeKinds?: SkippableKind[];
+  /** Rebuild from scratch, for this reason (e.g. `reposage doctor` found garbled rows). */
+  rebuildBecause?: string;
 }
 
 export type IndexPhase = 'scanning' | 'chunking' | 'embedding' | 'writing' | 'cleaning' | 'done';

@@ -43,7 +43,7 @@ async function runSync(id: number, options: Parameters<typeof syncIndex>[0]): Pr
       type: 'error',
       id,
       error: error instanceof RepoSageError
-        ? { code: error.code, message: error.message, hint: error.hint }
+        ? { code: error.code, message: error.message, hint: error.hintTemplate }
         : { message: error instanceof Error ? error.message : String(error) },
     });
   } finally {

@@ -21,14 +21,24 @@ import type {
 } from './types';
 
 /**
- * The first byte of a streamed answer comes after the model is loaded and the whole prompt is read;
- * on a CPU-only machine a cold 7B model and a few thousand tokens of context can take over a minute.
- * Once tokens flow they come many times a second, so a long silence then means a stuck server.
+ * A reply that needs no model (version, models, show, blobs) comes in milliseconds from a healthy
+ * server, so a few seconds of silence mean a stuck one. Answers have no first-byte limit: loading a
+ * 7B model and reading a long prompt on a CPU can take minutes. Once tokens flow they come many
+ * times a second, so a long silence then means a stuck server.
  */
-const DEFAULT_TIMEOUTS: OllamaTimeouts = { firstByteMs: 120_000, idleMs: 30_000 };
+export const DEFAULT_TIMEOUTS: OllamaTimeouts = { replyMs: 10_000, stallMs: 60_000 };
 
 /** Pulls, uploads and creates move gigabytes and have long silent steps (verifying, converting). */
-const MODEL_MANAGEMENT_TIMEOUTS: OllamaTimeouts = { firstByteMs: 10 * 60_000, idleMs: 10 * 60_000 };
+const MODEL_MANAGEMENT_TIMEOUTS: OllamaTimeouts = { replyMs: 10 * 60_000, stallMs: 10 * 60_000 };
+
+/** How long Ollama keeps a model loaded after a request: long enough that the next question does not wait for a load. */
+export const DEFAULT_KEEP_ALIVE = '30m';
+
+/** How long a model's description is reused: a question asks once, not at every step. */
+const SHOW_CACHE_MS = 5 * 60_000;
+
+/** Descriptions of models by host, shared by every client of the process (the extension makes many). */
+const shown = new Map<string, { at: number; info: Promise<ModelInfo> }>();
 
 /**
  * RepoSage's way to Ollama, over the official ollama-js client. Every method turns failures into
@@ -37,10 +47,12 @@ const MODEL_MANAGEMENT_TIMEOUTS: OllamaTimeouts = { firstByteMs: 10 * 60_000, id
 export class OllamaClient {
   readonly host: string;
   private readonly timeouts: OllamaTimeouts;
+  private readonly headers: Record<string, string>;
 
   constructor(options: OllamaClientOptions = {}) {
     this.host = resolveOllamaHost(options.host, options.env);
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...stallFromEnv(options.env), ...options.timeouts };
+    this.headers = requestHeaders(options.headers, options.env);
   }
 
   /** The server's version; the cheapest way to tell whether Ollama is running. */
@@ -56,10 +68,34 @@ export class OllamaClient {
     return reply.models.map(toModelSummary);
   }
 
+  /** What the model is and can do; asked of the server once per model every few minutes. */
   async showModel(name: string, signal?: AbortSignal): Promise<ModelInfo> {
+    const key = `${this.host}\0${name}`;
+    const cached = shown.get(key);
+    if (cached && Date.now() - cached.at < SHOW_CACHE_MS) return cached.info;
     const call = this.call(signal);
-    const reply = await call.run(() => call.client.show({ model: name }), { action: `describe ${name}`, model: name });
-    return toModelInfo(name, reply);
+    const info = call.run(() => call.client.show({ model: name }), { action: `describe ${name}`, model: name }).then((reply) => toModelInfo(name, reply));
+    shown.set(key, { at: Date.now(), info });
+    // A failure (a stopped server, a model not pulled yet) is asked again next time.
+    info.catch(() => shown.get(key)?.info === info && shown.delete(key));
+    return info;
+  }
+
+  /** Whether the model is in memory now (`ollama ps`), so an answer will not wait for it to load. */
+  async isLoaded(name: string, signal?: AbortSignal): Promise<boolean> {
+    const call = this.call(signal);
+    const reply = await call.run(() => call.client.ps(), { action: 'list its running models' });
+    const wanted = name.includes(':') ? name : `${name}:latest`;
+    return reply.models.some((model) => model.name === wanted || model.model === wanted);
+  }
+
+  /**
+   * Loads the model into memory (a chat with no messages), with the same options as the answers
+   * that follow, since Ollama reloads a model whose context size changes.
+   */
+  async loadModel(request: Omit<ChatRequest, 'messages'>): Promise<void> {
+    const call = this.call(request.signal);
+    await call.run(() => call.client.chat({ ...chatBody({ ...request, messages: [] }), stream: false }), answering(request.model), 'answer');
   }
 
   /** Streams the assistant's answer; nothing is sent until the stream is iterated. */
@@ -71,7 +107,7 @@ export class OllamaClient {
 
   async chat(request: ChatRequest): Promise<Completion> {
     const call = this.call(request.signal);
-    const reply = await call.run(() => call.client.chat({ ...chatBody(request), stream: false }), answering(request.model));
+    const reply = await call.run(() => call.client.chat({ ...chatBody(request), stream: false }), answering(request.model), 'answer');
     return toCompletion(reply.message.content, reply);
   }
 
@@ -87,8 +123,16 @@ export class OllamaClient {
     const reply = await call.run(
       () => call.client.generate({ ...generateBody(request), stream: false }),
       answering(request.model),
+      'answer',
     );
-    return toCompletion(reply.response ?? '', reply);
+    const completion = toCompletion(reply.response ?? '', reply);
+    if (request.topLogprobs === undefined) return completion;
+    const logprobs = (reply.logprobs ?? []).map(({ token, logprob, top_logprobs }) => ({
+      token,
+      logprob,
+      top: (top_logprobs ?? []).map((alternative) => ({ token: alternative.token, logprob: alternative.logprob })),
+    }));
+    return { ...completion, logprobs };
   }
 
   /** Downloads a model from the Ollama library, reporting each status line. */
@@ -96,6 +140,7 @@ export class OllamaClient {
     const call = this.call(signal, MODEL_MANAGEMENT_TIMEOUTS);
     const lines = call.lines(() => call.client.pull({ model: name, stream: true }), { action: `pull ${name}` });
     for await (const line of lines) onProgress?.(toProgress(line));
+    forget(this.host, name);
   }
 
   /** Whether the server already holds the blob with this digest ("sha256:…"). */
@@ -124,6 +169,7 @@ export class OllamaClient {
         if (!response.ok) throw await responseFailure(response);
       },
       { action: `store ${path.basename(filePath)}` },
+      'answer',
     );
     return digest;
   }
@@ -131,21 +177,47 @@ export class OllamaClient {
   /** Creates a model from an installed one, with adapters and settings on top, reporting each status line. */
   async createModel(request: CreateModelRequest): Promise<void> {
     const call = this.call(request.signal, MODEL_MANAGEMENT_TIMEOUTS);
-    const { model, from, adapters, template, system, parameters } = request;
+    const { model, from, files, adapters, template, system, parameters } = request;
+    // ollama-js passes the body through but its type lacks `files` (Ollama's API has it).
+    const body = { model, from, files, adapters, template, system, parameters, stream: true as const };
     const lines = call.lines(
-      () => call.client.create({ model, from, adapters, template, system, parameters, stream: true }),
+      () => call.client.create(body),
       { action: `create ${model}`, model: from },
     );
     for await (const line of lines) request.onProgress?.(toProgress(line));
+    forget(this.host, model);
   }
 
   private call(signal: AbortSignal | undefined, timeouts = this.timeouts): OllamaCall {
-    return new OllamaCall(this.host, timeouts, signal);
+    return new OllamaCall(this.host, timeouts, signal, this.headers);
   }
 
   private blobUrl(digest: string): string {
     return `${this.host}/api/blobs/${digest}`;
   }
+}
+
+/** REPOSAGE_OLLAMA_STALL_SECONDS, the CLI's way to set how long an answer may go silent. */
+function stallFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<OllamaTimeouts> {
+  const seconds = Number(env.REPOSAGE_OLLAMA_STALL_SECONDS);
+  return env.REPOSAGE_OLLAMA_STALL_SECONDS?.trim() && Number.isFinite(seconds) && seconds >= 0 ? { stallMs: seconds * 1000 } : {};
+}
+
+/** A model just pulled or created may differ from the one described before. */
+function forget(host: string, name: string): void {
+  for (const key of [`${host}\0${name}`, `${host}\0${name.includes(':') ? name.replace(/:latest$/, '') : `${name}:latest`}`]) shown.delete(key);
+}
+
+/**
+ * Headers for every request: the configured ones (a team server behind a proxy), and OLLAMA_API_KEY
+ * as a bearer token, as Ollama's own clients send it, unless an Authorization header is configured.
+ */
+function requestHeaders(configured: Record<string, string> | undefined, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const headers = { ...configured };
+  const token = env.OLLAMA_API_KEY?.trim();
+  const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  if (token && !hasAuthorization) headers.Authorization = `Bearer ${token}`;
+  return headers;
 }
 
 function chatBody(request: ChatRequest) {
@@ -166,6 +238,7 @@ function generateBody(request: GenerateRequest) {
     raw: request.raw,
     options: request.options,
     keep_alive: request.keepAlive,
+    ...(request.topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: request.topLogprobs }),
   };
 }
 

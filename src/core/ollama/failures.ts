@@ -8,10 +8,27 @@ export interface FailureContext {
   model?: string;
 }
 
-export type Wait = 'first-byte' | 'idle';
+/** What a deadline waited for: a whole reply, or the next line of an answer already streaming. */
+export type Wait = 'reply' | 'stall';
+
+/** A line of a streamed reply that is not JSON: the server is not Ollama, or something between garbles it. */
+export class MalformedReplyError extends Error {
+  constructor(readonly line: string) {
+    super(`a reply line is not JSON: ${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line)}`);
+  }
+}
 
 /** Errors from connecting that mean no server is listening at the host. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Node's codes for a TLS certificate it cannot trust. */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /**
  * The RepoSageError for a failed request, from what ollama-js and fetch throw: network errors
@@ -27,17 +44,29 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
   if (status === 404 && context.model && !/page not found/i.test(detail)) {
     return modelMissing(context.model, options);
   }
+  if (status === 401 || status === 403) return notAuthorized(context.host, status, options);
+  if (error instanceof MalformedReplyError || error instanceof SyntaxError) return badReply(context.host, detail, options);
   if (/does not support insert/i.test(detail)) {
     return new RepoSageError(
       'OLLAMA_NO_FIM',
       `${context.model ? `The model ${context.model}` : 'This model'} cannot complete code between a prefix and a suffix (fill-in-the-middle).`,
-      'Choose a code model with fill-in-the-middle support, such as qwen2.5-coder:1.5b-base, as reposage.completionModel.',
+      'Choose a code model with fill-in-the-middle support, such as qwen2.5-coder:1.5b-base, as {setting:completionModel}.',
       options,
     );
   }
   if (status === undefined) {
     const code = networkCode(error);
     if (code && UNREACHABLE_CODES.has(code)) return unreachable(context.host, options);
+    if (code && CERTIFICATE_CODES.has(code)) return untrustedCertificate(context.host, code, options);
+    // fetch refuses some ports outright (9, 25, 6000, …: the "bad ports" of the Fetch standard).
+    if (causeMessages(error).includes('bad port')) {
+      return new RepoSageError(
+        'OLLAMA_UNREACHABLE',
+        `Cannot connect to Ollama at ${context.host}: that port is one fetch refuses to use.`,
+        `Point RepoSage at Ollama's port, usually 11434 ({setting:ollamaHost} or OLLAMA_HOST).`,
+        options,
+      );
+    }
     // A socket closed mid-reply (undici says "terminated"), or a stream without its final line.
     if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || detail === 'terminated' || /did not receive done/i.test(detail)) {
       return new RepoSageError(
@@ -61,7 +90,34 @@ function unreachable(host: string, options?: { cause?: unknown }): RepoSageError
   return new RepoSageError(
     'OLLAMA_UNREACHABLE',
     `Cannot connect to Ollama at ${host}.`,
-    `Start Ollama with \`ollama serve\` or open the Ollama app; RepoSage is looking at ${host} (setting reposage.ollamaHost / OLLAMA_HOST).`,
+    `Start Ollama with \`ollama serve\` or open the Ollama app; RepoSage is looking at ${host} ({setting:ollamaHost} or OLLAMA_HOST).`,
+    options,
+  );
+}
+
+function notAuthorized(host: string, status: number, options: { cause?: unknown }): RepoSageError {
+  return new RepoSageError(
+    'OLLAMA_AUTH',
+    `The Ollama server at ${host} refused the request: ${status === 401 ? 'not signed in' : 'not allowed'} (HTTP ${status}).`,
+    'Give RepoSage its token: OLLAMA_API_KEY in the environment (sent as a bearer token), or reposage.ollamaHeaders (e.g. {"Authorization": "Bearer …"}) in VS Code.',
+    options,
+  );
+}
+
+function badReply(host: string, detail: string, options: { cause?: unknown }): RepoSageError {
+  return new RepoSageError(
+    'OLLAMA_BAD_REPLY',
+    `The server at ${host} sent a reply RepoSage cannot read (${detail}).`,
+    'Check that {setting:ollamaHost} (or OLLAMA_HOST) points at an Ollama server and nothing in between rewrites its replies.',
+    options,
+  );
+}
+
+function untrustedCertificate(host: string, code: string, options: { cause?: unknown }): RepoSageError {
+  return new RepoSageError(
+    'OLLAMA_UNREACHABLE',
+    `Cannot trust the TLS certificate of ${host} (${code}).`,
+    'If your team signs its servers with its own certificate authority, set NODE_EXTRA_CA_CERTS to that CA file before starting VS Code or reposage.',
     options,
   );
 }
@@ -70,23 +126,23 @@ function modelMissing(model: string, options?: { cause?: unknown }): RepoSageErr
   return new RepoSageError(
     'OLLAMA_MODEL_MISSING',
     `The model ${model} is not installed in Ollama.`,
-    `Download it with \`ollama pull ${model}\`, or choose another model in RepoSage's settings.`,
+    `Download it with \`ollama pull ${model}\`, or choose another model in {setting:model}.`,
     options,
   );
 }
 
-export function timedOut(wait: Wait, ms: number): RepoSageError {
-  const seconds = `${ms / 1000} s`;
-  return wait === 'first-byte'
+export function timedOut(wait: Wait, ms: number, host: string): RepoSageError {
+  const seconds = `${Math.round(ms / 100) / 10} s`;
+  return wait === 'reply'
     ? new RepoSageError(
         'OLLAMA_TIMEOUT',
-        `Ollama did not start answering within ${seconds}.`,
-        'The model may still be loading or the machine is busy: try again, or choose a smaller model.',
+        `Ollama at ${host} accepted the connection but did not reply within ${seconds}.`,
+        'The server seems stuck: restart it (`ollama serve`), and check that {setting:ollamaHost} (or OLLAMA_HOST) points at Ollama.',
       )
     : new RepoSageError(
         'OLLAMA_TIMEOUT',
-        `Ollama stopped sending its answer for ${seconds}.`,
-        'Try again; if it keeps happening, check `ollama ps` and the Ollama server log.',
+        `Ollama stopped sending its answer: nothing came for ${seconds}.`,
+        'Try again; if it keeps happening, check `ollama ps` and the server log. The wait is reposage.ollamaStallSeconds (REPOSAGE_OLLAMA_STALL_SECONDS for the CLI).',
       );
 }
 
@@ -111,6 +167,13 @@ export function cancelled(): RepoSageError {
 function httpStatus(error: unknown): number | undefined {
   const status = (error as { status_code?: unknown } | null)?.status_code;
   return typeof status === 'number' ? status : undefined;
+}
+
+/** Every message along the `cause` chain, lower-cased, joined. */
+function causeMessages(error: unknown, depth = 0): string {
+  if (!error || typeof error !== 'object' || depth > 5) return '';
+  const { message, cause } = error as { message?: unknown; cause?: unknown };
+  return `${typeof message === 'string' ? message.toLowerCase() : ''} ${causeMessages(cause, depth + 1)}`;
 }
 
 /** The first `code` along the `cause` chain, looking into AggregateErrors (one per address tried). */

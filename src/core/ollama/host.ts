@@ -26,7 +26,7 @@ export function normalizeOllamaHost(host: string): string {
     throw new RepoSageError(
       'INVALID_INPUT',
       `"${host}" is not an address of an Ollama server.`,
-      'Set reposage.ollamaHost (or OLLAMA_HOST) to an address such as http://127.0.0.1:11434.',
+      'Set {setting:ollamaHost} (or OLLAMA_HOST) to an address such as http://127.0.0.1:11434.',
       { cause: error },
     );
   }

@@ -1,4 +1,4 @@
-export { OllamaClient } from './client';
+export { DEFAULT_KEEP_ALIVE, DEFAULT_TIMEOUTS, OllamaClient } from './client';
 export { TextStream } from './text-stream';
 export { DEFAULT_OLLAMA_HOST, normalizeOllamaHost, resolveOllamaHost } from './host';
 export { fileDigest } from './blobs';

@@ -16,10 +16,13 @@ export function toModelInfo(name: string, show: ShowResponse): ModelInfo {
   const template = show.template ?? '';
   const capabilities = show.capabilities ?? [];
   const details = toDetails(show.details);
+  // ollama-js types model_info as a Map; over JSON it is a plain object.
+  const modelInfo = (show.model_info ?? {}) as unknown as Record<string, unknown>;
+  const architecture = modelInfo['general.architecture'];
   return {
     name,
-    // ollama-js types model_info as a Map; over JSON it is a plain object.
-    contextLength: contextLengthOf((show.model_info ?? {}) as unknown as Record<string, unknown>),
+    contextLength: contextLengthOf(modelInfo),
+    architecture: typeof architecture === 'string' ? architecture : details.family,
     template,
     supportsFim: template.includes('.Suffix') || capabilities.includes('insert'),
     family: details.family,

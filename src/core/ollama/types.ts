@@ -4,21 +4,23 @@ import type { Options } from 'ollama';
 export type ModelOptions = Partial<Options>;
 
 export interface OllamaTimeouts {
+  /** A reply that needs no model (version, models, show, blobs): it must come whole within this. */
+  replyMs: number;
   /**
-   * From sending a request to the first byte of its reply. For a streamed answer that covers loading
-   * the model and reading the prompt; a one-shot call must get its whole reply within it.
+   * Between two lines of an answer once it has started; 0 waits forever. The first line has no
+   * limit: it comes when the model has loaded and read the prompt.
    */
-  firstByteMs: number;
-  /** Between two lines of a streamed reply. */
-  idleMs: number;
+  stallMs: number;
 }
 
 export interface OllamaClientOptions {
   /** The reposage.ollamaHost setting; when absent, OLLAMA_HOST, then http://127.0.0.1:11434. */
   host?: string;
-  /** Where OLLAMA_HOST is read; process.env by default. */
+  /** Where OLLAMA_HOST and OLLAMA_API_KEY are read; process.env by default. */
   env?: NodeJS.ProcessEnv;
   timeouts?: Partial<OllamaTimeouts>;
+  /** Sent with every request (a team server's token); never logged. */
+  headers?: Record<string, string>;
 }
 
 export interface ChatMessage {
@@ -48,6 +50,15 @@ export interface GenerateRequest extends Cancellable {
   raw?: boolean;
   options?: ModelOptions;
   keepAlive?: string | number;
+  /** Ask for the log-probabilities of each answer token and of this many alternatives to it. */
+  topLogprobs?: number;
+}
+
+/** One answer token's log-probability, with the alternatives the model weighed (when asked for). */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  top: Array<{ token: string; logprob: number }>;
 }
 
 /** Ollama's figures for one answer, in milliseconds and tokens. */
@@ -67,6 +78,8 @@ export interface Completion {
   /** The answer hit the token limit (num_predict or the context window) instead of finishing. */
   truncated: boolean;
   stats: GenerationStats;
+  /** Per answer token, when the request asked for log-probabilities. */
+  logprobs?: TokenLogprob[];
 }
 
 export interface ModelDetails {
@@ -94,6 +107,8 @@ export interface ModelInfo {
   /** The longest context the model supports (model_info "<arch>.context_length"), if reported. */
   contextLength: number | undefined;
   template: string;
+  /** GGUF `general.architecture` (gemma3, llama, qwen2, …); the family when the server does not say. */
+  architecture: string;
   /** It can complete between a prefix and a suffix: its template uses `.Suffix` or it declares 'insert'. */
   supportsFim: boolean;
   family: string;
@@ -119,6 +134,8 @@ export interface CreateModelRequest extends Cancellable {
   model: string;
   /** The base model, which must be installed. */
   from?: string;
+  /** File name → digest ("sha256:…") of model files (GGUF, safetensors) uploaded beforehand with pushBlob. */
+  files?: Record<string, string>;
   /** File name → digest ("sha256:…") of each adapter, uploaded beforehand with pushBlob. */
   adapters?: Record<string, string>;
   template?: string;

@@ -9,7 +9,16 @@ export interface RankedLists {
   bm25: ScoredChunk[];
   /** Vector results, best first; score is the cosine similarity. */
   dense: ScoredChunk[];
+  /** Definitions of names the question mentions, best first (see signals.ts). */
+  definitions?: ScoredChunk[];
+  /** Chunks of files and lines the question names, best first. */
+  paths?: ScoredChunk[];
 }
+
+export type ListName = keyof RankedLists;
+
+/** How much a rank in each list counts; a list left out counts 1. */
+export type ListWeights = Partial<Record<ListName, number>>;
 
 /**
  * Reciprocal Rank Fusion: each chunk scores the sum of 1 / (k + rank) over the lists it appears in.
@@ -19,9 +28,10 @@ export interface RankedLists {
  * Ties (equal fused score) go to the chunk with the better single rank, then to the smaller id,
  * so the order never depends on the order of the input lists.
  */
-export function reciprocalRankFusion(lists: RankedLists, k = DEFAULT_RRF_K): RetrievedChunk[] {
+export function reciprocalRankFusion(lists: RankedLists, k = DEFAULT_RRF_K, weights: ListWeights = {}): RetrievedChunk[] {
   const byId = new Map<string, RetrievedChunk>();
-  const add = (list: ScoredChunk[], source: 'bm25' | 'dense') => {
+  const add = (list: ScoredChunk[], source: ListName) => {
+    const weight = weights[source] ?? 1;
     list.forEach(({ chunk, score }, index) => {
       const rank = index + 1;
       const entry = byId.get(chunk.id) ?? { chunk, score: 0, ranks: {}, scores: {} };
@@ -29,12 +39,11 @@ export function reciprocalRankFusion(lists: RankedLists, k = DEFAULT_RRF_K): Ret
       if (entry.ranks[source] !== undefined) return;
       entry.ranks[source] = rank;
       entry.scores[source] = score;
-      entry.score += 1 / (k + rank);
+      entry.score += weight / (k + rank);
       byId.set(chunk.id, entry);
     });
   };
-  add(lists.bm25, 'bm25');
-  add(lists.dense, 'dense');
+  for (const source of ['bm25', 'dense', 'definitions', 'paths'] as const) add(lists[source] ?? [], source);
 
   const fused = [...byId.values()].sort(
     (a, b) => b.score - a.score || bestRank(a) - bestRank(b) || (a.chunk.id < b.chunk.id ? -1 : a.chunk.id > b.chunk.id ? 1 : 0),
@@ -47,5 +56,5 @@ export function reciprocalRankFusion(lists: RankedLists, k = DEFAULT_RRF_K): Ret
 }
 
 function bestRank(entry: RetrievedChunk): number {
-  return Math.min(entry.ranks.bm25 ?? Infinity, entry.ranks.dense ?? Infinity);
+  return Math.min(entry.ranks.bm25 ?? Infinity, entry.ranks.dense ?? Infinity, entry.ranks.definitions ?? Infinity, entry.ranks.paths ?? Infinity);
 }

@@ -1,8 +1,12 @@
 import { RepoSageError, throwIfCancelled } from '../errors';
 import type { Embedder, Reranker } from '../embedding/types';
 import type { ChunkStore, ScoredChunk } from '../store/chunk-store';
-import { DEFAULT_RRF_K, reciprocalRankFusion } from './fusion';
-import type { RetrievalMode, RetrievalResult, RetrievedChunk, RetrieveOptions, Retriever, StageTiming } from './types';
+import { diversify, weighByFileKind } from './arrange';
+import { DEFAULT_RRF_K, type ListWeights, reciprocalRankFusion } from './fusion';
+import { readQuestion } from './question';
+import { definitionHits, pathHits } from './signals';
+import { wholeUnits } from './units';
+import type { RetrievalFeatures, RetrievalMode, RetrievalResult, RetrievedChunk, RetrieveOptions, Retriever, StageTiming } from './types';
 
 export interface RetrieverParts {
   store: ChunkStore;
@@ -15,6 +19,11 @@ export interface RetrieverParts {
 const DEFAULT_K = 5;
 const DEFAULT_CANDIDATES = 50;
 const DEFAULT_RERANK_CANDIDATES = 20;
+
+/** A named definition or file counts twice a BM25 or vector rank: the question says exactly what it means. */
+export const DEFAULT_LIST_WEIGHTS: ListWeights = { bm25: 1, dense: 1, definitions: 2, paths: 2 };
+
+const ALL_FEATURES: RetrievalFeatures = { condense: true, definitions: true, paths: true, fileKinds: true, diversity: true };
 
 /**
  * Searches one index four ways: BM25, dense (vectors), hybrid (both fused by RRF), and rerank
@@ -31,7 +40,10 @@ export function createRetriever(parts: RetrieverParts): Retriever {
       'Re-index with the current embedding model, or select the model that built the index.',
     );
   }
-  return { retrieve: (query, options) => retrieve(parts, query, options ?? {}) };
+  return {
+    retrieve: (query, options) => retrieve(parts, query, options ?? {}),
+    wholeUnits: (chunks, options) => wholeUnits(store, chunks, options),
+  };
 }
 
 async function retrieve(parts: RetrieverParts, query: string, options: RetrieveOptions): Promise<RetrievalResult> {
@@ -61,21 +73,35 @@ async function retrieve(parts: RetrieverParts, query: string, options: RetrieveO
 
   const wantDense = mode !== 'bm25';
   const wantBm25 = mode !== 'dense';
+  const fused = mode === 'hybrid' || mode === 'rerank';
+  const features = fused ? { ...ALL_FEATURES, ...options.features } : undefined;
+  const question = readQuestion(query);
+  const denseText = features?.condense ? question.denseText : query;
   // Keyword search needs no embedding, so it runs while the query is embedded and searched.
-  const [dense, bm25] = await Promise.all([
-    wantDense ? searchDense(parts, query, depth, signal, time) : Promise.resolve([]),
+  const [dense, bm25, signals] = await Promise.all([
+    wantDense ? searchDense(parts, denseText, depth, signal, time) : Promise.resolve([]),
     wantBm25 ? time('bm25', () => parts.store.searchKeywords(query, depth)) : Promise.resolve([]),
+    features && (features.definitions || features.paths)
+      ? time('signals', () =>
+          Promise.all([features.definitions ? definitionHits(parts.store, question) : [], features.paths ? pathHits(parts.store, question) : []]),
+        )
+      : Promise.resolve([[], []]),
   ]);
 
   let candidates: RetrievedChunk[];
-  if (mode === 'bm25' || mode === 'dense') {
-    candidates = singleList(mode, mode === 'bm25' ? bm25 : dense);
+  if (!features) {
+    candidates = singleList(mode as 'bm25' | 'dense', mode === 'bm25' ? bm25 : dense);
   } else {
-    candidates = await time('fusion', async () => reciprocalRankFusion({ bm25, dense }, options.rrfK ?? DEFAULT_RRF_K));
+    const [definitions, paths] = signals;
+    candidates = await time('fusion', async () => {
+      const list = reciprocalRankFusion({ bm25, dense, definitions, paths }, options.rrfK ?? DEFAULT_RRF_K, { ...DEFAULT_LIST_WEIGHTS, ...options.weights });
+      return features.fileKinds ? weighByFileKind(list, question.about) : list;
+    });
     if (mode === 'rerank') {
       const count = Math.max(k, positive(options.rerankCandidates ?? DEFAULT_RERANK_CANDIDATES, 'rerankCandidates'));
       candidates = await time('rerank', () => rerank(parts.reranker!, query, candidates, count, signal));
     }
+    if (features.diversity) candidates = diversify(candidates);
   }
 
   const totalMs = performance.now() - started;

@@ -4,7 +4,7 @@ import { createEmbedder } from '../embedding/embedder';
 import { createReranker } from '../embedding/reranker';
 import { DEFAULT_EMBEDDING_MODEL, type Embedder, type Reranker } from '../embedding/types';
 import { ChunkStore } from '../store/chunk-store';
-import { readManifest } from '../store/manifest';
+import { readIndexModel } from '../store/manifest';
 import { createRetriever } from './retriever';
 import type { Retriever } from './types';
 
@@ -61,7 +61,7 @@ export async function loadQueryModels(options: QueryModelOptions): Promise<Query
  * asked for). An index whose model is not installed here is refused with what to do.
  */
 export async function loadQueryModelsForIndex(dbDir: string, options: QueryModelOptions): Promise<QueryModels> {
-  const indexModel = await readManifest(dbDir).then((manifest) => manifest?.embeddingModel, () => undefined);
+  const indexModel = await readIndexModel(dbDir);
   try {
     return await loadQueryModels({ ...options, embeddingModel: indexModel ?? options.embeddingModel });
   } catch (error) {
@@ -69,7 +69,7 @@ export async function loadQueryModelsForIndex(dbDir: string, options: QueryModel
     throw new RepoSageError(
       error.code,
       `The index in ${dbDir} was built with the embedding model ${indexModel}, which cannot be loaded here: ${error.message}`,
-      `Install ${indexModel} in the models folder (--models), or rebuild the index with one that is installed: \`reposage index --model ${DEFAULT_EMBEDDING_MODEL}\`.`,
+      `Install ${indexModel} in {setting:modelsDir}, or rebuild the index with one that is installed: \`reposage index --model ${DEFAULT_EMBEDDING_MODEL}\`.`,
       { cause: error },
     );
   }

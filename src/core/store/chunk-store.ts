@@ -55,6 +55,8 @@ const VECTOR_INDEX_NPROBES = 64;
 export interface OpenForWriteOptions {
   /** Row count from which finishWrite builds the vector index; defaults to VECTOR_INDEX_MIN_ROWS. */
   vectorIndexMinRows?: number;
+  /** Rebuild into fresh tables even though the index looks whole, for this reason (a deep check failed). */
+  rebuildBecause?: string;
 }
 
 export interface OpenForWrite {
@@ -128,7 +130,7 @@ export class ChunkStore {
       await removeOwnedEntries(dbDir);
       return { store: await ChunkStore.create(dbDir, identity, DEFAULT_TABLES, options), rebuiltBecause };
     }
-    rebuiltBecause = manifestMismatch(existing, identity);
+    rebuiltBecause = options.rebuildBecause ?? manifestMismatch(existing, identity);
     if (!rebuiltBecause) {
       try {
         const store = await ChunkStore.openExisting(dbDir, existing, options.vectorIndexMinRows);
@@ -219,10 +221,11 @@ export class ChunkStore {
 
   /**
    * Records how many files this run means to have indexed, so a reader of a cut-short run can say
-   * how far it got. A build that replaces another leaves the manifest alone until it is complete.
+   * how far it got, and the folder it indexes. A build that replaces another leaves the manifest
+   * alone until it is complete.
    */
-  async beginRun(filesPlanned: number): Promise<void> {
-    this.manifest = { ...this.manifest, filesPlanned };
+  async beginRun(filesPlanned: number, root?: string): Promise<void> {
+    this.manifest = { ...this.manifest, filesPlanned, ...(root ? { root } : {}) };
     if (!this.replaces) await writeManifest(this.dbDir, this.manifest);
   }
 
@@ -426,6 +429,26 @@ export class ChunkStore {
     const languages: Record<string, number> = {};
     for (const { language } of files) languages[language] = (languages[language] ?? 0) + 1;
     return { manifest: this.manifest, files: files.length, chunks, languages };
+  }
+
+  /**
+   * Every stored chunk, batch by batch, with the columns a deep check needs: the whole table is
+   * read, so data garbled inside a file shows (a hash or a vector that no longer adds up).
+   */
+  async *scanChunks(): AsyncGenerator<Array<{ path: string; text: string; content_hash: string; vector: ArrayLike<number> }>> {
+    const rows = this.chunks.query().select(['path', 'text', 'content_hash', 'vector']);
+    try {
+      for await (const batch of rows) {
+        yield batch.toArray().map((row) => ({
+          path: String(row.path),
+          text: String(row.text),
+          content_hash: String(row.content_hash),
+          vector: (row.vector as { toArray(): Float32Array }).toArray(),
+        }));
+      }
+    } catch (error) {
+      throw new RepoSageError('INDEX_CORRUPT', `The index in ${this.dbDir} could not be read (${firstLine(error)}).`, REPAIR_HINT, { cause: error });
+    }
   }
 
   /** Runs a read; a Lance failure (a file lost or damaged since the index was opened) becomes INDEX_CORRUPT. */

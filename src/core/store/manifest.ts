@@ -32,6 +32,8 @@ export interface IndexManifest {
   filesPlanned?: number;
   /** Written last by a run that finished; absent or out of date while a run is under way or was cut short. */
   complete?: CompleteMark;
+  /** The folder that was indexed (absolute): sources are verified against it wherever a query runs. */
+  root?: string;
 }
 
 export type ManifestIdentity = Pick<IndexManifest, 'embeddingModel' | 'chunkerVersion'> & { dimension?: number };
@@ -57,6 +59,11 @@ export async function readManifest(dbDir: string): Promise<IndexManifest | undef
   }
   if (!isManifest(manifest)) throw damagedManifest(dbDir, 'fields are missing');
   return manifest;
+}
+
+/** The embedding model the index in dbDir was built with; undefined without a readable index. */
+export async function readIndexModel(dbDir: string): Promise<string | undefined> {
+  return readManifest(dbDir).then((manifest) => manifest?.embeddingModel, () => undefined);
 }
 
 /** Written through a temporary file and a rename, so a kill never leaves half a manifest. */

@@ -39,7 +39,7 @@ export interface CompareOptions {
   examples: readonly StyleExample[];
   golden?: readonly GoldenQuestion[];
   retriever: Retriever;
-  ollama: Pick<OllamaClient, 'showModel' | 'chat' | 'chatStream'>;
+  ollama: Pick<OllamaClient, 'showModel' | 'isLoaded' | 'loadModel' | 'chat' | 'chatStream'>;
   /** At most this many style examples and this many golden questions, the first ones (default 50). */
   limit?: number;
   onProgress?: (config: ConfigName, done: number, total: number) => void;

@@ -1,18 +1,21 @@
-import type { AskEvent, ChatTurn, Source, SourceRef } from '../../core/chat/types';
+import { statusText } from '../../core/chat/ask';
+import type { AskEvent, AskStatus, ChatTurn, Source, SourceRef } from '../../core/chat/types';
 import type { RetrievalTrace } from '../../core/retrieval/types';
-import type { AnswerPart, Citation, TraceView, Turn } from './protocol';
+import type { AnswerPart, Citation, TraceView, Turn } from '../../shared/chat-protocol';
 
 /** The trace table shows the head of the candidate list; the rest adds length, not insight. */
 const TRACE_ROWS = 30;
 
-/** What the webview is sent for one event of the core's answer stream. */
-export function answerParts(event: AskEvent): AnswerPart[] {
+/** What the webview is sent for one event of the core's answer stream; `describe` words a status in the UI's language. */
+export function answerParts(event: AskEvent, describe: (status: AskStatus) => string = statusText): AnswerPart[] {
   switch (event.type) {
     case 'retrieval':
       return [
         { kind: 'sources', sources: event.sources.map(toCitation) },
         { kind: 'trace', trace: toTraceView(event.trace) },
       ];
+    case 'status':
+      return [{ kind: 'progress', text: describe(event) }];
     case 'delta':
       return event.text ? [{ kind: 'delta', text: event.text }] : [];
     case 'final':

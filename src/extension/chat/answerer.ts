@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { EditorSelection } from '../../core/chat/types';
-import type { AnswerPart, Turn } from './protocol';
+import type { AnswerPart, Turn } from '../../shared/chat-protocol';
 
 export interface AnswerRequest {
   question: string;

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { parseTurn, type Turn } from './protocol';
+import { parseTurn, type Turn } from '../../shared/chat-protocol';
 
 const KEY = 'reposage.chat.history';
 /** Enough to scroll back through a working session without workspace state growing without bound. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { UiStrings } from './protocol';
+import type { UiStrings } from '../../shared/chat-protocol';
 
 export interface ChatPage {
   /** webview.cspSource: the origin asWebviewUri URIs are served from. */

@@ -9,7 +9,7 @@ import type { Answerer } from './answerer';
 import type { ChatHistory } from './chat-history';
 import { chatHtml, newNonce } from './chat-html';
 import { copyToClipboard, insertAtCursor, openCitation, openLink } from './editor-actions';
-import { applyPart, parseFromWebview, type FromWebview, type ToWebview, type Turn } from './protocol';
+import { applyPart, parseFromWebview, type FromWebview, type ToWebview, type Turn } from '../../shared/chat-protocol';
 import { uiStrings } from './ui-strings';
 
 /**

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { askQuestion } from '../../core/chat/ask';
 import { RepoSageError } from '../../core/errors';
-import { OllamaClient } from '../../core/ollama';
-import { readConfig } from '../config/config';
+import { readConfig, ollamaClient } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 import type { FolderIndex } from '../indexing/folder-index';
 import type { IndexManager } from '../indexing/index-manager';
@@ -10,6 +9,7 @@ import { isSearchable } from '../indexing/index-state';
 import type { SearchModels } from '../retrieval/search-models';
 import type { AnswerRequest, Answerer } from './answerer';
 import { answerParts, toChatHistory } from './answer-parts';
+import type { AskStatus } from '../../core/chat/types';
 
 /**
  * Answers chat questions with the core: retrieval over a folder's index, then the Ollama chat
@@ -46,7 +46,7 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
         { question: request.question, history: toChatHistory(request.history), selection: request.selection },
         {
           retriever: search.retriever,
-          ollama: new OllamaClient({ host: config.ollamaHost }),
+          ollama: ollamaClient(config),
           model: config.chatModel,
           root: index.root,
           k: config.topK,
@@ -55,7 +55,7 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
         request.signal,
       );
       for await (const event of events) {
-        for (const part of answerParts(event)) request.onPart(part);
+        for (const part of answerParts(event, describeStatus)) request.onPart(part);
       }
     } finally {
       search.close();
@@ -80,4 +80,10 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
     if (!picked) throw new RepoSageError('INDEX_MISSING', vscode.l10n.t('No folder of this workspace has a RepoSage index yet.'), vscode.l10n.t('Run "RepoSage: Re-index Workspace".'));
     return picked;
   }
+}
+
+function describeStatus(status: AskStatus): string {
+  return status.stage === 'loading-model'
+    ? vscode.l10n.t('Loading {0}…', status.model)
+    : vscode.l10n.t('{0} is reading {1} sources…', status.model, status.sources);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { UiStrings } from './protocol';
+import type { UiStrings } from '../../shared/chat-protocol';
 
 /** The webview's labels in the user's language. */
 export function uiStrings(): UiStrings {

@@ -52,7 +52,7 @@ export class InlineCompletions implements vscode.Disposable, CompletionControls 
     this.store.add(vscode.window.onDidChangeActiveTextEditor(() => this.status.update()));
     this.store.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.status.update()));
     this.store.add(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (settingChanged(event, 'completionModel') || settingChanged(event, 'ollamaHost') || settingChanged(event, 'completionDebounceMs')) {
+      if (settingChanged(event, 'completionModel') || settingChanged(event, 'ollamaHost') || settingChanged(event, 'ollamaHeaders') || settingChanged(event, 'completionDebounceMs')) {
         this.sessions.reset();
         this.problems.clear();
       }

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CompletionSession, openKeywordIndex } from '../../core/completion';
-import { OllamaClient } from '../../core/ollama';
 import type { ChunkStore } from '../../core/store/chunk-store';
-import { readConfig } from '../config/config';
+import { readConfig, ollamaClient } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 import type { IndexManager } from '../indexing/index-manager';
 import type { IndexState } from '../indexing/index-state';
@@ -106,9 +105,10 @@ function openable(state: IndexState): string | undefined {
 function createSession(folder: vscode.WorkspaceFolder | undefined): CompletionSession {
   const config = readConfig(folder?.uri);
   return new CompletionSession({
-    ollama: new OllamaClient({ host: config.ollamaHost }),
+    ollama: ollamaClient(config),
     model: config.completionModel,
     debounceMs: config.completionDebounceMs,
+    onNotice: (notice) => void vscode.window.showInformationMessage(notice),
   });
 }
 

@@ -1,11 +1,16 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultModelsDir } from '../../core/embedding/locate';
+import { OllamaClient } from '../../core/ollama';
 import { CONFIG_SECTION, REINDEX_SETTINGS, SETTINGS, fullKey, type SettingName } from './settings';
 
 /** RepoSage's settings as the rest of the extension sees them: typed, defaulted, checked. */
 export interface RepoSageConfig {
   ollamaHost: string;
+  /** Sent with every Ollama request (a team server's token); never logged. */
+  ollamaHeaders: Record<string, string>;
+  /** 0: an answer may go silent forever. */
+  ollamaStallSeconds: number;
   chatModel: string;
   completionModel: string;
   /** Undefined: the models bundled with the extension, else the local model cache. */
@@ -45,6 +50,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
   };
   return {
     ollamaHost: text('ollamaHost'),
+    ollamaHeaders: headers(section.get<unknown>(SETTINGS.ollamaHeaders.key)),
+    ollamaStallSeconds: count('ollamaStallSeconds', 0),
     chatModel: text('chatModel'),
     completionModel: text('completionModel'),
     modelsDir: text('modelsDir') || undefined,
@@ -59,6 +66,17 @@ export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
     completionDebounceMs: count('completionDebounceMs', 0),
     completionLanguages: list('completionLanguages'),
   };
+}
+
+/** Header names to string values; anything else in the setting is left out. */
+function headers(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0].trim() !== ''));
+}
+
+/** The Ollama client for these settings: server, headers, and how long an answer may stall. */
+export function ollamaClient(config: RepoSageConfig): OllamaClient {
+  return new OllamaClient({ host: config.ollamaHost, headers: config.ollamaHeaders, timeouts: { stallMs: config.ollamaStallSeconds * 1000 } });
 }
 
 /** True when a settings change means the index must be re-scanned or rebuilt. */

@@ -7,6 +7,8 @@ import { DEFAULT_MAX_FILE_BYTES } from '../../core/files/types';
  */
 export const SETTINGS = {
   ollamaHost: { key: 'ollamaHost', type: 'string', default: 'http://127.0.0.1:11434' },
+  ollamaHeaders: { key: 'ollamaHeaders', type: 'object', default: {} as Record<string, string> },
+  ollamaStallSeconds: { key: 'ollamaStallSeconds', type: 'number', default: 60 },
   chatModel: { key: 'chatModel', type: 'string', default: 'qwen2.5-coder:7b' },
   completionModel: { key: 'completionModel', type: 'string', default: 'qwen2.5-coder:1.5b-base' },
   modelsDir: { key: 'modelsDir', type: 'string', default: '' },
@@ -34,7 +36,7 @@ export const REINDEX_SETTINGS: readonly SettingName[] = ['modelsDir', 'embedding
  * Settings a workspace must not choose while it is untrusted: a folder's own .vscode/settings.json
  * could otherwise send code to a host of its choosing, or load models from a folder it ships.
  */
-export const RESTRICTED_SETTINGS: readonly SettingName[] = ['ollamaHost', 'modelsDir'];
+export const RESTRICTED_SETTINGS: readonly SettingName[] = ['ollamaHost', 'ollamaHeaders', 'modelsDir'];
 
 export function fullKey(name: SettingName): string {
   return `${CONFIG_SECTION}.${SETTINGS[name].key}`;

@@ -22,6 +22,8 @@ const ACTIONS = {
   OLLAMA_RESPONSE_CUT: [{ kind: 'showLog' }],
   OLLAMA_NO_FIM: [{ kind: 'openSetting', setting: 'completionModel' }],
   OLLAMA_ERROR: [{ kind: 'showLog' }],
+  OLLAMA_AUTH: [{ kind: 'openSetting', setting: 'ollamaHost' }],
+  OLLAMA_BAD_REPLY: [{ kind: 'openSetting', setting: 'ollamaHost' }],
   INDEX_MISSING: [{ kind: 'reindex' }],
   INDEX_CORRUPT: [{ kind: 'rebuildIndex' }],
   INDEX_MISMATCH: [{ kind: 'rebuildIndex' }],

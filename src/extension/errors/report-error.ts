@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { RepoSageError, isCancellation } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
-import { readConfig } from '../config/config';
+import { readConfig, ollamaClient } from '../config/config';
 import { fullKey } from '../config/settings';
 import { COMMANDS } from '../commands/ids';
 import { actionsFor, type ErrorAction } from './error-actions';
@@ -38,7 +38,7 @@ export class ErrorReporter {
         await vscode.env.openExternal(vscode.Uri.parse('https://ollama.com/download'));
         return;
       case 'pullModel':
-        return this.pull(context.model ?? config.chatModel, config.ollamaHost);
+        return this.pull(context.model ?? config.chatModel, ollamaClient(config));
       case 'reindex':
         await vscode.commands.executeCommand(COMMANDS.reindex);
         return;
@@ -55,14 +55,14 @@ export class ErrorReporter {
   }
 
   /** Pulls through the configured server's API, so it works for a remote Ollama too. */
-  private async pull(model: string, host: string): Promise<void> {
+  private async pull(model: string, ollama: OllamaClient): Promise<void> {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Pulling {0}', model), cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          await new OllamaClient({ host }).pullModel(model, {
+          await ollama.pullModel(model, {
             signal: abort.signal,
             onProgress: ({ status, total, completed }) => {
               progress.report({ message: total && completed ? `${status} ${Math.floor((completed / total) * 100)}%` : status });

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { RepoSageError } from '../../core/errors';
-import { OllamaClient, type ModelInfo } from '../../core/ollama';
-import { readConfig, settingChanged } from '../config/config';
+import { type ModelInfo } from '../../core/ollama';
+import { readConfig, settingChanged, ollamaClient } from '../config/config';
 import { fullKey } from '../config/settings';
 import { DisposableStore } from '../disposable-store';
 
@@ -28,7 +28,8 @@ export class ChatModelStatus implements vscode.Disposable {
 
   refresh(): void {
     const generation = ++this.generation;
-    const { chatModel, ollamaHost } = readConfig();
+    const config = readConfig();
+    const { chatModel } = config;
     this.item.text = `$(hubot) ${chatModel}`;
     this.item.tooltip = vscode.l10n.t('Chat model: {0}', chatModel);
     if (!vscode.workspace.isTrusted) {
@@ -36,7 +37,7 @@ export class ChatModelStatus implements vscode.Disposable {
       return;
     }
     this.item.show();
-    new OllamaClient({ host: ollamaHost }).showModel(chatModel).then(
+    ollamaClient(config).showModel(chatModel).then(
       (info) => generation === this.generation && this.describe(info),
       (error: unknown) => {
         if (generation !== this.generation) return;

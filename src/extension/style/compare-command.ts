@@ -1,13 +1,12 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { type GoldenQuestion, readGoldenSet } from '../../core/eval/golden-set';
-import { OllamaClient } from '../../core/ollama';
 import { compareModels } from '../../core/style/compare';
 import { readStyleSplit } from '../../core/style/dataset-files';
 import { buildStyleDataset } from '../../core/style/export';
 import type { CommandSpec } from '../commands/command-table';
 import { COMMANDS } from '../commands/ids';
-import { readConfig } from '../config/config';
+import { readConfig, ollamaClient } from '../config/config';
 import type { FolderIndex } from '../indexing/folder-index';
 import type { IndexManager } from '../indexing/index-manager';
 import type { SearchModels } from '../retrieval/search-models';
@@ -32,7 +31,7 @@ async function compare(indexes: IndexManager, models: SearchModels, memory: Data
   const index = await pickIndex(readyIndexes(indexes));
   if (!index) return;
   const config = readConfig(index.folder.uri);
-  const ollama = new OllamaClient({ host: config.ollamaHost });
+  const ollama = ollamaClient(config);
   const installed = await ollama.listModels();
   const tuned = await pickModel(installed, vscode.l10n.t('The model with the style adapter'), config.chatModel);
   const base = tuned && await pickModel(installed, vscode.l10n.t('The base it was made from, to compare against'), tuned.details.parentModel);

@@ -5,7 +5,7 @@ import { OllamaClient } from '../../core/ollama';
 import { registerAdapter, type RegisterResult } from '../../core/style/register';
 import type { CommandSpec } from '../commands/command-table';
 import { COMMANDS } from '../commands/ids';
-import { readConfig } from '../config/config';
+import { readConfig, ollamaClient } from '../config/config';
 import { fullKey, type SettingName } from '../config/settings';
 import { defaultAdapterName, isModelName } from './adapter-name';
 import { ADAPTER_DIR, exists, pickFolder, styleUnavailable } from './folders';
@@ -23,7 +23,7 @@ async function load(onRegistered: () => void): Promise<void> {
   if (!folder) return;
   const adapterPath = await pickAdapter(folder);
   if (!adapterPath) return;
-  const ollama = new OllamaClient({ host: readConfig(folder.uri).ollamaHost });
+  const ollama = ollamaClient(readConfig(folder.uri));
   const base = await pickModel(await ollama.listModels(), vscode.l10n.t('The Ollama model the adapter was trained on'));
   if (!base) return;
   const name = await vscode.window.showInputBox({

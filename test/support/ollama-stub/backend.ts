@@ -1,5 +1,7 @@
 import {
+  capabilitiesOf,
   installModel,
+  psEntry,
   normalizeModelName,
   sha256,
   showResponse,
@@ -39,6 +41,8 @@ export class StubBackend {
   readonly models = new Map<string, StubModel>();
   private readonly registry = new Map<string, StubModelSpec>();
   private readonly blobs = new Map<string, Buffer>();
+  /** Models in memory, as /api/ps lists them: a chat or generate loads its model, keep_alive 0 unloads it. */
+  readonly loaded = new Set<string>();
 
   constructor(installed: StubModelSpec[], pullable: StubModelSpec[], private readonly respond: Responder) {
     for (const spec of installed) this.install(installModel(spec));
@@ -64,6 +68,8 @@ export class StubBackend {
         return { kind: 'text', status: 200, text: 'Ollama is running' };
       case 'GET /api/version':
         return json(200, { version: VERSION });
+      case 'GET /api/ps':
+        return json(200, { models: [...this.loaded].flatMap((name) => this.models.get(name) ?? []).map(psEntry) });
       case 'GET /api/tags':
         return json(200, { models: [...this.models.values()].map(tagsEntry) });
       case 'POST /api/show':
@@ -76,13 +82,15 @@ export class StubBackend {
         return this.pull(body);
       case 'POST /api/create':
         return this.create(body);
+      case 'DELETE /api/delete':
+        return this.delete(body);
       default:
         return { kind: 'text', status: 404, text: '404 page not found' };
     }
   }
 
   private chat(body: Record<string, unknown>): Reply {
-    const model = this.requireModel(body.model);
+    const model = this.use(body);
     const messages = Array.isArray(body.messages) ? (body.messages as { role: string; content: string }[]) : [];
     const base = { model: model.name, created_at: new Date().toISOString() };
     if (messages.length === 0) {
@@ -103,16 +111,22 @@ export class StubBackend {
   }
 
   private generate(body: Record<string, unknown>): Reply {
-    const model = this.requireModel(body.model);
+    const model = this.use(body);
     const prompt = typeof body.prompt === 'string' ? body.prompt : '';
     const suffix = typeof body.suffix === 'string' ? body.suffix : undefined;
     const base = { model: model.name, created_at: new Date().toISOString() };
-    if (suffix !== undefined && !model.fim) throw new OllamaHttpError(400, `${model.name} does not support insert`);
-    if (prompt === '' && suffix === undefined) {
-      return json(200, { ...base, response: '', done: true, done_reason: body.keep_alive === 0 ? 'unload' : 'load' });
-    }
     const raw = body.raw === true;
     const system = typeof body.system === 'string' ? body.system : undefined;
+    if (raw && (system || body.template || body.context)) {
+      throw new OllamaHttpError(400, 'raw mode does not support template, system, or context');
+    }
+    // Ollama asks for the insert capability only when the suffix is not empty.
+    if (suffix && !capabilitiesOf(model).includes('insert')) {
+      throw new OllamaHttpError(400, `registry.ollama.ai/library/${model.name} does not support insert`);
+    }
+    if (prompt === '' && !suffix) {
+      return json(200, { ...base, response: '', done: true, done_reason: body.keep_alive === 0 ? 'unload' : 'load' });
+    }
     const options = optionsOf(body);
     const answer = this.complete({ endpoint: 'generate', model: model.name, prompt, suffix, system, raw, options }, options);
     const final = {
@@ -123,9 +137,10 @@ export class StubBackend {
       ...(raw ? {} : { context: [1, 2, 3] }),
       ...stats(prompt + (suffix ?? ''), answer.tokens),
     };
-    if (body.stream === false) return json(200, { ...final, response: answer.tokens.join('') });
+    const logprobs = body.logprobs === true ? (tokens: string[]) => ({ logprobs: tokens.map((token) => tokenLogprob(token, body.top_logprobs)) }) : () => ({});
+    if (body.stream === false) return json(200, { ...final, response: answer.tokens.join(''), ...logprobs(answer.tokens) });
     return stream([
-      ...answer.tokens.map((response) => ({ ...base, response, done: false })),
+      ...answer.tokens.map((response) => ({ ...base, response, done: false, ...logprobs([response]) })),
       { ...final, response: '' },
     ]);
   }
@@ -221,8 +236,22 @@ export class StubBackend {
     };
   }
 
+  private delete(body: Record<string, unknown>): Reply {
+    const model = this.requireModel(body.model ?? body.name);
+    this.models.delete(model.name);
+    return json(200, {});
+  }
+
   private install(model: StubModel): void {
     this.models.set(model.name, model);
+  }
+
+  /** The request's model, loaded or unloaded as its keep_alive says. */
+  private use(body: Record<string, unknown>): StubModel {
+    const model = this.requireModel(body.model);
+    if (body.keep_alive === 0 || body.keep_alive === '0') this.loaded.delete(model.name);
+    else this.loaded.add(model.name);
+    return model;
   }
 
   private requireModel(name: unknown): StubModel {
@@ -261,4 +290,15 @@ function stats(promptText: string, tokens: string[]) {
     eval_count: tokens.length,
     eval_duration: tokens.length * 10_000_000,
   };
+}
+
+/**
+ * A token's log-probability as Ollama reports it with `logprobs: true`: the stub is sure of the
+ * token it chose (0.8) and lists it first among `top_logprobs` alternatives, the rest unlikely.
+ */
+function tokenLogprob(token: string, top: unknown) {
+  const entry = (text: string, p: number) => ({ token: text, logprob: Math.log(p), bytes: [...Buffer.from(text)] });
+  const count = typeof top === 'number' && top > 0 ? Math.min(top, 20) : 0;
+  const alternatives = [entry(token, 0.8), ...Array.from({ length: Math.max(0, count - 1) }, (_, i) => entry(`<alt${i}>`, 0.2 / 2 ** (i + 1)))];
+  return { ...entry(token, 0.8), top_logprobs: alternatives.slice(0, count) };
 }

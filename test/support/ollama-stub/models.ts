@@ -6,7 +6,7 @@ export interface StubModelSpec {
   family?: string;
   contextLength?: number;
   template?: string;
-  /** Fill-in-the-middle: the default template then uses `.Suffix` and capabilities include 'insert'. */
+  /** Fill-in-the-middle: the default template then uses `.Suffix`, so capabilities include 'insert'. */
   fim?: boolean;
   parameterSize?: string;
   quantization?: string;
@@ -33,6 +33,23 @@ export const CHAT_TEMPLATE =
 export const FIM_TEMPLATE =
   '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>' +
   '{{- else }}{{ .Prompt }}{{- end }}';
+
+/** Shaped like Gemma 3's chat template: turns, no system role, no `.Suffix`. */
+export const GEMMA_TEMPLATE =
+  '{{- range $i, $_ := .Messages }}<start_of_turn>{{ if eq .Role "assistant" }}model{{ else }}user{{ end }}\n' +
+  '{{ .Content }}<end_of_turn>\n{{ end }}<start_of_turn>model\n';
+
+/** The small real model the real-server tier creates (test/support/real-ollama.ts), as the stub shows it. */
+export const GEMMA3_270M: StubModelSpec = {
+  name: 'gemma3-270m',
+  family: 'gemma3',
+  contextLength: 32768,
+  template: GEMMA_TEMPLATE,
+  parameterSize: '268.10M',
+  quantization: 'Q4_K_M',
+  sizeBytes: 253_000_000,
+  parameters: { num_ctx: 4096 },
+};
 
 /** RepoSage's default chat and completion models, so code using its defaults finds them. */
 export const DEFAULT_MODELS: StubModelSpec[] = [
@@ -100,6 +117,16 @@ export function tagsEntry(model: StubModel) {
   };
 }
 
+/** One entry of GET /api/ps: a model in memory. */
+export function psEntry(model: StubModel) {
+  return {
+    ...tagsEntry(model),
+    expires_at: new Date(Date.now() + 30 * 60_000).toISOString(),
+    size_vram: 0,
+    context_length: model.contextLength,
+  };
+}
+
 /** The reply of POST /api/show. */
 export function showResponse(model: StubModel) {
   const blobPath = (digest: string) => `/root/.ollama/models/blobs/${digest.replace(':', '-')}`;
@@ -127,7 +154,12 @@ export function showResponse(model: StubModel) {
       [`${model.family}.context_length`]: model.contextLength,
       [`${model.family}.embedding_length`]: 3584,
     },
-    capabilities: model.fim ? ['completion', 'insert'] : ['completion'],
+    capabilities: capabilitiesOf(model),
     modified_at: model.modifiedAt,
   };
+}
+
+/** As Ollama decides them: a template that uses `.Suffix` makes a model able to insert, whatever it was made from. */
+export function capabilitiesOf(model: Pick<StubModel, 'template'>): string[] {
+  return /\.Suffix\b/.test(model.template) ? ['completion', 'insert'] : ['completion'];
 }

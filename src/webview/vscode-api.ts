@@ -1,4 +1,4 @@
-import type { FromWebview } from '../../src/extension/chat/protocol';
+import type { FromWebview } from '../shared/chat-protocol';
 
 /** What the webview keeps across being hidden and shown (the transcript comes from the extension). */
 export interface ViewState {

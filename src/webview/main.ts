@@ -1,4 +1,4 @@
-import { parseToWebview, parseUiStrings, type AnswerPart, type ToWebview, type Turn } from '../../src/extension/chat/protocol';
+import { parseToWebview, parseUiStrings, type AnswerPart, type ToWebview, type Turn } from '../shared/chat-protocol';
 import { TurnView, type TurnActions } from './turn-view';
 import { Host } from './vscode-api';
 

@@ -5,6 +5,7 @@
  * paragraphs, headings, fenced code, lists, quotes, rules, emphasis, inline code, links and [n]
  * citations. An unclosed fence (an answer still streaming) runs to the end.
  */
+import { citationAt } from '../core/chat/citation-grammar';
 
 export type Inline =
   | { type: 'text'; text: string }
@@ -135,11 +136,11 @@ export function parseInline(source: string): Inline[] {
       continue;
     }
     if (ch === '[') {
-      const citation = /^\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\](?!\()/.exec(rest);
+      const citation = citationAt(source, i);
       if (citation) {
         flush();
-        for (const n of citation[1].split(',')) out.push({ type: 'citation', n: parseInt(n.trim(), 10) });
-        i += citation[0].length;
+        for (const n of citation.numbers) out.push({ type: 'citation', n });
+        i += citation.length;
         continue;
       }
       // The target may hold one level of balanced parentheses, as Wikipedia-style URLs do.

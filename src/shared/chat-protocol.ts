@@ -40,7 +40,9 @@ export interface TraceView {
 export type AnswerPart =
   | { kind: 'delta'; text: string }
   | { kind: 'sources'; sources: Citation[] }
-  | { kind: 'trace'; trace: TraceView };
+  | { kind: 'trace'; trace: TraceView }
+  /** What the answer waits for before its first token ("Loading qwen2.5-coder:7b…"); not kept in the history. */
+  | { kind: 'progress'; text: string };
 
 /** A finished (or stopped, or failed) question and answer, as kept in the history. */
 export interface Turn {
@@ -93,6 +95,8 @@ export function applyPart(turn: Turn, part: AnswerPart): void {
       return;
     case 'trace':
       turn.trace = part.trace;
+      return;
+    case 'progress':
       return;
   }
 }
@@ -194,6 +198,8 @@ export function parseAnswerPart(value: unknown): AnswerPart | undefined {
       const trace = parseTrace(m.trace);
       return trace ? { kind: 'trace', trace } : undefined;
     }
+    case 'progress':
+      return text(m.text, LIMITS.text) ? { kind: 'progress', text: m.text } : undefined;
     default:
       return undefined;
   }

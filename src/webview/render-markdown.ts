@@ -1,5 +1,5 @@
 import { highlight } from './highlight';
-import type { UiStrings } from '../../src/extension/chat/protocol';
+import type { UiStrings } from '../shared/chat-protocol';
 import type { Block, Inline } from './markdown';
 
 /** What rendered content can ask for; the view turns these into messages to the extension. */

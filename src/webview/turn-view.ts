@@ -1,4 +1,4 @@
-import { applyPart, type AnswerPart, type Citation, type TraceView, type Turn, type UiStrings } from '../../src/extension/chat/protocol';
+import { applyPart, type AnswerPart, type Citation, type TraceView, type Turn, type UiStrings } from '../shared/chat-protocol';
 import { parseMarkdown } from './markdown';
 import { el, renderBlocks, text, type RenderActions } from './render-markdown';
 
@@ -42,9 +42,14 @@ export class TurnView {
   apply(part: AnswerPart): void {
     applyPart(this.turn, part);
     switch (part.kind) {
+      case 'progress':
+        this.status.textContent = part.text;
+        this.status.hidden = false;
+        return;
       case 'delta':
         // Deltas arrive faster than frames; parse and render once per frame.
         if (!this.pendingRender) {
+          this.renderStatus(true);
           this.pendingRender = requestAnimationFrame(() => {
             this.pendingRender = 0;
             this.renderAnswer();
