@@ -41,6 +41,8 @@ export type AnswerPart =
   | { kind: 'delta'; text: string }
   | { kind: 'sources'; sources: Citation[] }
   | { kind: 'trace'; trace: TraceView }
+  /** What the reader must know about where the answer comes from ("partial index (64 of 134 files)"); kept with the turn. */
+  | { kind: 'notice'; text: string }
   /** What the answer waits for before its first token ("Loading qwen2.5-coder:7b…"); not kept in the history. */
   | { kind: 'progress'; text: string };
 
@@ -51,6 +53,7 @@ export interface Turn {
   answer: string;
   sources: Citation[];
   trace?: TraceView;
+  notice?: string;
   error?: string;
   stopped?: boolean;
 }
@@ -95,6 +98,9 @@ export function applyPart(turn: Turn, part: AnswerPart): void {
       return;
     case 'trace':
       turn.trace = part.trace;
+      return;
+    case 'notice':
+      turn.notice = part.text;
       return;
     case 'progress':
       return;
@@ -200,6 +206,8 @@ export function parseAnswerPart(value: unknown): AnswerPart | undefined {
     }
     case 'progress':
       return text(m.text, LIMITS.text) ? { kind: 'progress', text: m.text } : undefined;
+    case 'notice':
+      return text(m.text, LIMITS.text) ? { kind: 'notice', text: m.text } : undefined;
     default:
       return undefined;
   }
@@ -212,7 +220,8 @@ export function parseTurn(value: unknown): Turn | undefined {
   const trace = m.trace === undefined ? undefined : parseTrace(m.trace);
   if (!sources || (m.trace !== undefined && !trace)) return undefined;
   if (m.error !== undefined && !text(m.error, LIMITS.text)) return undefined;
-  return { id: m.id, question: m.question, answer: m.answer, sources, trace, error: m.error, stopped: m.stopped === true || undefined };
+  if (m.notice !== undefined && !text(m.notice, LIMITS.text)) return undefined;
+  return { id: m.id, question: m.question, answer: m.answer, sources, trace, notice: m.notice, error: m.error, stopped: m.stopped === true || undefined };
 }
 
 function parseCitation(value: unknown): Citation | undefined {

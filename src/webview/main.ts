@@ -140,6 +140,10 @@ function add(turn: Turn, streaming: boolean): void {
 }
 
 function updateControls(): void {
+  // In Restricted Mode (or with no folder open) nothing can be asked: the box says why instead of looking active.
+  question.disabled = unavailable !== undefined;
+  question.placeholder = unavailable ?? strings!.placeholder;
+  question.title = unavailable ?? '';
   send.disabled = active !== undefined || unavailable !== undefined;
   stop.hidden = active === undefined;
   send.hidden = active !== undefined;

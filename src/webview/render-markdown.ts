@@ -1,6 +1,6 @@
 import { highlight } from './highlight';
 import type { UiStrings } from '../shared/chat-protocol';
-import type { Block, Inline } from './markdown';
+import type { Align, Block, Inline, ListItem } from './markdown';
 
 /** What rendered content can ask for; the view turns these into messages to the extension. */
 export interface RenderActions {
@@ -34,9 +34,11 @@ function renderBlock(block: Block, actions: RenderActions): Node {
     case 'list': {
       const list = el(block.ordered ? 'ol' : 'ul');
       if (block.ordered && block.start !== 1) (list as HTMLOListElement).start = block.start;
-      for (const item of block.items) list.append(withInlines(el('li'), item, actions));
+      for (const item of block.items) list.append(renderItem(item, actions));
       return list;
     }
+    case 'table':
+      return renderTable(block.rows, block.align, actions);
     case 'quote': {
       const quote = el('blockquote');
       quote.append(renderBlocks(block.children, actions));
@@ -62,6 +64,10 @@ function renderInline(inline: Inline, actions: RenderActions): Node {
       return withInlines(el('strong'), inline.children, actions);
     case 'em':
       return withInlines(el('em'), inline.children, actions);
+    case 'delete':
+      return withInlines(el('del'), inline.children, actions);
+    case 'break':
+      return el('br');
     case 'link': {
       const link = withInlines(el('a'), inline.children, actions);
       link.href = inline.href;
@@ -87,6 +93,46 @@ function renderInline(inline: Inline, actions: RenderActions): Node {
   }
 }
 
+/** A list item: a task's box (read-only, it records what the model wrote), then its blocks. */
+function renderItem(item: ListItem, actions: RenderActions): HTMLLIElement {
+  const li = el('li');
+  if (item.checked !== undefined) {
+    li.className = 'task';
+    const box = el('input');
+    box.type = 'checkbox';
+    box.checked = item.checked;
+    box.disabled = true;
+    li.append(box, ' ');
+  }
+  // A tight item's single paragraph reads as a line, not a spaced paragraph.
+  const [first, ...rest] = item.children;
+  if (first?.type === 'paragraph' && rest.every((child) => child.type !== 'paragraph')) {
+    withInlines(li, first.children, actions);
+    li.append(renderBlocks(rest, actions));
+  } else {
+    li.append(renderBlocks(item.children, actions));
+  }
+  return li;
+}
+
+/** A table in a scrolling box, so a wide one scrolls inside a narrow sidebar instead of being cut. */
+function renderTable(rows: readonly Inline[][][], align: readonly Align[], actions: RenderActions): HTMLElement {
+  const wrapper = el('div');
+  wrapper.className = 'table-scroll';
+  const table = el('table');
+  rows.forEach((row, r) => {
+    const tr = el('tr');
+    row.forEach((cell, c) => {
+      const td = withInlines(el(r === 0 ? 'th' : 'td'), cell, actions);
+      if (align[c]) td.style.textAlign = align[c]!;
+      tr.append(td);
+    });
+    (r === 0 ? table.createTHead() : table.tBodies[0] ?? table.createTBody()).append(tr);
+  });
+  wrapper.append(table);
+  return wrapper;
+}
+
 function renderCode(code: string, language: string, actions: RenderActions): HTMLElement {
   const wrapper = el('div');
   wrapper.className = 'code-block';
@@ -99,11 +145,12 @@ function renderCode(code: string, language: string, actions: RenderActions): HTM
   );
   const body = el('code');
   for (const token of highlight(code, language)) {
-    if (token.kind === 'plain') {
+    if (token.scope === undefined) {
       body.append(document.createTextNode(token.text));
     } else {
       const span = text(el('span'), token.text);
-      span.className = `tok-${token.kind}`;
+      // Scopes come from the grammar, never from the answer: `title.function` → hl-title hl-function.
+      span.className = token.scope.split('.').map((part) => `hl-${part}`).join(' ');
       body.append(span);
     }
   }

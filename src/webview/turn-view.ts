@@ -16,6 +16,7 @@ export class TurnView {
   private readonly sources = el('div');
   private readonly trace = el('details');
   private readonly status = el('div');
+  private readonly notice = el('div');
   private pendingRender = 0;
 
   constructor(
@@ -32,7 +33,9 @@ export class TurnView {
     this.sources.className = 'sources';
     this.trace.className = 'trace';
     this.status.className = 'status';
-    this.element.append(question, this.answer, this.sources, this.trace, this.status);
+    this.notice.className = 'notice';
+    this.element.append(question, this.notice, this.answer, this.sources, this.trace, this.status);
+    this.renderNotice();
     this.renderAnswer();
     this.renderSources();
     this.renderTrace();
@@ -63,7 +66,15 @@ export class TurnView {
       case 'trace':
         this.renderTrace();
         return;
+      case 'notice':
+        this.renderNotice();
+        return;
     }
+  }
+
+  private renderNotice(): void {
+    text(this.notice, this.turn.notice ?? '');
+    this.notice.hidden = !this.turn.notice;
   }
 
   finish(error: string | undefined, stopped: boolean): void {
@@ -76,7 +87,11 @@ export class TurnView {
   }
 
   private renderAnswer(): void {
-    const actions: RenderActions = {
+    this.answer.replaceChildren(renderBlocks(parseMarkdown(this.turn.answer), this.renderActions()));
+  }
+
+  private renderActions(): RenderActions {
+    return {
       strings: this.strings,
       hasSource: (n) => this.source(n) !== undefined,
       openCitation: (n) => {
@@ -87,7 +102,6 @@ export class TurnView {
       copy: this.actions.copy,
       insert: this.actions.insert,
     };
-    this.answer.replaceChildren(renderBlocks(parseMarkdown(this.turn.answer), actions));
   }
 
   private renderSources(): void {
@@ -126,7 +140,9 @@ export class TurnView {
 
   private renderStatus(streaming: boolean): void {
     const { error, stopped } = this.turn;
-    this.status.textContent = error ?? (stopped ? this.strings.stopped : streaming ? this.strings.working : '');
+    // Errors name commands as `code` (`ollama pull …`): shown as code, not as literal backticks.
+    if (error !== undefined) this.status.replaceChildren(renderBlocks(parseMarkdown(error), this.renderActions()));
+    else this.status.textContent = stopped ? this.strings.stopped : streaming ? this.strings.working : '';
     this.status.classList.toggle('error', error !== undefined);
     this.status.hidden = this.status.textContent === '';
   }

@@ -102,8 +102,8 @@ describe('RepoSage in VS Code', () => {
     await finished(turn);
 
     const block = turn.locator('.code-block');
-    expect(await block.locator('.tok-keyword').allInnerTexts()).toContain('const');
-    expect(await block.locator('.tok-comment').allInnerTexts()).toEqual(['// units']);
+    expect(await block.locator('.hl-keyword').allInnerTexts()).toContain('const');
+    expect(await block.locator('.hl-comment').allInnerTexts()).toEqual(['// units']);
     await block.getByRole('button', { name: 'Insert at Cursor' }).click();
     await expect.poll(() => workbench.activeEditorText(), { timeout: 30_000 }).toContain('const reorderPoint = 12; // units');
     await workbench.screenshot('code-inserted');
@@ -153,6 +153,34 @@ describe('RepoSage in VS Code', () => {
     await workbench.screenshot('evaluation-report');
   });
 
+  it('renders a table, a nested list and a task list from the answer', async () => {
+    const { workbench } = session;
+    session.respond = () => [
+      'Stock rules [1]:',
+      '',
+      '| item | reorder at |',
+      '| :--- | ---: |',
+      '| bolts | **12** |',
+      '| nuts | ~~8~~ 10 |',
+      '',
+      '- Warehouse',
+      '  1. count stock',
+      '  2. reorder',
+      '- [x] checked',
+    ].join('\n');
+    const turn = await ask('What are the stock rules?');
+    await finished(turn);
+    const answer = turn.locator('.answer');
+    expect(await answer.locator('table th').allInnerTexts()).toEqual(['item', 'reorder at']);
+    expect(await answer.locator('table tbody tr').count()).toBe(2);
+    expect(await answer.locator('table td strong').innerText()).toBe('12');
+    expect(await answer.locator('table td del').innerText()).toBe('8');
+    expect(await answer.locator('ul > li > ol > li').allInnerTexts()).toEqual(['count stock', 'reorder']);
+    expect(await answer.locator('li.task input[type=checkbox]').isChecked()).toBe(true);
+    expect(await answer.locator('a.citation').count()).toBe(1);
+    await workbench.screenshot('table-answer');
+  });
+
   it('renders a hostile answer as inert text', async () => {
     const { workbench } = session;
     session.respond = () => [
@@ -168,6 +196,12 @@ describe('RepoSage in VS Code', () => {
 
     expect(await answer.innerText()).toContain('<script>document.title = "pwned-script"</script>');
     expect(await answer.locator('script, img, iframe, [onerror], [onclick]').count()).toBe(0);
+    // The same inside a table and a nested list.
+    session.respond = () => ['| a | b |', '| - | - |', '| <img src=x onerror="document.title=1"> | [x](javascript:alert(2)) |', '', '- one', '  - <script>document.title="pwned-list"</script>'].join('\n');
+    const nested = (await ask('And in a table?')).locator('.answer');
+    await expect.poll(() => nested.innerText(), { timeout: 60_000 }).toContain('pwned-list');
+    expect(await nested.locator('script, img, iframe, [onerror], [onclick]').count()).toBe(0);
+    expect(await nested.locator('a[href^="javascript"]').count()).toBe(0);
     const hrefs = await answer.locator('a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
     for (const href of hrefs) expect(href).toMatch(/^(#|https?:\/\/)/);
     await answer.getByText('click me').click();

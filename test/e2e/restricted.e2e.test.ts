@@ -31,6 +31,10 @@ describe('RepoSage in an untrusted workspace', () => {
     await workbench.runCommand('RepoSage: Open Chat');
     const banner = workbench.webview(EXTENSION_ID).locator('#banner');
     await expect.poll(() => banner.innerText(), { timeout: 30_000 }).toContain('untrusted workspace');
+    // The input is off and says why, rather than looking ready.
+    const input = workbench.webview(EXTENSION_ID).locator('#question');
+    expect(await input.isDisabled()).toBe(true);
+    expect(await input.getAttribute('placeholder')).toContain('untrusted workspace');
     await workbench.screenshot('restricted');
 
     expect(session.stub.requests).toEqual([]);

@@ -65,6 +65,8 @@ describe('messages to the webview', () => {
     { type: 'answer', id: 'a', done: false, content: { kind: 'delta', text: 'Hi' } },
     { type: 'answer', id: 'a', done: false, content: { kind: 'sources', sources: turn.sources } },
     { type: 'answer', id: 'a', done: false, content: { kind: 'trace', trace: turn.trace! } },
+    { type: 'answer', id: 'a', done: false, content: { kind: 'notice', text: 'Answered from a partial index (64 of 134 files).' } },
+    { type: 'history', turns: [{ ...turn, notice: 'Answered from a partial index (64 of 134 files).' }] },
     { type: 'answer', id: 'a', done: true, error: undefined, stopped: true },
     { type: 'answer', id: 'a', done: true, error: 'Ollama is not running.' },
     { type: 'submit', question: 'Explain this', context: 'c1' },
@@ -85,6 +87,7 @@ describe('messages to the webview', () => {
     { type: 'history', turns: [{ ...turn, sources: 'none' }] },
     { type: 'history', turns: 'none' },
     { type: 'answer', id: 'a', done: true, error: 42 },
+    { type: 'answer', id: 'a', done: false, content: { kind: 'notice', text: 7 } },
   ])('rejects %j', (message) => {
     expect(parseToWebview(message)).toBeUndefined();
   });
@@ -97,7 +100,8 @@ describe('applyPart', () => {
     applyPart(built, { kind: 'delta', text: 'In ' });
     applyPart(built, { kind: 'delta', text: 'here [1].' });
     applyPart(built, { kind: 'trace', trace: turn.trace! });
-    expect(built).toEqual({ id: 't', question: 'q', answer: 'In here [1].', sources: turn.sources, trace: turn.trace });
+    applyPart(built, { kind: 'notice', text: 'partial' });
+    expect(built).toEqual({ id: 't', question: 'q', answer: 'In here [1].', sources: turn.sources, trace: turn.trace, notice: 'partial' });
   });
 });
 

@@ -79,7 +79,7 @@ describe.each(targets)('the Ollama contract, on $name', (target) => {
     expect(info.capabilities).not.toContain('insert');
     expect(info.supportsFim).toBe(false);
     expect(info.architecture).toBe('gemma3');
-    expect(info.template).toContain('.Messages');
+    expect(info.template).toContain('.Prompt');
     expect(info.template).not.toContain('.Suffix');
     expect(info.contextLength).toBeGreaterThanOrEqual(4096);
   });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { askQuestion } from '../../core/chat/ask';
 import { RepoSageError } from '../../core/errors';
+import { incompleteNote } from '../../core/store/integrity';
 import { readConfig, ollamaClient } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 import type { FolderIndex } from '../indexing/folder-index';
@@ -42,6 +43,8 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
     const config = readConfig(index.folder.uri);
     const search = await this.models.open(index.dbDir);
     try {
+      const incomplete = incompleteNote(search.store.health);
+      if (incomplete) request.onPart({ kind: 'notice', text: vscode.l10n.t('Answered from a {0}: files not indexed yet cannot be found.', incomplete) });
       const events = askQuestion(
         { question: request.question, history: toChatHistory(request.history), selection: request.selection },
         {

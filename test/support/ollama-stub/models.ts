@@ -34,17 +34,13 @@ export const FIM_TEMPLATE =
   '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>' +
   '{{- else }}{{ .Prompt }}{{- end }}';
 
-/** Shaped like Gemma 3's chat template: turns, no system role, no `.Suffix`. */
-export const GEMMA_TEMPLATE =
-  '{{- range $i, $_ := .Messages }}<start_of_turn>{{ if eq .Role "assistant" }}model{{ else }}user{{ end }}\n' +
-  '{{ .Content }}<end_of_turn>\n{{ end }}<start_of_turn>model\n';
-
 /** The small real model the real-server tier creates (test/support/real-ollama.ts), as the stub shows it. */
 export const GEMMA3_270M: StubModelSpec = {
   name: 'gemma3-270m',
   family: 'gemma3',
   contextLength: 32768,
-  template: GEMMA_TEMPLATE,
+  // What Ollama 0.17.4 makes of this GGUF: no chat template, the prompt as it is.
+  template: '{{ .Prompt }}',
   parameterSize: '268.10M',
   quantization: 'Q4_K_M',
   sizeBytes: 253_000_000,

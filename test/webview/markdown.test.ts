@@ -13,8 +13,9 @@ function walk(blocks: readonly Block[]): { hrefs: string[]; texts: string[] } {
   const block = (node: Block): void => {
     if (node.type === 'code') texts.push(node.text);
     if (node.type === 'paragraph' || node.type === 'heading') node.children.forEach(inline);
-    if (node.type === 'list') node.items.forEach((item) => item.forEach(inline));
+    if (node.type === 'list') node.items.forEach((item) => item.children.forEach(block));
     if (node.type === 'quote') node.children.forEach(block);
+    if (node.type === 'table') node.rows.forEach((row) => row.forEach((cell) => cell.forEach(inline)));
   };
   blocks.forEach(block);
   return { hrefs, texts };
@@ -55,9 +56,41 @@ describe('parseMarkdown: structure', () => {
         { type: 'text', text: '.' },
       ],
     });
-    expect(blocks[2]).toMatchObject({ type: 'list', ordered: false, items: [[{ text: 'first' }], [{ text: 'second continued' }]] });
+    expect(blocks[2]).toMatchObject({
+      type: 'list',
+      ordered: false,
+      items: [
+        { children: [{ type: 'paragraph', children: [{ text: 'first' }] }] },
+        { children: [{ type: 'paragraph', children: [{ text: 'second\ncontinued' }] }] },
+      ],
+    });
     expect(blocks[3]).toMatchObject({ type: 'list', ordered: true, start: 1 });
     expect(blocks[6]).toEqual({ type: 'code', language: 'ts', text: 'const x = 1;' });
+  });
+
+  it('parses GitHub tables with their alignment, and cells with inline markup and citations', () => {
+    const [table] = parseMarkdown(['| mode | recall@5 |', '| :--- | ---: |', '| `bm25` | **0.58** [1] |', '| hybrid | 0.63 |'].join('\n'));
+    expect(table).toEqual({
+      type: 'table',
+      align: ['left', 'right'],
+      rows: [
+        [[{ type: 'text', text: 'mode' }], [{ type: 'text', text: 'recall@5' }]],
+        [[{ type: 'code', text: 'bm25' }], [{ type: 'strong', children: [{ type: 'text', text: '0.58' }] }, { type: 'text', text: ' ' }, { type: 'citation', n: 1 }]],
+        [[{ type: 'text', text: 'hybrid' }], [{ type: 'text', text: '0.63' }]],
+      ],
+    });
+  });
+
+  it('nests lists, and reads task boxes and strikethrough', () => {
+    const [list] = parseMarkdown(['- outer', '  1. inner one', '  2. inner two', '- [x] done ~~old~~', '- [ ] to do'].join('\n'));
+    expect(list).toMatchObject({
+      type: 'list',
+      items: [
+        { children: [{ type: 'paragraph' }, { type: 'list', ordered: true, items: [{ children: [{ type: 'paragraph', children: [{ text: 'inner one' }] }] }, {}] }] },
+        { checked: true, children: [{ type: 'paragraph', children: [{ type: 'text', text: 'done ' }, { type: 'delete', children: [{ type: 'text', text: 'old' }] }] }] },
+        { checked: false },
+      ],
+    });
   });
 
   it('runs an unclosed fence to the end, as while an answer streams in', () => {
@@ -91,6 +124,21 @@ describe('parseMarkdown: untrusted input stays inert', () => {
     const { hrefs, texts } = walk(parseMarkdown(answer));
     expect(hrefs).toEqual([]);
     expect(texts.join('')).toBe(answer);
+    const block = walk(parseMarkdown('<div onclick="alert(1)">\n<iframe src="https://evil.example"></iframe>\n</div>'));
+    expect(block.hrefs).toEqual([]);
+    expect(block.texts.join('')).toContain('<iframe src="https://evil.example"></iframe>');
+  });
+
+  it('keeps HTML and unsafe links inert inside tables and nested lists too', () => {
+    const answer = ['| a | b |', '| - | - |', '| <img src=x onerror=alert(1)> | [x](javascript:alert(2)) |', '', '- one', '  - [y](data:text/html,hi) <script>z</script>'].join('\n');
+    const { hrefs, texts } = walk(parseMarkdown(answer));
+    expect(hrefs).toEqual([]);
+    expect(texts.join('')).toContain('<img src=x onerror=alert(1)>');
+    expect(texts.join('')).toContain('<script>z</script>');
+  });
+
+  it('shows an image as its alt text, fetching nothing', () => {
+    expect(parseInline('![diagram](https://evil.example/track.png)')).toEqual([{ type: 'text', text: 'diagram' }]);
   });
 
   it.each([
@@ -113,11 +161,13 @@ describe('parseMarkdown: untrusted input stays inert', () => {
     expect(parseInline('[click here](javascript:alert(1))')).toEqual([{ type: 'text', text: 'click here' }]);
   });
 
-  it('keeps web links', () => {
-    expect(parseInline('[docs](https://example.com/a?b=1) and <http://example.org>')).toEqual([
+  it('keeps web links, autolinks included', () => {
+    expect(parseInline('[docs](https://example.com/a?b=1) and <http://example.org> and https://x.example/y')).toEqual([
       { type: 'link', href: 'https://example.com/a?b=1', children: [{ type: 'text', text: 'docs' }] },
       { type: 'text', text: ' and ' },
       { type: 'link', href: 'http://example.org', children: [{ type: 'text', text: 'http://example.org' }] },
+      { type: 'text', text: ' and ' },
+      { type: 'link', href: 'https://x.example/y', children: [{ type: 'text', text: 'https://x.example/y' }] },
     ]);
   });
 
