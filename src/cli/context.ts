@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isObjectStore, normalizeObjectStoreUri } from '../core/store/location';
 import { terminalSafe } from './terminal-text';
 import { defaultModelsDir } from '../core/embedding/locate';
 import { RepoSageError } from '../core/errors';
@@ -23,6 +24,8 @@ export function contextFor(streams: CliStreams, flags: { json?: boolean; quiet?:
 
 /** Default index folder: `.reposage/index` inside the repository. */
 export function resolveDbDir(root: string, db: string | undefined): string {
+  // An s3:// (gs://, az://) URI stays one: LanceDB opens it in object storage.
+  if (db && isObjectStore(db)) return normalizeObjectStoreUri(db);
   return path.resolve(db ?? path.join(root, '.reposage', 'index'));
 }
 
@@ -33,7 +36,8 @@ export function resolveDbDir(root: string, db: string | undefined): string {
 export async function resolveRoot(dir: string | undefined, db: string | undefined): Promise<string> {
   if (dir) return path.resolve(dir);
   // A damaged manifest is reported when the index is opened; here it only means "no recorded root".
-  const root = db ? (await readManifest(path.resolve(db)).catch(() => undefined))?.root : undefined;
+  // A shared index in object storage was built elsewhere (in CI): its recorded root is not a folder here.
+  const root = db && !isObjectStore(db) ? (await readManifest(path.resolve(db)).catch(() => undefined))?.root : undefined;
   if (!root) return path.resolve('.');
   if (!existsSync(root)) {
     throw new RepoSageError(
@@ -43,6 +47,12 @@ export async function resolveRoot(dir: string | undefined, db: string | undefine
     );
   }
   return root;
+}
+
+/** `--shared URI`: an object-store URI as given, a folder made absolute. */
+export function resolveSharedIndex(shared: string | undefined): string | undefined {
+  if (!shared) return undefined;
+  return isObjectStore(shared) ? normalizeObjectStoreUri(shared) : path.resolve(shared);
 }
 
 /** `--models DIR`, else the models bundled next to the CLI (dist/models), else the provisioned cache. */

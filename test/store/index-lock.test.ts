@@ -31,7 +31,9 @@ function staleHolder(pid: number, processStart?: string) {
 }
 
 function run(script: string, args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // LanceDB (reached through the object-store lock) stays a package, found from the repository's node_modules.
+  const env = { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') };
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   let out = '';
   child.stdout.on('data', (data) => (out += data));
   return new Promise((resolve) => child.on('close', () => resolve(out)));
@@ -51,6 +53,7 @@ describe('the index writer lock', () => {
       platform: 'node',
       format: 'cjs',
       outfile: contender,
+      external: ['@lancedb/lancedb'],
       logLevel: 'silent',
     });
   });

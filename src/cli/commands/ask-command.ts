@@ -4,7 +4,7 @@ import type { AskResult, Source } from '../../core/chat/types';
 import { OllamaClient } from '../../core/ollama';
 import { type CliStreams, contextFor, resolveRoot, warn } from '../context';
 import { terminalSafe } from '../terminal-text';
-import { dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption } from '../options';
+import { dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption, sharedOption } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 export function registerAskCommand(program: Command, streams: CliStreams): void {
@@ -15,6 +15,7 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
     .argument('<question>', 'the question', nonBlank)
     .argument(...dirArgument)
     .addOption(dbOption())
+    .addOption(sharedOption())
     .addOption(modelsOption())
     .addOption(new Option('--model <name>', 'Ollama chat model').env('REPOSAGE_CHAT_MODEL').default(DEFAULT_CHAT_MODEL))
     .addOption(ollamaOption())
@@ -29,7 +30,7 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
       await ollama.showModel(model, ctx.signal);
 
       const root = await resolveRoot(dir, flags.db);
-      const session = await openSearchSession(ctx, { root, db: flags.db, models: flags.models }, 'optional');
+      const session = await openSearchSession(ctx, { root, db: flags.db, shared: flags.shared, models: flags.models }, 'optional');
       try {
         const incomplete = incompleteLine(session);
         if (incomplete && !ctx.json) warn(ctx, incomplete);

@@ -5,7 +5,7 @@ import { evaluate } from '../../core/eval/evaluate';
 import { type GoldenQuestion, readGoldenSet } from '../../core/eval/golden-set';
 import { formatReportMarkdown, formatReportTable } from '../../core/eval/report';
 import type { RetrievalMode } from '../../core/retrieval/types';
-import type { ChunkStore } from '../../core/store/chunk-store';
+import type { SearchableStore } from '../../core/store/layered-store';
 import { type CliContext, type CliStreams, contextFor, print, warn } from '../context';
 import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modeList, modelsOption, quietOption } from '../options';
 import { formatEta, progressLine } from '../progress';
@@ -51,7 +51,7 @@ export function registerEvalCommand(program: Command, streams: CliStreams): void
 }
 
 /** A golden set for another checkout, or a stale index, shows up as files the index does not hold. */
-async function warnAboutUnindexedFiles(ctx: CliContext, store: ChunkStore, questions: readonly GoldenQuestion[]): Promise<void> {
+async function warnAboutUnindexedFiles(ctx: CliContext, store: SearchableStore, questions: readonly GoldenQuestion[]): Promise<void> {
   const catalog = await store.catalog();
   const missing = new Set(questions.flatMap((q) => q.expected.map((e) => e.path)).filter((p) => !catalog.has(p)));
   if (missing.size === 0) return;

@@ -6,8 +6,8 @@ import { vectorPercent } from '../../core/indexer/coverage';
 import { loadIndexerModels } from '../../core/indexer/models';
 import { readIndexModel } from '../../core/store/manifest';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
-import { type CliContext, type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir } from '../context';
-import { dbOption, dirArgument, jsonOption, modelsOption, quietOption } from '../options';
+import { type CliContext, type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir, resolveSharedIndex } from '../context';
+import { dbOption, dirArgument, jsonOption, modelsOption, quietOption, sharedOption } from '../options';
 import { formatEta, formatRate, progressLine, ratePerSecond } from '../progress';
 
 export function registerIndexCommand(program: Command, streams: CliStreams): void {
@@ -17,6 +17,7 @@ export function registerIndexCommand(program: Command, streams: CliStreams): voi
     .description('Index a repository, or bring its index up to date: only changed files are read and embedded again.')
     .argument(...dirArgument)
     .addOption(dbOption())
+    .addOption(sharedOption())
     .addOption(modelsOption())
     .option('--model <id>', 'embedding model (default: the one the index was built with, else Xenova/all-MiniLM-L6-v2)')
     .option('--include-kind <kinds>', `also index files skipped by kind, repeatable or comma-separated: ${SKIPPABLE_KINDS.join(', ')}`, collectKinds)
@@ -41,6 +42,8 @@ function collectKinds(value: string, previous: SkippableKind[] = []): SkippableK
 export interface IndexFlags {
   root?: string;
   db?: string;
+  /** A shared index to overlay: --db then holds only the files that differ from it. */
+  shared?: string;
   models?: string;
   model?: string;
   includeKinds?: SkippableKind[];
@@ -53,13 +56,14 @@ export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promi
   const root = path.resolve(flags.root ?? '.');
   const dbDir = resolveDbDir(root, flags.db);
   const modelsDir = resolveModelsDir(flags.models);
-  // An existing index keeps its model unless --model names another: an update, not a rebuild.
-  const embeddingModel = flags.model ?? (await readIndexModel(dbDir));
+  const sharedIndex = resolveSharedIndex(flags.shared);
+  // An existing index keeps its model unless --model names another; an overlay takes its shared index's.
+  const embeddingModel = flags.model ?? (await readIndexModel(sharedIndex ?? dbDir));
   const models = await loadIndexerModels({ modelsDir, embeddingModel });
   const progress = indexProgress(ctx);
   try {
     return await syncIndex(
-      { root, dbDir, modelsDir, embeddingModel, includeKinds: flags.includeKinds, rebuildBecause: flags.rebuildBecause },
+      { root, dbDir, modelsDir, embeddingModel, includeKinds: flags.includeKinds, rebuildBecause: flags.rebuildBecause, sharedIndex },
       models,
       { signal: ctx.signal, onProgress: progress },
     );

@@ -4,7 +4,7 @@ import { type RankedFile, rankFiles } from '../../core/retrieval/arrange';
 import { createLlmReranker } from '../../core/retrieval/llm-reranker';
 import type { RetrievalResult, RetrievedChunk } from '../../core/retrieval/types';
 import { type CliStreams, contextFor, print } from '../context';
-import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption } from '../options';
+import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption, sharedOption } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 /** Chunks the --files view ranks files from. */
@@ -18,6 +18,7 @@ export function registerQueryCommand(program: Command, streams: CliStreams): voi
     .argument('<text>', 'what to search for', nonBlank)
     .argument(...dirArgument)
     .addOption(dbOption())
+    .addOption(sharedOption())
     .addOption(modelsOption())
     .addOption(kOption('how many chunks to print', 5))
     .addOption(new Option('--mode <mode>', 'retrieval mode (default: rerank when the re-rank model is installed, else hybrid)').choices(RETRIEVAL_MODES))
@@ -34,7 +35,7 @@ export function registerQueryCommand(program: Command, streams: CliStreams): voi
       const asked = flags.mode ?? (reranker ? 'rerank' : undefined);
       // An asked-for re-ranking must happen; the default is the best mode the installed models allow.
       const need = asked === undefined ? 'optional' : asked === 'rerank' && !reranker ? 'required' : 'none';
-      const session = await openSearchSession(ctx, { root: dir, db: flags.db, models: flags.models, reranker }, need);
+      const session = await openSearchSession(ctx, { root: dir, db: flags.db, shared: flags.shared, models: flags.models, reranker }, need);
       try {
         const mode = asked ?? (session.canRerank ? 'rerank' : 'hybrid');
         if (flags.files === true) {

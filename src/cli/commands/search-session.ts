@@ -9,14 +9,16 @@ import {
 } from '../../core/retrieval/search-session';
 import type { Reranker } from '../../core/embedding/types';
 import type { Retriever } from '../../core/retrieval/types';
-import type { ChunkStore } from '../../core/store/chunk-store';
+import type { SearchableStore } from '../../core/store/layered-store';
 import { type IndexState, incompleteNote } from '../../core/store/integrity';
-import { type CliContext, resolveDbDir, resolveModelsDir, resolveRoot, warn } from '../context';
+import { type CliContext, resolveDbDir, resolveModelsDir, resolveRoot, resolveSharedIndex, warn } from '../context';
 import { indexRepository } from './index-command';
 
 export interface SearchFlags {
   root?: string;
   db?: string;
+  /** A shared index: the local index (--db) is then an overlay on it. */
+  shared?: string;
   models?: string;
   /** Re-rank with this re-ranker (an Ollama model) instead of a cross-encoder. */
   reranker?: Reranker;
@@ -24,7 +26,7 @@ export interface SearchFlags {
 
 /** The loaded models and the open index that `query` and `eval` search; close() frees them. */
 export interface SearchSession {
-  store: ChunkStore;
+  store: SearchableStore;
   retriever: Retriever;
   /** Whether a cross-encoder was loaded, so rerank mode can run. */
   canRerank: boolean;
@@ -39,7 +41,7 @@ export interface SearchSession {
 export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rerankerNeed: RerankerNeed): Promise<SearchSession> {
   const root = await resolveRoot(flags.root, flags.db);
   const dbDir = resolveDbDir(root, flags.db);
-  const models = await loadQueryModelsForIndex(dbDir, {
+  const models = await loadQueryModelsForIndex(resolveSharedIndex(flags.shared) ?? dbDir, {
     modelsDir: resolveModelsDir(flags.models),
     reranker: rerankerNeed,
     // Not installed is a choice `status` reports; installed but broken is worth a word every time.
@@ -62,6 +64,12 @@ export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rer
 }
 
 async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, models: QueryModels): Promise<SearchHandle> {
+  const shared = resolveSharedIndex(flags.shared);
+  if (shared) {
+    // The overlay is brought up to date first, so no edited file is answered from the shared copy.
+    await indexRepository(ctx, { ...flags, model: models.embedder.modelId });
+    return openSearch(dbDir, models, shared);
+  }
   try {
     return await openSearch(dbDir, models);
   } catch (error) {

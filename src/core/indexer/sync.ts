@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
@@ -6,9 +5,14 @@ import { throwIfCancelled } from '../errors';
 import { readTextFile, walkWorkspace, type WorkspaceFile } from '../files';
 import { ChunkStore, type ChunkToStore } from '../store/chunk-store';
 import { acquireIndexLock } from '../store/index-lock';
+import { isObjectStore, objectStoreError } from '../store/location';
+import type { OverlayRecord } from '../store/manifest';
 import type { FileRow } from '../store/schema';
+import { contentHash as hashText } from './content-hash';
+import { gitCommit } from './git-commit';
 import type { IndexerModels } from './models';
 import { byPriority } from './priority';
+import { readSharedBase, splitAgainstShared } from './shared-base';
 import { vectorPolicy } from './vector-policy';
 import type { IndexOptions, IndexProgress, IndexSummary, ProgressListener } from './types';
 
@@ -30,6 +34,14 @@ const CHUNKS_PER_VECTOR_WRITE = 128;
  * Safe to interrupt at any point: the next run finishes the job without redoing finished work.
  */
 export async function syncIndex(options: IndexOptions, models: IndexerModels, controls: SyncControls = {}): Promise<IndexSummary> {
+  try {
+    return await syncLocked(options, models, controls);
+  } catch (error) {
+    throw isObjectStore(options.dbDir) ? objectStoreError(options.dbDir, error) : error;
+  }
+}
+
+async function syncLocked(options: IndexOptions, models: IndexerModels, controls: SyncControls): Promise<IndexSummary> {
   const started = performance.now();
   const { signal } = controls;
   const lock = await acquireIndexLock(options.dbDir);
@@ -72,6 +84,7 @@ class SyncRun {
   private chunksReused = 0;
   private filesDone = 0;
   private filesTotal = 0;
+  private overlay: OverlayRecord | undefined;
   private keywordReady = false;
   private vectors = { ready: 0, total: 0 };
   /** Modification times of the workspace's files, for the embedding order. */
@@ -104,11 +117,12 @@ class SyncRun {
     for (const file of walk.files) this.mtimes.set(file.path, file.mtimeMs);
 
     const catalog = await this.store.catalog();
-    const present = new Set(walk.files.map((file) => file.path));
+    const files = await this.filesToIndex(walk.files, catalog);
+    const present = new Set(files.map((file) => file.path));
     const gone = [...catalog.keys()].filter((path) => !present.has(path));
 
     let candidates: WorkspaceFile[] = [];
-    for (const file of walk.files) {
+    for (const file of files) {
       const known = catalog.get(file.path);
       if (known && known.size === file.size && known.mtime_ms === file.mtimeMs) {
         this.unchanged++;
@@ -119,7 +133,7 @@ class SyncRun {
     candidates = byPriority(candidates, (file) => ({ path: file.path, mtimeMs: file.mtimeMs }));
     this.filesTotal = candidates.length;
     this.filesDone = 0;
-    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(walk.files.length, path.resolve(this.options.root));
+    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(files.length, path.resolve(this.options.root));
 
     if (gone.length > 0) {
       this.report('cleaning');
@@ -182,7 +196,7 @@ class SyncRun {
   async finish(): Promise<void> {
     throwIfCancelled(this.controls.signal);
     this.report('writing');
-    await this.store.finishWrite();
+    await this.store.finishWrite({ commit: await gitCommit(this.options.root), overlay: this.overlay });
     this.report('done');
   }
 
@@ -191,6 +205,16 @@ class SyncRun {
     await this.store.makeKeywordSearchable();
     this.keywordReady = true;
     this.report('writing');
+  }
+
+  /** All walked files, or for an overlay on a shared index, those that differ from it. */
+  private async filesToIndex(files: WorkspaceFile[], catalog: Map<string, FileRow>): Promise<WorkspaceFile[]> {
+    const { sharedIndex } = this.options;
+    if (!sharedIndex) return files;
+    const base = await readSharedBase(sharedIndex, this.store.identity);
+    const split = await splitAgainstShared(files, base, catalog, { maxFileBytes: this.options.maxFileBytes, includeKinds: this.options.includeKinds });
+    this.overlay = split.overlay;
+    return split.local;
   }
 
   async summary(rebuiltBecause: string | undefined, seconds: number): Promise<IndexSummary> {
@@ -223,7 +247,7 @@ class SyncRun {
         if (catalog.has(file.path)) unreadable.push(file.path);
         continue;
       }
-      const contentHash = sha256(read.text);
+      const contentHash = hashText(read.text);
       const language = languageForPath(file.path) ?? 'plaintext';
       const row: FileRow = { path: file.path, size: file.size, mtime_ms: file.mtimeMs, content_hash: contentHash, chunk_count: 0, language };
       const known = catalog.get(file.path);
@@ -282,8 +306,4 @@ function sliceBatches<T>(items: T[], size: number): T[][] {
   const batches: T[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   return batches;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

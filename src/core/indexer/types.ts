@@ -17,6 +17,11 @@ export interface IndexOptions {
   includeKinds?: SkippableKind[];
   /** Rebuild from scratch, for this reason (e.g. `reposage doctor` found garbled rows). */
   rebuildBecause?: string;
+  /**
+   * A shared index (`s3://…`, or a folder) this index is a local overlay on: only files that differ
+   * from it are indexed into dbDir. The shared index is only read.
+   */
+  sharedIndex?: string;
 }
 
 export type IndexPhase = 'scanning' | 'chunking' | 'embedding' | 'writing' | 'cleaning' | 'done';

@@ -1,6 +1,7 @@
 import { RepoSageError, throwIfCancelled } from '../errors';
 import type { Embedder, Reranker } from '../embedding/types';
-import type { ChunkStore, ScoredChunk } from '../store/chunk-store';
+import type { ScoredChunk } from '../store/chunk-store';
+import type { SearchableStore } from '../store/layered-store';
 import { diversify, weighByFileKind } from './arrange';
 import { DEFAULT_RRF_K, type ListWeights, reciprocalRankFusion } from './fusion';
 import { readQuestion } from './question';
@@ -9,7 +10,7 @@ import { wholeUnits } from './units';
 import type { RetrievalFeatures, RetrievalMode, RetrievalResult, RetrievedChunk, RetrieveOptions, Retriever, StageTiming } from './types';
 
 export interface RetrieverParts {
-  store: ChunkStore;
+  store: SearchableStore;
   /** Must be the model that built the index. */
   embedder: Embedder;
   /** The cross-encoder for rerank mode; without one, rerank mode is refused. */

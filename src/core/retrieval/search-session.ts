@@ -3,7 +3,10 @@ import { RepoSageError } from '../errors';
 import { createEmbedder } from '../embedding/embedder';
 import { createReranker } from '../embedding/reranker';
 import { DEFAULT_EMBEDDING_MODEL, type Embedder, type Reranker } from '../embedding/types';
+import { openShared } from '../indexer/shared-base';
 import { ChunkStore } from '../store/chunk-store';
+import { LayeredStore, type SearchableStore } from '../store/layered-store';
+import type { ManifestIdentity } from '../store/manifest';
 import { readIndexModel } from '../store/manifest';
 import { createRetriever } from './retriever';
 import type { Retriever } from './types';
@@ -31,7 +34,7 @@ export interface QueryModelOptions {
 
 /** An index opened for searching with loaded models; close() closes the index, not the models. */
 export interface SearchHandle {
-  store: ChunkStore;
+  store: SearchableStore;
   retriever: Retriever;
   /** Whether a cross-encoder is loaded, so the rerank mode can run. */
   canRerank: boolean;
@@ -79,14 +82,38 @@ export async function disposeQueryModels(models: QueryModels): Promise<void> {
   await Promise.all([models.embedder.dispose(), models.reranker?.dispose()]);
 }
 
-/** Opens the index in dbDir for searching; it must have been built with the models' embedder. */
-export async function openSearch(dbDir: string, models: QueryModels): Promise<SearchHandle> {
+/**
+ * Opens the index in dbDir for searching; it must have been built with the models' embedder. With
+ * a shared index, dbDir is the local overlay on it, and both are searched as one.
+ */
+export async function openSearch(dbDir: string, models: QueryModels, sharedIndex?: string): Promise<SearchHandle> {
   const { embedder, reranker } = models;
-  const store = await ChunkStore.openForRead(dbDir, { embeddingModel: embedder.modelId, dimension: embedder.dimension, chunkerVersion: CHUNKER_VERSION });
+  const identity = { embeddingModel: embedder.modelId, dimension: embedder.dimension, chunkerVersion: CHUNKER_VERSION };
+  const local = await ChunkStore.openForRead(dbDir, identity);
+  const store = sharedIndex ? await layerOn(local, sharedIndex, identity) : local;
   try {
     return { store, retriever: createRetriever({ store, embedder, reranker }), canRerank: reranker !== undefined, close: () => store.close() };
   } catch (error) {
     store.close();
+    throw error;
+  }
+}
+
+/** The overlay in `local` over the shared index, read at the versions the overlay was computed against. */
+async function layerOn(local: ChunkStore, sharedIndex: string, identity: ManifestIdentity): Promise<SearchableStore> {
+  const overlay = local.identity.overlay;
+  if (overlay?.sharedIndex !== sharedIndex) {
+    local.close();
+    throw new RepoSageError(
+      'INDEX_MISSING',
+      `The local index in ${local.dbDir} is not an overlay on the shared index ${sharedIndex}.`,
+      'Index the workspace once (it then holds only what differs from the shared index).',
+    );
+  }
+  try {
+    return new LayeredStore(local, await openShared(sharedIndex, identity, overlay.sharedVersions), overlay.masked);
+  } catch (error) {
+    local.close();
     throw error;
   }
 }

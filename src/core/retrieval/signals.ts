@@ -1,5 +1,6 @@
 import type { Chunk } from '../chunking/chunk';
-import type { ChunkStore, ScoredChunk } from '../store/chunk-store';
+import type { ScoredChunk } from '../store/chunk-store';
+import type { SearchableStore } from '../store/layered-store';
 import { definitionKeys } from '../store/search-text';
 import type { QuestionSignals } from './question';
 
@@ -15,7 +16,7 @@ const SPECIFIC_DEFINITION = 12;
  * plain word, the full qualified name before its last part, a rarely defined name before a common
  * one, and a definition in a file the qualifier names (`utils.parseaddr` in utils.py) before others.
  */
-export async function definitionHits(store: ChunkStore, signals: QuestionSignals): Promise<ScoredChunk[]> {
+export async function definitionHits(store: SearchableStore, signals: QuestionSignals): Promise<ScoredChunk[]> {
   const names = [...signals.codeNames, ...signals.plainNames];
   if (names.length === 0) return [];
   const hits = await store.searchDefinitions(names, SIGNAL_DEPTH);
@@ -49,7 +50,7 @@ export async function definitionHits(store: ChunkStore, signals: QuestionSignals
  * The chunks of files the question names, best first: chunks holding a line a stack-trace frame
  * names, then the rest of a named file; the last frame (where an error was raised) first.
  */
-export async function pathHits(store: ChunkStore, signals: QuestionSignals): Promise<ScoredChunk[]> {
+export async function pathHits(store: SearchableStore, signals: QuestionSignals): Promise<ScoredChunk[]> {
   if (signals.files.length === 0) return [];
   const tails = [...new Set(signals.files.map((file) => file.tail))];
   const chunks = await store.searchPaths(tails, SIGNAL_DEPTH);

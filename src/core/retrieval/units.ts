@@ -1,5 +1,5 @@
 import type { Chunk } from '../chunking/chunk';
-import type { ChunkStore } from '../store/chunk-store';
+import type { SearchableStore } from '../store/layered-store';
 import { mergeChunks } from './arrange';
 
 export interface UnitOptions {
@@ -14,7 +14,7 @@ export interface UnitOptions {
  * same symbol, or members of it), or as much of it around the piece as fits `maxTokens`. Results
  * that end up covering the same lines are returned once.
  */
-export async function wholeUnits(store: ChunkStore, results: readonly Chunk[], options: UnitOptions): Promise<Chunk[]> {
+export async function wholeUnits(store: SearchableStore, results: readonly Chunk[], options: UnitOptions): Promise<Chunk[]> {
   const files = new Map<string, Promise<Chunk[]>>();
   const expanded: Chunk[] = [];
   for (const result of results) {

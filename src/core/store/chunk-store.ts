@@ -3,8 +3,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import { RepoSageError } from '../errors';
+import { connectIndex, isObjectStore, objectStoreError } from './location';
+import { OBJECT_STORE_FILES_TABLE, isTableMissing } from './object-store-files';
 import { type IndexHealth, checkIndex, firstLine, listDataFiles } from './integrity';
-import { type IndexManifest, type ManifestIdentity, REPAIR_HINT, SCHEMA_VERSION, manifestMismatch, notAFolder, readManifest, writeManifest } from './manifest';
+import { type IndexManifest, type ManifestIdentity, type TableVersions, REPAIR_HINT, SCHEMA_VERSION, manifestMismatch, notAFolder, readManifest, writeManifest } from './manifest';
 import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, VectorState, chunksSchema, filesSchema, inFilters, rowToChunk, sqlString } from './schema';
 import { definitionKeys, toSearchText } from './search-text';
 
@@ -38,6 +40,13 @@ export interface StoreStats {
 /** Table folders of ours: `chunks.lance`, and `chunks-2.lance` and on for tables rebuilt beside a damaged or outdated pair. */
 const TABLE_ENTRY = /^(chunks|files)(-\d+)?\.lance$/;
 const DEFAULT_TABLES = { chunks: CHUNKS_TABLE, files: FILES_TABLE };
+
+/**
+ * Old table versions are deleted once they are this old. A local index keeps none (one reader, one
+ * writer, same machine). A shared index in object storage keeps a day's worth: every editor that
+ * opened the previous finished version keeps reading it while CI writes the next.
+ */
+const OBJECT_STORE_VERSION_GRACE_MS = 24 * 60 * 60_000;
 
 /** Compact and re-index keyword search once this many fragments pile up; cheaper than every run. */
 const FRAGMENTS_BEFORE_OPTIMIZE = 24;
@@ -153,9 +162,11 @@ export class ChunkStore {
 
   /**
    * Opens the index for searching; refuses one that was built for another model or chunker, or is
-   * damaged. A partial or building index opens: `health` says how far it got.
+   * damaged. A partial or building index opens: `health` says how far it got. A shared index in
+   * object storage is read as its last finished run left it (or at `versions`, an overlay's view of
+   * it): a CI job writing it, or one cut short, is never seen half-way.
    */
-  static async openForRead(dbDir: string, identity: ManifestIdentity): Promise<ChunkStore> {
+  static async openForRead(dbDir: string, identity: ManifestIdentity, versions?: TableVersions): Promise<ChunkStore> {
     const manifest = await readManifest(dbDir);
     if (!manifest) {
       throw new RepoSageError('INDEX_MISSING', `No RepoSage index in ${dbDir}.`, 'Run `reposage index` (or "RepoSage: Re-index Workspace") first.');
@@ -166,8 +177,9 @@ export class ChunkStore {
     }
     let store: ChunkStore;
     try {
-      store = await ChunkStore.openExisting(dbDir, manifest);
+      store = await ChunkStore.openExisting(dbDir, manifest, undefined, versions ?? finishedVersions(dbDir, manifest));
     } catch (error) {
+      if (isObjectStore(dbDir)) throw objectStoreError(dbDir, error);
       throw new RepoSageError('INDEX_CORRUPT', `The index in ${dbDir} cannot be read (${firstLine(error)}).`, REPAIR_HINT, { cause: error });
     }
     if (store.health.state === 'damaged') {
@@ -177,14 +189,16 @@ export class ChunkStore {
     return store;
   }
 
-  private static async openExisting(dbDir: string, manifest: IndexManifest, vectorIndexMinRows?: number): Promise<ChunkStore> {
-    const db = await lancedb.connect(dbDir);
+  /** pinned: the table versions to read; absent, the latest. */
+  private static async openExisting(dbDir: string, manifest: IndexManifest, vectorIndexMinRows?: number, pinned?: TableVersions): Promise<ChunkStore> {
+    const db = await connectIndex(dbDir);
     const names = tablesOf(manifest);
     const chunks = await db.openTable(names.chunks);
     const files = await db.openTable(names.files).catch((error: unknown) => {
       chunks.close();
       throw error;
     });
+    if (pinned) await Promise.all([chunks.checkout(pinned.chunks), files.checkout(pinned.files)]);
     const health = await checkIndex(dbDir, manifest, { chunks, files });
     const store = new ChunkStore({ dbDir, manifest, chunks, files, health, vectorIndexMinRows });
     if (!health.tablesDamaged) store.someVectorsMissing = (await chunks.countRows(NOT_READY)) > 0;
@@ -201,8 +215,8 @@ export class ChunkStore {
   ): Promise<ChunkStore> {
     const now = new Date().toISOString();
     const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, createdAt: now, updatedAt: now, tables: names };
-    await fs.mkdir(dbDir, { recursive: true });
-    const db = await lancedb.connect(dbDir);
+    if (!isObjectStore(dbDir)) await fs.mkdir(dbDir, { recursive: true });
+    const db = await connectIndex(dbDir);
     const chunks = await db.createEmptyTable(names.chunks, chunksSchema(identity.dimension));
     const files = await db.createEmptyTable(names.files, filesSchema());
     if (!replaces) await writeManifest(dbDir, manifest);
@@ -322,19 +336,20 @@ export class ChunkStore {
    * went missing) the search indexes; then marks the index complete, last of all, with the table
    * versions and files the mark covers. A build that replaced an older index drops it only now.
    */
-  async finishWrite(): Promise<void> {
+  async finishWrite(details: Pick<IndexManifest, 'commit' | 'overlay'> = {}): Promise<void> {
+    const cleanupOlderThan = new Date(Date.now() - (isObjectStore(this.dbDir) ? OBJECT_STORE_VERSION_GRACE_MS : 0));
     const indexedColumns = new Set((await this.chunks.listIndices()).flatMap((index) => index.columns));
     if (!indexedColumns.has('search_text') || this.repair.includes('search_text')) {
       // A first build leaves one fragment per batch; compacting it first makes every later search
       // faster (measured at 54 fragments: dense 12.3 → 10.3 ms p50, BM25 4.6 → 3.7 ms).
-      await this.chunks.optimize({ cleanupOlderThan: new Date() });
+      await this.chunks.optimize({ cleanupOlderThan });
       await this.createKeywordIndex();
     } else {
       const stats = await this.chunks.stats();
       // Rows written after the keyword index (a progressive first build) are scanned on every search until folded in.
       if (stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE || stats.numRows - (await this.indexedRows('search_text')) > UNINDEXED_ROWS_BEFORE_OPTIMIZE) {
-        await this.chunks.optimize({ cleanupOlderThan: new Date() });
-        await this.files.optimize({ cleanupOlderThan: new Date() });
+        await this.chunks.optimize({ cleanupOlderThan });
+        await this.files.optimize({ cleanupOlderThan });
       }
     }
     if (!indexedColumns.has('definitions') || this.repair.includes('definitions')) {
@@ -342,6 +357,7 @@ export class ChunkStore {
     }
     if (!indexedColumns.has('vector') || this.repair.includes('vector')) await this.createVectorIndexIfLarge();
     this.repair = [];
+    this.manifest = { ...this.manifest, ...details };
     await this.markComplete();
     if (this.replaces) {
       this.replaces = undefined;
@@ -357,7 +373,7 @@ export class ChunkStore {
       this.chunks.countRows(),
       this.files.countRows(),
       this.chunks.listIndices(),
-      listDataFiles(this.dbDir, [names.chunks, names.files]),
+      isObjectStore(this.dbDir) ? undefined : listDataFiles(this.dbDir, [names.chunks, names.files]),
     ]);
     const now = new Date().toISOString();
     const indexes = [...new Set(indices.flatMap((index) => index.columns))].sort();
@@ -371,25 +387,26 @@ export class ChunkStore {
    * them exactly alongside the index, so fresh chunks are never missed. IVF-flat keeps full vectors,
    * so the distances returned are exact; only which partitions are probed is approximate.
    */
-  async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
+  async searchDense(vector: Float32Array, limit: number, options: SearchOptions = {}): Promise<ScoredChunk[]> {
     const rows = (await this.read(() => {
       let search = this.chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_INDEX_NPROBES);
-      if (this.someVectorsMissing) search = search.where(READY);
+      const filter = [this.someVectorsMissing ? READY : undefined, excluding(options)].filter(Boolean).join(' AND ');
+      if (filter) search = search.where(filter);
       return search.select([...RESULT_COLUMNS, '_distance']).limit(limit).toArray();
     })) as Array<ChunkRow & { _distance: number }>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._distance }));
   }
 
-  async searchKeywords(query: string, limit: number): Promise<ScoredChunk[]> {
+  async searchKeywords(query: string, limit: number, options: SearchOptions = {}): Promise<ScoredChunk[]> {
     const text = toSearchText(query);
     // A first build gets its full-text index after its first batch of files; until then nothing is found by keyword.
     if (text.length === 0 || !(await this.hasIndex('search_text'))) return [];
-    const rows = (await this.read(() => this.chunks
-      .query()
-      .fullTextSearch(text, { columns: 'search_text' })
-      .select([...RESULT_COLUMNS, '_score'])
-      .limit(limit)
-      .toArray())) as Array<ChunkRow & { _score: number }>;
+    const exclusion = excluding(options);
+    const rows = (await this.read(() => {
+      let search = this.chunks.query().fullTextSearch(text, { columns: 'search_text' });
+      if (exclusion) search = search.where(exclusion);
+      return search.select([...RESULT_COLUMNS, '_score']).limit(limit).toArray();
+    })) as Array<ChunkRow & { _score: number }>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._score }));
   }
 
@@ -397,20 +414,22 @@ export class ChunkStore {
    * Chunks defining any of these names (looked up as definitionKeys gives them), each with the keys
    * it matched; at most `limit`, in no particular order.
    */
-  async searchDefinitions(names: readonly string[], limit: number): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
+  async searchDefinitions(names: readonly string[], limit: number, options: SearchOptions = {}): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
     const keys = definitionKeys(names);
     if (keys.length === 0) return [];
-    const filter = `array_has_any(definitions, make_array(${keys.map(sqlString).join(', ')}))`;
+    const filter = [`array_has_any(definitions, make_array(${keys.map(sqlString).join(', ')}))`, excluding(options)].filter(Boolean).join(' AND ');
     const rows = (await this.read(() => this.chunks.query().where(filter).select([...RESULT_COLUMNS, 'definitions']).limit(limit).toArray())) as ChunkRow[];
     const wanted = new Set(keys);
     return rows.map((row) => ({ chunk: rowToChunk(row), matched: [...row.definitions].filter((key) => wanted.has(key)) }));
   }
 
   /** Chunks of files whose path ends with one of these (`/`-separated) tails; at most `limit`. */
-  async searchPaths(tails: readonly string[], limit: number): Promise<Chunk[]> {
+  async searchPaths(tails: readonly string[], limit: number, options: SearchOptions = {}): Promise<Chunk[]> {
     if (tails.length === 0) return [];
     const like = (tail: string) => `'%${tail.replace(/'/g, "''").replace(/[%_\\]/g, (c) => `\\${c}`)}'`;
-    const filter = tails.map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${like(`/${tail}`)} ESCAPE '\\')`).join(' OR ');
+    const matching = tails.map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${like(`/${tail}`)} ESCAPE '\\')`).join(' OR ');
+    const exclusion = excluding(options);
+    const filter = exclusion ? `(${matching}) AND ${exclusion}` : matching;
     const rows = (await this.read(() => this.chunks.query().where(filter).select(RESULT_COLUMNS).limit(limit).toArray())) as ChunkRow[];
     return rows.map(rowToChunk);
   }
@@ -503,6 +522,23 @@ export class ChunkStore {
   }
 }
 
+export interface SearchOptions {
+  /** Paths whose rows must not be returned (an overlay's changed and deleted files). */
+  excludePaths?: readonly string[];
+}
+
+/** The filter that leaves out excludePaths, applied before ranking so `limit` rows still come back; '' for none. */
+function excluding(options: SearchOptions): string {
+  const paths = options.excludePaths ?? [];
+  return paths.length === 0 ? '' : inFilters('path', paths).map((filter) => `NOT (${filter})`).join(' AND ');
+}
+
+/** A shared index in object storage is read at its last finished versions (none finished yet: the empty first ones). */
+function finishedVersions(dbDir: string, manifest: IndexManifest): TableVersions | undefined {
+  if (!isObjectStore(dbDir)) return undefined;
+  return manifest.complete ? { chunks: manifest.complete.chunksVersion, files: manifest.complete.filesVersion } : { chunks: 1, files: 1 };
+}
+
 const RESULT_COLUMNS = ['id', 'path', 'language', 'start_line', 'end_line', 'symbol', 'kind', 'content_hash', 'text'];
 const READY = `vector_state = ${VectorState.READY}`;
 const NOT_READY = `vector_state != ${VectorState.READY}`;
@@ -543,6 +579,7 @@ function toRow(chunk: Chunk, vector: ChunkToStore['vector'], dimension: number):
  * index a finished rebuild replaced.
  */
 export async function removeOwnedEntries(dbDir: string, keep?: { chunks: string; files: string }): Promise<void> {
+  if (isObjectStore(dbDir)) return removeObjectStoreEntries(dbDir, keep);
   let entries: string[];
   try {
     entries = await fs.readdir(dbDir);
@@ -555,6 +592,18 @@ export async function removeOwnedEntries(dbDir: string, keep?: { chunks: string;
   const kept = new Set(keep ? [`${keep.chunks}.lance`, `${keep.files}.lance`] : []);
   const owned = entries.filter((entry) => (TABLE_ENTRY.test(entry) && !kept.has(entry)) || (!keep && entry === 'manifest.json'));
   await Promise.all(owned.map((entry) => fs.rm(path.join(dbDir, entry), { recursive: true, force: true })));
+}
+
+/** The same for an index in object storage, where the tables are listed by LanceDB instead of read from a folder. */
+async function removeObjectStoreEntries(dbDir: string, keep?: { chunks: string; files: string }): Promise<void> {
+  const db = await connectIndex(dbDir);
+  const kept = new Set(keep ? [keep.chunks, keep.files] : []);
+  const owned = (await db.tableNames()).filter((name) => (TABLE_ENTRY.test(`${name}.lance`) && !kept.has(name)) || (!keep && name === OBJECT_STORE_FILES_TABLE));
+  for (const name of owned) {
+    await db.dropTable(name).catch((error: unknown) => {
+      if (!isTableMissing(error)) throw error;
+    });
+  }
 }
 
 function tablesOf(manifest: IndexManifest): { chunks: string; files: string } {

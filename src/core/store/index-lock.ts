@@ -2,7 +2,9 @@ import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RepoSageError } from '../errors';
+import { isObjectStore } from './location';
 import { notAFolder } from './manifest';
+import { acquireObjectStoreLock } from './object-store-lock';
 
 export interface IndexLock {
   release(): Promise<void>;
@@ -35,6 +37,8 @@ const ATTEMPTS = 20;
  * process, is taken over.
  */
 export async function acquireIndexLock(dbDir: string): Promise<IndexLock> {
+  // An index in object storage has its lock there; a second writer waits for it (object-store-lock.ts).
+  if (isObjectStore(dbDir)) return acquireObjectStoreLock(dbDir);
   await ensureFolder(dbDir);
   const me = currentHolder();
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -61,6 +65,7 @@ export async function acquireIndexLock(dbDir: string): Promise<IndexLock> {
 
 /** The live process updating the index in dbDir, if any. */
 export async function currentWriter(dbDir: string): Promise<LockHolder | undefined> {
+  if (isObjectStore(dbDir)) return undefined;
   const top = await highestLock(dbDir).catch(() => undefined);
   if (!top) return undefined;
   const holder = await readHolder(path.join(dbDir, lockName(top.n)));

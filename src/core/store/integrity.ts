@@ -2,6 +2,7 @@ import type * as lancedb from '@lancedb/lancedb';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type LockHolder, currentWriter } from './index-lock';
+import { isObjectStore } from './location';
 import type { CompleteMark, IndexManifest } from './manifest';
 
 /**
@@ -61,7 +62,8 @@ export async function checkIndex(
     if (mark.chunks !== health.chunks || mark.files !== health.files) {
       damage(`it holds ${health.chunks} chunks of ${health.files} files, but was finished with ${mark.chunks} of ${mark.files}`);
     }
-    const lost = await lostDataFiles(dbDir, mark);
+    // Data files are checked on disk only; an object store's are found by LanceDB when read.
+    const lost = isObjectStore(dbDir) ? [] : await lostDataFiles(dbDir, mark);
     const indices = await tables.chunks.listIndices();
     for (const column of mark.indexes ?? []) {
       const index = indices.find((candidate) => candidate.columns.includes(column));

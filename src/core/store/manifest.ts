@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RepoSageError } from '../errors';
+import { isObjectStore, objectStoreError } from './location';
+import { readObjectStoreFile, writeObjectStoreFile } from './object-store-files';
 
 /** Bump when the tables' columns change: an index with another schema is rebuilt, never read. */
 export const SCHEMA_VERSION = 3;
@@ -34,6 +36,25 @@ export interface IndexManifest {
   complete?: CompleteMark;
   /** The folder that was indexed (absolute): sources are verified against it wherever a query runs. */
   root?: string;
+  /** The git commit of the root the index was built from, when it is a git checkout. */
+  commit?: string;
+  /** Set when this index is a local overlay on a shared index (see indexer/shared-base.ts). */
+  overlay?: OverlayRecord;
+}
+
+export interface TableVersions {
+  chunks: number;
+  files: number;
+}
+
+/**
+ * What a local overlay was computed against: the shared index and the exact versions of it read,
+ * and the shared files it replaces or deletes (masked out of the shared index's results).
+ */
+export interface OverlayRecord {
+  sharedIndex: string;
+  sharedVersions: TableVersions;
+  masked: string[];
 }
 
 export type ManifestIdentity = Pick<IndexManifest, 'embeddingModel' | 'chunkerVersion'> & { dimension?: number };
@@ -43,7 +64,14 @@ const FILE = 'manifest.json';
 /** The manifest, or undefined when there is none; a manifest that cannot be read is INDEX_CORRUPT, not missing. */
 export async function readManifest(dbDir: string): Promise<IndexManifest | undefined> {
   let raw: string;
-  try {
+  if (isObjectStore(dbDir)) {
+    // A missing manifest reads as undefined; an unreachable store throws: it is not "no index".
+    const text = await readObjectStoreFile(dbDir, FILE).catch((error: unknown) => {
+      throw objectStoreError(dbDir, error);
+    });
+    if (text === undefined) return undefined;
+    raw = text;
+  } else try {
     raw = await fs.readFile(path.join(dbDir, FILE), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -68,6 +96,7 @@ export async function readIndexModel(dbDir: string): Promise<string | undefined>
 
 /** Written through a temporary file and a rename, so a kill never leaves half a manifest. */
 export async function writeManifest(dbDir: string, manifest: IndexManifest): Promise<void> {
+  if (isObjectStore(dbDir)) return writeObjectStoreFile(dbDir, FILE, JSON.stringify(manifest, null, 2));
   const target = path.join(dbDir, FILE);
   const temporary = `${target}.${process.pid}.tmp`;
   await fs.writeFile(temporary, JSON.stringify(manifest, null, 2));

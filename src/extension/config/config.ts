@@ -16,6 +16,8 @@ export interface RepoSageConfig {
   /** Undefined: the models bundled with the extension, else the local model cache. */
   modelsDir: string | undefined;
   embeddingModel: string;
+  /** A shared index (s3://…) this workspace's index overlays; undefined: a full local index. */
+  sharedIndex: string | undefined;
   topK: number;
   rerankCandidates: number;
   include: string[];
@@ -56,6 +58,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
     completionModel: text('completionModel'),
     modelsDir: text('modelsDir') || undefined,
     embeddingModel: text('embeddingModel'),
+    sharedIndex: text('sharedIndex') || undefined,
     topK: count('topK', 1),
     rerankCandidates: count('rerankCandidates', 1),
     include: list('include'),

@@ -13,6 +13,7 @@ export const SETTINGS = {
   completionModel: { key: 'completionModel', type: 'string', default: 'qwen2.5-coder:1.5b-base' },
   modelsDir: { key: 'modelsDir', type: 'string', default: '' },
   embeddingModel: { key: 'embeddingModel', type: 'string', default: 'Xenova/all-MiniLM-L6-v2' },
+  sharedIndex: { key: 'sharedIndex', type: 'string', default: '' },
   topK: { key: 'retrieval.topK', type: 'number', default: 5 },
   rerankCandidates: { key: 'retrieval.rerankCandidates', type: 'number', default: 20 },
   include: { key: 'index.include', type: 'array', default: [] as string[] },
@@ -30,13 +31,13 @@ export type SettingName = keyof typeof SETTINGS;
 export const CONFIG_SECTION = 'reposage';
 
 /** Settings whose change means the index must be rebuilt or re-scanned (a different model, different files). */
-export const REINDEX_SETTINGS: readonly SettingName[] = ['modelsDir', 'embeddingModel', 'include', 'exclude', 'maxFileBytes'];
+export const REINDEX_SETTINGS: readonly SettingName[] = ['modelsDir', 'embeddingModel', 'sharedIndex', 'include', 'exclude', 'maxFileBytes'];
 
 /**
  * Settings a workspace must not choose while it is untrusted: a folder's own .vscode/settings.json
  * could otherwise send code to a host of its choosing, or load models from a folder it ships.
  */
-export const RESTRICTED_SETTINGS: readonly SettingName[] = ['ollamaHost', 'ollamaHeaders', 'modelsDir'];
+export const RESTRICTED_SETTINGS: readonly SettingName[] = ['sharedIndex', 'ollamaHost', 'ollamaHeaders', 'modelsDir'];
 
 export function fullKey(name: SettingName): string {
   return `${CONFIG_SECTION}.${SETTINGS[name].key}`;

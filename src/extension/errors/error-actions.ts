@@ -28,6 +28,7 @@ const ACTIONS = {
   INDEX_CORRUPT: [{ kind: 'rebuildIndex' }],
   INDEX_MISMATCH: [{ kind: 'rebuildIndex' }],
   INDEX_LOCKED: [{ kind: 'showLog' }],
+  INDEX_UNREACHABLE: [{ kind: 'showLog' }],
   MODEL_NOT_FOUND: [{ kind: 'openSetting', setting: 'modelsDir' }, { kind: 'showLog' }],
   MODEL_LOAD_FAILED: [{ kind: 'openSetting', setting: 'modelsDir' }, { kind: 'showLog' }],
   ADAPTER_MISMATCH: [{ kind: 'showLog' }],

@@ -129,6 +129,8 @@ export class FolderIndex implements vscode.Disposable {
         include: config.include,
         exclude: config.exclude,
         maxFileBytes: config.maxFileBytes,
+        // With a shared index, this folder's index is only the overlay; the shared one is never written here.
+        sharedIndex: config.sharedIndex,
       };
       await this.runSync(options, {
         signal: abort.signal,

@@ -20,7 +20,7 @@ export class SearchModels implements vscode.Disposable {
 
   /** Opens the index in dbDir for one search; close the handle when the search is done. */
   async open(dbDir: string): Promise<SearchHandle> {
-    return openSearch(dbDir, await this.models());
+    return openSearch(dbDir, await this.models(), readConfig().sharedIndex);
   }
 
   dispose(): void {
