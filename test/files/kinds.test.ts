@@ -18,21 +18,21 @@ describe('files no one asks about', () => {
       'art/mock.psd': 'x',
       'certs/ca.crt': certificate,
       'api/service.pb.go': 'package api\n',
-      'data/rows.csv': 'a,b\n1,2\n',
-      'data/events.jsonl': '{"a":1}\n',
+      'data/backup.dump': 'x',
+      'data/rates.csv': 'country,rate\nfr,0.2\n',
     });
     const result = await walkWorkspace(root, {});
-    expect(result.files.map((file) => file.path)).toEqual(['src/app.ts']);
+    // A small table is worth reading; a large one is skipped by its content (below).
+    expect(result.files.map((file) => file.path)).toEqual(['data/rates.csv', 'src/app.ts']);
     expect(result.skipped).toEqual([
       { path: 'api/service.pb.go', reason: 'generated' },
       { path: 'art/logo.ai', reason: 'design-file' },
       { path: 'art/mock.psd', reason: 'design-file' },
       { path: 'certs/ca.crt', reason: 'certificate' },
-      { path: 'data/events.jsonl', reason: 'data-dump' },
-      { path: 'data/rows.csv', reason: 'data-dump' },
+      { path: 'data/backup.dump', reason: 'data-dump' },
     ]);
     const wanted = await walkWorkspace(root, { includeKinds: ['data-dump', 'design-file'] });
-    expect(wanted.files.map((file) => file.path)).toEqual(['art/logo.ai', 'art/mock.psd', 'data/events.jsonl', 'data/rows.csv', 'src/app.ts']);
+    expect(wanted.files.map((file) => file.path)).toEqual(['art/logo.ai', 'art/mock.psd', 'data/backup.dump', 'data/rates.csv', 'src/app.ts']);
   });
 
   it('skips by content what the name does not tell: certificate bundles, generated files, SQL and numeric dumps', async () => {
@@ -47,6 +47,8 @@ describe('files no one asks about', () => {
     expect(await read('db/seed.sql', inserts)).toEqual({ skipped: 'data-dump' });
     const numbers = Array.from({ length: 4000 }, (_, i) => `${i}, ${i * 0.5}, ${i * 3}`).join('\n');
     expect(await read('fixtures/points.json', `[${numbers}]`)).toEqual({ skipped: 'data-dump' });
+    const rows = Array.from({ length: 3000 }, (_, i) => `customer${i},Paris,active`).join('\n');
+    expect(await read('exports/customers.csv', rows)).toEqual({ skipped: 'data-dump' });
     // Ordinary code and a small SQL schema are kept; the kind can be asked for.
     expect(await read('db/schema.sql', 'CREATE TABLE users (id INT PRIMARY KEY);\n')).toHaveProperty('text');
     expect(await readTextFile(path.join(root, 'db/seed.sql'), undefined, { includeKinds: ['data-dump'] })).toHaveProperty('text');

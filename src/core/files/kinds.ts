@@ -18,7 +18,7 @@ const BY_NAME: ReadonlyArray<{ kind: SkippableKind; pattern: RegExp }> = [
   },
   { kind: 'generated', pattern: /(\.pb\.go|_pb2(_grpc)?\.pyi?|\.g\.dart|\.freezed\.dart|\.designer\.cs|\.generated\.\w+|\.gen\.go)$/ },
   { kind: 'minified', pattern: /\.min\.(js|css|mjs)$|\.map$/ },
-  { kind: 'data-dump', pattern: /\.(csv|tsv|psv|jsonl|ndjson|parquet|avro|orc|dump|sqlite3?|db)$/ },
+  { kind: 'data-dump', pattern: /\.(parquet|avro|orc|dump|sqlite3?|db)$/ },
 ];
 
 /** The kind a root-relative path names for certain, or undefined (case-insensitive). */
@@ -33,6 +33,8 @@ const HEAD_CHARS = 1024;
 
 /** Data needs some size to be a dump; a small fixture is worth reading. */
 const DUMP_MIN_CHARS = 32 * 1024;
+/** Row formats: a small table (tax rates, a fixture) is worth reading; a large one is a dump. */
+const DATA_EXTENSION = /\.(csv|tsv|psv|jsonl|ndjson)$/i;
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 /** The kind a file's content shows, or undefined for a file worth indexing. */
@@ -40,7 +42,7 @@ export function kindByContent(fileName: string, text: string): SkippableKind | u
   if (GENERATED_MARK.test(text.slice(0, HEAD_CHARS))) return 'generated';
   if (looksMinified(fileName, text)) return 'minified';
   if (isCertificateBundle(text)) return 'certificate';
-  if (looksLikeDataDump(text)) return 'data-dump';
+  if (looksLikeDataDump(fileName, text)) return 'data-dump';
   return undefined;
 }
 
@@ -55,8 +57,9 @@ function isCertificateBundle(text: string): boolean {
  * A large file of rows rather than prose or code: SQL inserts, or lines that are nearly all digits
  * and separators (numeric tables, coordinates, exported measurements).
  */
-function looksLikeDataDump(text: string): boolean {
+function looksLikeDataDump(fileName: string, text: string): boolean {
   if (text.length < DUMP_MIN_CHARS) return false;
+  if (DATA_EXTENSION.test(fileName)) return true;
   const lines = text.split('\n');
   const inserts = lines.filter((line) => /^\s*INSERT INTO\b/i.test(line)).length;
   if (inserts >= lines.length / 2) return true;

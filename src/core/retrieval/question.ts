@@ -1,3 +1,5 @@
+import { isGeneratedFile, isVendoredPath } from '../files/file-origin';
+
 /**
  * What a question says beyond its words: the names of code it mentions, the files and lines it
  * points at (paths, stack-trace frames), what kind of file it is about, and a short form of a long
@@ -160,7 +162,8 @@ function condense(question: string, codeNames: string[]): string {
 export function fileKind(path: string): FileKind {
   const lower = path.toLowerCase();
   const name = lower.slice(lower.lastIndexOf('/') + 1);
-  if (/(^|\/)(vendor|vendored|_vendor|third[-_]?party|external|node_modules|bower_components)\//.test(lower) || /.\/packages\//.test(lower)) {
+  // The walker's own notions of copied-in and generated code, plus package-manager and nested-package folders.
+  if (isVendoredPath(lower) || /(^|\/)(vendor|_vendor|node_modules|bower_components)\//.test(lower) || /.\/packages\//.test(lower)) {
     return 'vendored';
   }
   if (/(^|\/)(locales?|i18n|l10n|translations?|lang)\//.test(lower) || /\.(po|pot|mo|xlf|xliff)$/.test(name)) return 'translation';
@@ -175,7 +178,7 @@ export function fileKind(path: string): FileKind {
   ) {
     return 'test';
   }
-  if (/\.min\.(js|css)$|_pb2\.py$|\.pb\.go$|[._-]generated[._-]|^generated[._-]|\.lock$|-lock\.json$/.test(name) || /(^|\/)(generated|gen)\//.test(lower)) return 'generated';
+  if (isGeneratedFile(path, '') || /\.min\.(js|css)$|^generated[._-]|\.lock$|-lock\.json$/.test(name) || /(^|\/)(generated|gen)\//.test(lower)) return 'generated';
   if (/(^|\/)(docs?|documentation|site|website|man|guides?)\//.test(lower) || /\.(md|mdx|rst|txt|adoc|asciidoc)$/.test(name) || /^readme([.-]|$)/.test(name)) {
     return 'docs';
   }
