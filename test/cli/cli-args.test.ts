@@ -81,7 +81,7 @@ describe('progress of a long command', () => {
     expect(lines.length).toBeGreaterThan(1);
     expect(shown.stderr).not.toContain('\r');
     expect(shown.stderr).toMatch(/^reposage: \w+ \d+\/12 files, \d+ chunks/m);
-    expect(shown.stderr).toMatch(/chunks\/s, ETA \d+/);
+    // Rate and ETA need half a second of work, more than this repository takes: progress.test.ts covers them.
     expect(shown.stdout).toMatch(/^Indexed /);
 
     const quiet = await runCli(['index', root, '--db', path.join(root, '..', 'db2'), '--quiet'], env);
