@@ -37,7 +37,8 @@ export async function resolveRoot(dir: string | undefined, db: string | undefine
   if (dir) return path.resolve(dir);
   // A damaged manifest is reported when the index is opened; here it only means "no recorded root".
   // A shared index in object storage was built elsewhere (in CI): its recorded root is not a folder here.
-  const root = db && !isObjectStore(db) ? (await readManifest(path.resolve(db)).catch(() => undefined))?.root : undefined;
+  const root =
+    db && !isObjectStore(db) ? (await readManifest(path.resolve(db)).catch(() => undefined))?.root : undefined;
   if (!root) return path.resolve('.');
   if (!existsSync(root)) {
     throw new RepoSageError(

@@ -39,7 +39,9 @@ export const CLI_WORDING: KnobWording = {
 /** The whole command line, declared once: commander derives the typed values, `--help` and the usage errors. */
 export function buildProgram(streams: CliStreams): Command {
   const program = new Command('reposage')
-    .description('RepoSage: a local codebase assistant. Answers and searches come from your repository, on your machine.')
+    .description(
+      'RepoSage: a local codebase assistant. Answers and searches come from your repository, on your machine.',
+    )
     .addHelpText('after', EXIT_HELP)
     .showSuggestionAfterError()
     .exitOverride()
@@ -95,7 +97,8 @@ function reportError(streams: CliStreams, program: Command, argv: string[], erro
     return report(streams, argv, 'INVALID_INPUT', usageMessage(program, argv, error), EXIT.usage);
   }
   if (isCancellation(error)) return report(streams, argv, 'CANCELLED', 'Cancelled.', EXIT.interrupted);
-  if (error instanceof RepoSageError) return report(streams, argv, error.code, error.describe(CLI_WORDING), EXIT.failed);
+  if (error instanceof RepoSageError)
+    return report(streams, argv, error.code, error.describe(CLI_WORDING), EXIT.failed);
   const detail = error instanceof Error ? error.message : String(error);
   return report(streams, argv, 'UNEXPECTED', `Unexpected error: ${detail}`, EXIT.failed);
 }
@@ -112,7 +115,10 @@ function usageMessage(program: Command, argv: string[], error: CommanderError): 
   const name = commandPath(command);
   if (error.code === 'commander.unknownCommand' || error.code === 'commander.help') {
     // commander.help: a command that needs a subcommand was given none.
-    const what = error.code === 'commander.help' ? `No command given${command === program ? '' : ` to ${name}`}.` : sentence(error.message);
+    const what =
+      error.code === 'commander.help'
+        ? `No command given${command === program ? '' : ` to ${name}`}.`
+        : sentence(error.message);
     const names = command.commands.map((c) => c.name()).filter((n) => n !== 'help');
     return `${what} Commands: ${names.join(', ')}; see \`${name} --help\`.`;
   }
@@ -121,7 +127,10 @@ function usageMessage(program: Command, argv: string[], error: CommanderError): 
 
 /** commander's "error: unknown option '--x'" as a sentence: "Unknown option '--x'." */
 function sentence(message: string): string {
-  const text = message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  const text = message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.?!]$/.test(text) ? '' : '.'}`;
 }
 

@@ -33,13 +33,23 @@ export function modeList(value: string): RetrievalMode[] {
   });
 }
 
-export const dbOption = () => new Option('--db <dir>', 'index folder, or s3://BUCKET/PREFIX in object storage (default: DIR/.reposage/index)');
+export const dbOption = () =>
+  new Option('--db <dir>', 'index folder, or s3://BUCKET/PREFIX in object storage (default: DIR/.reposage/index)');
 /** A shared index (built in CI): --db then holds only a local overlay of the files that differ from it. */
-export const sharedOption = () => new Option('--shared <uri>', 'shared index to read, e.g. s3://BUCKET/PREFIX; the local index holds only files that differ from it');
+export const sharedOption = () =>
+  new Option(
+    '--shared <uri>',
+    'shared index to read, e.g. s3://BUCKET/PREFIX; the local index holds only files that differ from it',
+  );
 export const modelsOption = () =>
-  new Option('--models <dir>', 'folder with the local embedding and re-rank models (default: REPOSAGE_MODELS_DIR, the bundled models, else the model cache)');
-export const ollamaOption = () => new Option('--ollama <url>', 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)');
-export const kOption = (help: string, fallback: number) => new Option('--k <n>', help).argParser(wholeNumber).default(fallback);
+  new Option(
+    '--models <dir>',
+    'folder with the local embedding and re-rank models (default: REPOSAGE_MODELS_DIR, the bundled models, else the model cache)',
+  );
+export const ollamaOption = () =>
+  new Option('--ollama <url>', 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)');
+export const kOption = (help: string, fallback: number) =>
+  new Option('--k <n>', help).argParser(wholeNumber).default(fallback);
 export const jsonOption = () => new Option('--json', 'print one JSON object on stdout (errors too)');
 export const quietOption = () => new Option('-q, --quiet', 'print no progress on stderr');
 /** The repository; commands that take --db default to the folder that index was built from. */

@@ -4,6 +4,7 @@
  * controls (0x9B is a one-character CSI), and the bidirectional overrides that make text read
  * otherwise than it is.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this module's job.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

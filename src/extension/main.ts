@@ -14,7 +14,11 @@ export function activate(context: vscode.ExtensionContext): void {
     // A failed start must say so and where to look, not leave commands that silently do nothing.
     log.error(error instanceof Error ? error : String(error));
     const showLog = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(vscode.l10n.t('RepoSage could not start: {0}', error instanceof Error ? error.message : String(error)), showLog)
+    void vscode.window
+      .showErrorMessage(
+        vscode.l10n.t('RepoSage could not start: {0}', error instanceof Error ? error.message : String(error)),
+        showLog,
+      )
       .then((picked) => picked === showLog && log.show());
   }
 }

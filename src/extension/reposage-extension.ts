@@ -27,19 +27,27 @@ export class RepoSageExtension implements vscode.Disposable {
     const indexes = this.store.add(new IndexManager(context, errors));
     const models = this.store.add(new SearchModels(context.extensionPath, log));
     const answerer = this.store.add(new CoreAnswerer(indexes, models));
-    const chat = this.store.add(new ChatViewProvider(context.extensionUri, new ChatHistory(context.workspaceState), answerer, errors));
+    const chat = this.store.add(
+      new ChatViewProvider(context.extensionUri, new ChatHistory(context.workspaceState), answerer, errors),
+    );
     this.store.add(vscode.window.registerWebviewViewProvider(CHAT_VIEW_TYPE, chat));
     this.store.add(new IndexStatusBar(indexes));
     this.store.add(new InlineCompletions(context, indexes, errors, log));
     this.store.add(new StyleAdapters(context, indexes, models, errors));
-    registerCommands([
-      ...indexCommands(indexes),
-      ...chatCommands(chat, answerer),
-      evaluationCommand(indexes, models),
-      { id: COMMANDS.showLog, run: () => log.show() },
-    ], this.store, errors);
+    registerCommands(
+      [
+        ...indexCommands(indexes),
+        ...chatCommands(chat, answerer),
+        evaluationCommand(indexes, models),
+        { id: COMMANDS.showLog, run: () => log.show() },
+      ],
+      this.store,
+      errors,
+    );
     indexes.start();
-    log.info(`RepoSage ${context.extension.packageJSON.version as string} started; ${indexes.unavailableReason() ?? 'indexing is available'}.`);
+    log.info(
+      `RepoSage ${context.extension.packageJSON.version as string} started; ${indexes.unavailableReason() ?? 'indexing is available'}.`,
+    );
   }
 
   dispose(): void {

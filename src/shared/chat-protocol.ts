@@ -81,8 +81,21 @@ export type ToWebview =
 
 /** Labels the webview shows, translated by the extension (vscode.l10n) and handed over in the page. */
 export const UI_STRING_KEYS = [
-  'placeholder', 'send', 'stop', 'newChat', 'empty', 'copy', 'insert', 'sources', 'verified', 'unverified',
-  'trace', 'traceLocation', 'traceScore', 'stopped', 'working',
+  'placeholder',
+  'send',
+  'stop',
+  'newChat',
+  'empty',
+  'copy',
+  'insert',
+  'sources',
+  'verified',
+  'unverified',
+  'trace',
+  'traceLocation',
+  'traceScore',
+  'stopped',
+  'working',
 ] as const;
 
 export type UiStrings = Record<(typeof UI_STRING_KEYS)[number], string>;
@@ -182,10 +195,13 @@ export function parseToWebview(value: unknown): ToWebview | undefined {
       return content ? { type: 'answer', id: m.id, done: false, content } : undefined;
     }
     case 'submit':
-      if (!text(m.question, LIMITS.question) || (m.context !== undefined && !text(m.context, LIMITS.id))) return undefined;
+      if (!text(m.question, LIMITS.question) || (m.context !== undefined && !text(m.context, LIMITS.id)))
+        return undefined;
       return { type: 'submit', question: m.question, context: m.context };
     case 'availability':
-      return m.reason === undefined || text(m.reason, LIMITS.text) ? { type: 'availability', reason: m.reason } : undefined;
+      return m.reason === undefined || text(m.reason, LIMITS.text)
+        ? { type: 'availability', reason: m.reason }
+        : undefined;
     default:
       return undefined;
   }
@@ -215,19 +231,33 @@ export function parseAnswerPart(value: unknown): AnswerPart | undefined {
 
 export function parseTurn(value: unknown): Turn | undefined {
   const m = record(value);
-  if (!m || !text(m.id, LIMITS.id) || !text(m.question, LIMITS.question) || !text(m.answer, LIMITS.text)) return undefined;
+  if (!m || !text(m.id, LIMITS.id) || !text(m.question, LIMITS.question) || !text(m.answer, LIMITS.text))
+    return undefined;
   const sources = list(m.sources, parseCitation);
   const trace = m.trace === undefined ? undefined : parseTrace(m.trace);
   if (!sources || (m.trace !== undefined && !trace)) return undefined;
   if (m.error !== undefined && !text(m.error, LIMITS.text)) return undefined;
   if (m.notice !== undefined && !text(m.notice, LIMITS.text)) return undefined;
-  return { id: m.id, question: m.question, answer: m.answer, sources, trace, notice: m.notice, error: m.error, stopped: m.stopped === true || undefined };
+  return {
+    id: m.id,
+    question: m.question,
+    answer: m.answer,
+    sources,
+    trace,
+    notice: m.notice,
+    error: m.error,
+    stopped: m.stopped === true || undefined,
+  };
 }
 
 function parseCitation(value: unknown): Citation | undefined {
   const m = record(value);
   if (!m || !line(m.n) || !text(m.path, LIMITS.path) || !line(m.startLine) || !line(m.endLine)) return undefined;
-  if ((m.verified !== undefined && typeof m.verified !== 'boolean') || (m.reason !== undefined && !text(m.reason, LIMITS.path))) return undefined;
+  if (
+    (m.verified !== undefined && typeof m.verified !== 'boolean') ||
+    (m.reason !== undefined && !text(m.reason, LIMITS.path))
+  )
+    return undefined;
   return { n: m.n, path: m.path, startLine: m.startLine, endLine: m.endLine, verified: m.verified, reason: m.reason };
 }
 
@@ -247,7 +277,8 @@ const RANK_NAMES: readonly RankName[] = ['bm25', 'dense', 'fused', 'rerank'];
 function parseTraceRow(value: unknown): TraceRow | undefined {
   const m = record(value);
   const ranks = record(m?.ranks);
-  if (!m || !ranks || !text(m.path, LIMITS.path) || !line(m.startLine) || !line(m.endLine) || !finite(m.score)) return undefined;
+  if (!m || !ranks || !text(m.path, LIMITS.path) || !line(m.startLine) || !line(m.endLine) || !finite(m.score))
+    return undefined;
   const parsed: TraceRow['ranks'] = {};
   for (const name of RANK_NAMES) {
     if (ranks[name] === undefined) continue;

@@ -23,7 +23,8 @@ let active: string | undefined;
 let unavailable: string | undefined;
 
 const actions: TurnActions = {
-  openSource: (source) => host.post({ type: 'openCitation', path: source.path, startLine: source.startLine, endLine: source.endLine }),
+  openSource: (source) =>
+    host.post({ type: 'openCitation', path: source.path, startLine: source.startLine, endLine: source.endLine }),
   openLink: (url) => host.post({ type: 'openLink', url }),
   copy: (text) => host.post({ type: 'copy', text }),
   insert: (text) => host.post({ type: 'insert', text }),

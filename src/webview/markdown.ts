@@ -10,7 +10,7 @@ import type { Nodes, PhrasingContent, RootContent, TableRow } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
-import { citationAt } from '../core/chat/citation-grammar';
+import { citationAt } from '../shared/citation-grammar';
 
 export type Inline =
   | { type: 'text'; text: string }
@@ -64,23 +64,38 @@ function block(node: RootContent): Block[] {
     case 'code':
       return [{ type: 'code', language: (node.lang ?? '').toLowerCase(), text: node.value }];
     case 'list':
-      return [{
-        type: 'list',
-        ordered: node.ordered === true,
-        start: node.start ?? 1,
-        items: node.children.map((item) => ({ ...(typeof item.checked === 'boolean' ? { checked: item.checked } : {}), children: blocks(item.children) })),
-      }];
+      return [
+        {
+          type: 'list',
+          ordered: node.ordered === true,
+          start: node.start ?? 1,
+          items: node.children.map((item) => ({
+            ...(typeof item.checked === 'boolean' ? { checked: item.checked } : {}),
+            children: blocks(item.children),
+          })),
+        },
+      ];
     case 'blockquote':
       return [{ type: 'quote', children: blocks(node.children) }];
     case 'table':
-      return [{ type: 'table', align: node.align ?? [], rows: node.children.map((row: TableRow) => row.children.map((cell) => inlines(cell.children))) }];
+      return [
+        {
+          type: 'table',
+          align: node.align ?? [],
+          rows: node.children.map((row: TableRow) => row.children.map((cell) => inlines(cell.children))),
+        },
+      ];
     case 'thematicBreak':
       return [{ type: 'rule' }];
     case 'html':
       return [{ type: 'paragraph', children: withCitations(node.value) }];
     default:
       // Definitions, footnotes and anything newer: their words, as text.
-      return 'children' in node ? blocks(node.children as RootContent[]) : 'value' in node ? [{ type: 'paragraph', children: withCitations(String(node.value)) }] : [];
+      return 'children' in node
+        ? blocks(node.children as RootContent[])
+        : 'value' in node
+          ? [{ type: 'paragraph', children: withCitations(String(node.value)) }]
+          : [];
   }
 }
 
@@ -147,7 +162,8 @@ function merge(pieces: Inline[]): Inline[] {
   const out: Inline[] = [];
   for (const piece of pieces) {
     const last = out.at(-1);
-    if (piece.type === 'text' && last?.type === 'text') out[out.length - 1] = { type: 'text', text: last.text + piece.text };
+    if (piece.type === 'text' && last?.type === 'text')
+      out[out.length - 1] = { type: 'text', text: last.text + piece.text };
     else out.push(piece);
   }
   return out.flatMap((piece) => (piece.type === 'text' ? withCitations(piece.text) : [piece]));

@@ -127,7 +127,7 @@ function renderTable(rows: readonly Inline[][][], align: readonly Align[], actio
       if (align[c]) td.style.textAlign = align[c]!;
       tr.append(td);
     });
-    (r === 0 ? table.createTHead() : table.tBodies[0] ?? table.createTBody()).append(tr);
+    (r === 0 ? table.createTHead() : (table.tBodies[0] ?? table.createTBody())).append(tr);
   });
   wrapper.append(table);
   return wrapper;
@@ -150,7 +150,10 @@ function renderCode(code: string, language: string, actions: RenderActions): HTM
     } else {
       const span = text(el('span'), token.text);
       // Scopes come from the grammar, never from the answer: `title.function` → hl-title hl-function.
-      span.className = token.scope.split('.').map((part) => `hl-${part}`).join(' ');
+      span.className = token.scope
+        .split('.')
+        .map((part) => `hl-${part}`)
+        .join(' ');
       body.append(span);
     }
   }

@@ -1,4 +1,11 @@
-import { applyPart, type AnswerPart, type Citation, type TraceView, type Turn, type UiStrings } from '../shared/chat-protocol';
+import {
+  applyPart,
+  type AnswerPart,
+  type Citation,
+  type TraceView,
+  type Turn,
+  type UiStrings,
+} from '../shared/chat-protocol';
 import { parseMarkdown } from './markdown';
 import { el, renderBlocks, text, type RenderActions } from './render-markdown';
 
@@ -134,7 +141,10 @@ export class TurnView {
     this.trace.hidden = !trace;
     if (!trace) return;
     const stages = trace.stages.map((stage) => `${stage.stage} ${stage.ms.toFixed(0)} ms`).join(' · ');
-    const summary = text(el('summary'), `${this.strings.trace}: ${trace.mode}, ${trace.totalMs.toFixed(0)} ms (${stages})`);
+    const summary = text(
+      el('summary'),
+      `${this.strings.trace}: ${trace.mode}, ${trace.totalMs.toFixed(0)} ms (${stages})`,
+    );
     this.trace.replaceChildren(summary, traceTable(trace, this.strings));
   }
 
@@ -155,14 +165,18 @@ export class TurnView {
 function traceTable(trace: TraceView, strings: UiStrings): HTMLTableElement {
   const table = el('table');
   const head = el('tr');
-  for (const title of ['#', strings.traceLocation, 'BM25', 'Dense', 'Fused', 'Rerank', strings.traceScore]) head.append(text(el('th'), title));
+  for (const title of ['#', strings.traceLocation, 'BM25', 'Dense', 'Fused', 'Rerank', strings.traceScore])
+    head.append(text(el('th'), title));
   table.append(head);
   trace.rows.forEach((row, index) => {
     const tr = el('tr');
     const cells = [
       String(index + 1),
       `${row.path}:${row.startLine}-${row.endLine}`,
-      rank(row.ranks.bm25), rank(row.ranks.dense), rank(row.ranks.fused), rank(row.ranks.rerank),
+      rank(row.ranks.bm25),
+      rank(row.ranks.dense),
+      rank(row.ranks.fused),
+      rank(row.ranks.rerank),
       row.score.toFixed(3),
     ];
     for (const cell of cells) tr.append(text(el('td'), cell));

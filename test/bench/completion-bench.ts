@@ -70,7 +70,12 @@ export async function benchCompletionQuality(): Promise<void> {
     try {
       const cases = await heldOutCases({ root, limit });
       const start = performance.now();
-      const report = await evaluateCompletionQuality({ cases, ollama: new OllamaClient({ host: host ?? stub?.url }), model, index: opened.store });
+      const report = await evaluateCompletionQuality({
+        cases,
+        ollama: new OllamaClient({ host: host ?? stub?.url }),
+        model,
+        index: opened.store,
+      });
       const seconds = (performance.now() - start) / 1000;
       const row = (context: string, scores: typeof report.withContext) => ({
         repository: path.basename(root),
@@ -104,10 +109,20 @@ function heldOutRepository(): string {
  * constant, because completion reads no vectors and embedding 20k chunks would take the
  * benchmark's time for nothing it measures.
  */
-async function buildKeywordIndex(root: string, dbDir: string): Promise<{ files: number; chunks: number; seconds: number }> {
+async function buildKeywordIndex(
+  root: string,
+  dbDir: string,
+): Promise<{ files: number; chunks: number; seconds: number }> {
   const start = performance.now();
-  const tokenCounter = await createTokenCounter({ modelId: DEFAULT_EMBEDDING_MODEL, modelsDir: testModels().modelsDir });
-  const { store } = await ChunkStore.openForWrite(dbDir, { embeddingModel: 'none (keyword-only benchmark index)', dimension: 4, chunkerVersion: CHUNKER_VERSION });
+  const tokenCounter = await createTokenCounter({
+    modelId: DEFAULT_EMBEDDING_MODEL,
+    modelsDir: testModels().modelsDir,
+  });
+  const { store } = await ChunkStore.openForWrite(dbDir, {
+    embeddingModel: 'none (keyword-only benchmark index)',
+    dimension: 4,
+    chunkerVersion: CHUNKER_VERSION,
+  });
   const vector = Float32Array.from([0.5, 0.5, 0.5, 0.5]);
   const walk = await walkWorkspace(root);
   let chunks = 0;
@@ -119,7 +134,14 @@ async function buildKeywordIndex(root: string, dbDir: string): Promise<{ files: 
         const read = await readTextFile(file.absolutePath);
         if (!('text' in read)) continue;
         const fileChunks = await chunkFile({ path: file.path, text: read.text }, { tokenCounter });
-        rows.push({ path: file.path, size: file.size, mtime_ms: file.mtimeMs, content_hash: '', chunk_count: fileChunks.length, language: languageForPath(file.path) ?? 'plaintext' });
+        rows.push({
+          path: file.path,
+          size: file.size,
+          mtime_ms: file.mtimeMs,
+          content_hash: '',
+          chunk_count: fileChunks.length,
+          language: languageForPath(file.path) ?? 'plaintext',
+        });
         batch.push(...fileChunks.map((chunk) => ({ chunk, vector })));
       }
       await store.replaceFiles(rows, batch);
@@ -157,7 +179,9 @@ async function cursorPositions(root: string, count: number): Promise<CompletionR
     const lines = read.text.split('\n');
     const row = Math.floor(next() * lines.length);
     if (lines[row].trim().length < 8) continue;
-    const offset = lines.slice(0, row).reduce((sum, line) => sum + line.length + 1, 0) + Math.floor(lines[row].length * (0.3 + 0.7 * next()));
+    const offset =
+      lines.slice(0, row).reduce((sum, line) => sum + line.length + 1, 0) +
+      Math.floor(lines[row].length * (0.3 + 0.7 * next()));
     requests.push({ path: file.path, text: read.text, offset });
   }
   return requests;
@@ -177,7 +201,10 @@ async function benchContextAssembly(
     const start = performance.now();
     const view = viewAt(request.text, request.offset);
     const language = languageForPath(request.path);
-    const candidates = await gatherContext({ path: request.path, language, text: request.text, view }, { index, recentEdits: [] });
+    const candidates = await gatherContext(
+      { path: request.path, language, text: request.text, view },
+      { index, recentEdits: [] },
+    );
     const packed = packPrompt({ path: request.path, language, view, candidates, maxPromptTokens: 2048 });
     // The first few warm up LanceDB's caches and the grammar; an editor pays that once.
     if (i < 10) continue;
@@ -199,7 +226,9 @@ async function benchContextAssembly(
       'context items (mean)': items.reduce((a, b) => a + b, 0) / items.length,
     },
   ]);
-  process.stdout.write('goal: context assembly p95 <= 15 ms (tree-sitter parse + two BM25 searches + packing; no re-ranker)\n\n');
+  process.stdout.write(
+    'goal: context assembly p95 <= 15 ms (tree-sitter parse + two BM25 searches + packing; no re-ranker)\n\n',
+  );
 }
 
 /**
@@ -227,7 +256,8 @@ function typingGaps(keystrokes: number): number[] {
   const gaps: number[] = [];
   while (gaps.length < keystrokes) {
     const burst = 3 + Math.floor(next() * 10);
-    for (let k = 0; k < burst && gaps.length < keystrokes; k++) gaps.push(k === 0 ? 300 + next() * 1200 : 80 + next() * 70);
+    for (let k = 0; k < burst && gaps.length < keystrokes; k++)
+      gaps.push(k === 0 ? 300 + next() * 1200 : 80 + next() * 70);
   }
   return gaps;
 }
@@ -249,7 +279,11 @@ async function typeTrace(
       return right ? source.slice(position, lineEnd === -1 ? undefined : lineEnd) : 'pass';
     },
   });
-  const session = new CompletionSession({ ollama: new OllamaClient({ host: stub.url }), model: DEFAULT_COMPLETION_MODEL, debounceMs });
+  const session = new CompletionSession({
+    ollama: new OllamaClient({ host: stub.url }),
+    model: DEFAULT_COMPLETION_MODEL,
+    debounceMs,
+  });
   const pending: Promise<unknown>[] = [];
   const start = performance.now();
   try {

@@ -28,7 +28,9 @@ export async function benchEventLoop(): Promise<void> {
     await worker.dispose();
 
     const models = await loadIndexerModels({ modelsDir });
-    rows.push(await measure('calling thread', () => syncIndex({ root, dbDir: path.join(work, 'inline-index') }, models)));
+    rows.push(
+      await measure('calling thread', () => syncIndex({ root, dbDir: path.join(work, 'inline-index') }, models)),
+    );
     await models.embedder.dispose();
 
     process.stdout.write(`corpus: ${source}\n`);
@@ -38,7 +40,10 @@ export async function benchEventLoop(): Promise<void> {
   }
 }
 
-async function measure(where: string, run: () => Promise<{ chunks: { total: number }; seconds: number }>): Promise<Record<string, string | number>> {
+async function measure(
+  where: string,
+  run: () => Promise<{ chunks: { total: number }; seconds: number }>,
+): Promise<Record<string, string | number>> {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const summary = await run();

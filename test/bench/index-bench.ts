@@ -97,7 +97,12 @@ export async function benchIndexing(): Promise<void> {
         await syncIndex({ root, dbDir }, models);
         times.push(performance.now() - t);
       }
-      rows.push({ 'change one 500-line file': scenario, runs: times.length, 'p50 ms': percentile(times, 50), 'p95 ms': percentile(times, 95) });
+      rows.push({
+        'change one 500-line file': scenario,
+        runs: times.length,
+        'p50 ms': percentile(times, 50),
+        'p95 ms': percentile(times, 95),
+      });
     }
     printTable(rows);
     process.stdout.write('goal: p95 <= 300 ms\n');

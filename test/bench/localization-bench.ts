@@ -36,20 +36,35 @@ export async function benchLocalization(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const models = testModels();
   const indexer = await loadIndexerModels({ modelsDir: models.modelsDir });
-  const ranker = existsSync(RANKER_MODEL_FILE) ? createLearnedRanker(JSON.parse(await fs.readFile(RANKER_MODEL_FILE, 'utf8'))) : undefined;
+  const ranker = existsSync(RANKER_MODEL_FILE)
+    ? createLearnedRanker(JSON.parse(await fs.readFile(RANKER_MODEL_FILE, 'utf8')))
+    : undefined;
   const results: Record<string, Record<string, Outcome[]>> = {};
   const counts: Array<Record<string, string | number>> = [];
   try {
     await forEachRepo('bench', indexer, log, async ({ repo, store, indexed, questions }) => {
       const stats = await store.stats();
-      counts.push({ repo: repo.repo, language: repo.language, pin: repo.pin.slice(0, 12), files: stats.files, chunks: stats.chunks, mined: repo.questions.length, questions: questions.length });
+      counts.push({
+        repo: repo.repo,
+        language: repo.language,
+        pin: repo.pin.slice(0, 12),
+        files: stats.files,
+        chunks: stats.chunks,
+        mined: repo.questions.length,
+        questions: questions.length,
+      });
       const retriever = createRetriever({ store, embedder: indexer.embedder });
       const byMode: Record<string, Outcome[]> = {
         'bm25 files': await baseline(repo, indexed, questions),
-        'bm25 src files': await baseline(repo, indexed.filter((file) => isSourcePath(file) && !isTestPath(file)), questions),
+        'bm25 src files': await baseline(
+          repo,
+          indexed.filter((file) => isSourcePath(file) && !isTestPath(file)),
+          questions,
+        ),
       };
       for (const mode of MODES) byMode[mode] = await runMode(retriever, mode, questions);
-      if (ranker) byMode['hybrid + ranker'] = await runMode(withLearnedRanker(retriever, timed(ranker)), 'hybrid', questions);
+      if (ranker)
+        byMode['hybrid + ranker'] = await runMode(withLearnedRanker(retriever, timed(ranker)), 'hybrid', questions);
       results[repo.repo] = byMode;
       // Each repository's rows as soon as they exist: indexing all of them takes a while on a busy machine.
       printTable(Object.entries(byMode).map(([mode, outcomes]) => row(repo.repo, mode, outcomes)));
@@ -59,15 +74,35 @@ export async function benchLocalization(): Promise<void> {
   }
   log('\ninstances\n');
   printTable(counts);
-  const rows = Object.entries(results).flatMap(([repo, byMode]) => Object.entries(byMode).map(([mode, outcomes]) => row(repo, mode, outcomes)));
+  const rows = Object.entries(results).flatMap(([repo, byMode]) =>
+    Object.entries(byMode).map(([mode, outcomes]) => row(repo, mode, outcomes)),
+  );
   const modes = Object.keys(Object.values(results)[0] ?? {});
-  const pooled = modes.map((mode) => row('all', mode, Object.values(results).flatMap((byMode) => byMode[mode])));
-  log(`\nfile-level localization (Hit@n: a changed non-test source file among the first n files; ranked files from the top ${CHUNKS} chunks)\n`);
+  const pooled = modes.map((mode) =>
+    row(
+      'all',
+      mode,
+      Object.values(results).flatMap((byMode) => byMode[mode]),
+    ),
+  );
+  log(
+    `\nfile-level localization (Hit@n: a changed non-test source file among the first n files; ranked files from the top ${CHUNKS} chunks)\n`,
+  );
   printTable([...rows, ...pooled]);
-  log('\nbm25 files: plain BM25 with whole files as documents, over every indexed file; bm25 src files: over the non-test source files only (the kind of file the gold is).');
-  if (rankerTime.candidates > 0) log(`learned ranker: ${((rankerTime.ms * 1000) / rankerTime.candidates).toFixed(2)} µs per candidate (features and score), ${(rankerTime.ms / rankerTime.calls).toFixed(2)} ms per query of ${Math.round(rankerTime.candidates / rankerTime.calls)} candidates`);
-  log('goal: default mode (hybrid) hit@5 >= bm25 files + 0.15 on all, and >= the best single retriever on every repository\n');
-  await fs.writeFile(path.join(cacheDir(), 'results.json'), JSON.stringify({ counts, rows: [...rows, ...pooled] }, null, 2));
+  log(
+    '\nbm25 files: plain BM25 with whole files as documents, over every indexed file; bm25 src files: over the non-test source files only (the kind of file the gold is).',
+  );
+  if (rankerTime.candidates > 0)
+    log(
+      `learned ranker: ${((rankerTime.ms * 1000) / rankerTime.candidates).toFixed(2)} µs per candidate (features and score), ${(rankerTime.ms / rankerTime.calls).toFixed(2)} ms per query of ${Math.round(rankerTime.candidates / rankerTime.calls)} candidates`,
+    );
+  log(
+    'goal: default mode (hybrid) hit@5 >= bm25 files + 0.15 on all, and >= the best single retriever on every repository\n',
+  );
+  await fs.writeFile(
+    path.join(cacheDir(), 'results.json'),
+    JSON.stringify({ counts, rows: [...rows, ...pooled] }, null, 2),
+  );
 }
 
 async function runMode(retriever: Retriever, mode: RetrievalMode, questions: HistoryQuestion[]): Promise<Outcome[]> {
@@ -78,7 +113,10 @@ async function runMode(retriever: Retriever, mode: RetrievalMode, questions: His
     const lined = question.expected.filter((location) => location.startLine !== undefined);
     outcomes.push({
       fileRank: firstHitRank(filesInOrder(results), question.expected),
-      lineHit5: lined.length === 0 ? undefined : results.slice(0, 5).some((result) => lined.some((location) => isHit(result, location, 'chunk'))),
+      lineHit5:
+        lined.length === 0
+          ? undefined
+          : results.slice(0, 5).some((result) => lined.some((location) => isHit(result, location, 'chunk'))),
     });
   }
   return outcomes;
@@ -100,13 +138,18 @@ function timed(ranker: LearnedRanker): LearnedRanker {
 }
 
 async function baseline(repo: PreparedRepo, indexed: string[], questions: HistoryQuestion[]): Promise<Outcome[]> {
-  const files = await Promise.all(indexed.map(async (file) => ({ path: file, text: await fs.readFile(path.join(repo.root, file), 'utf8') })));
+  const files = await Promise.all(
+    indexed.map(async (file) => ({ path: file, text: await fs.readFile(path.join(repo.root, file), 'utf8') })),
+  );
   const bm25 = new FileBm25(files);
   return questions.map((question) => ({ fileRank: firstHitRank(bm25.rank(question.question), question.expected) }));
 }
 
 function row(repo: string, mode: string, outcomes: Outcome[]): Record<string, string | number> {
-  const scores = localizationScores(outcomes.map((outcome) => outcome.fileRank), CUTOFFS);
+  const scores = localizationScores(
+    outcomes.map((outcome) => outcome.fileRank),
+    CUTOFFS,
+  );
   const lined = outcomes.filter((outcome) => outcome.lineHit5 !== undefined);
   return {
     repo,

@@ -33,8 +33,17 @@ const nodeModules = path.resolve(path.dirname(require.resolve('typescript/packag
 
 const CORPORA: Corpus[] = [
   { name: 'django 3.2 (python3-django)', folder: 'django', source: '/usr/lib/python3/dist-packages/django' },
-  { name: 'typescript/lib *.d.ts', folder: 'typescript-lib', source: path.join(nodeModules, 'typescript/lib'), only: /\.d\.ts$/ },
-  { name: 'transformers.js src', folder: 'transformers-js', source: path.join(nodeModules, '@huggingface/transformers/src') },
+  {
+    name: 'typescript/lib *.d.ts',
+    folder: 'typescript-lib',
+    source: path.join(nodeModules, 'typescript/lib'),
+    only: /\.d\.ts$/,
+  },
+  {
+    name: 'transformers.js src',
+    folder: 'transformers-js',
+    source: path.join(nodeModules, '@huggingface/transformers/src'),
+  },
 ];
 
 /** Questions per corpus: enough that one question moves recall by half a point at most. */
@@ -59,19 +68,43 @@ export async function benchRetrieval(): Promise<void> {
   const indexer = await loadIndexerModels({ modelsDir: models.modelsDir });
   const dbDir = path.join(work, 'index');
   const summary = await syncIndex({ root, dbDir }, indexer);
-  const bootstrapped = await Promise.all(corpora.map((corpus) => bootstrapGoldenSet({ root: path.join(root, corpus.folder), limit: QUESTIONS_PER_CORPUS })));
-  const heldOut = await heldOutIndex(work, corpora, bootstrapped.map((result) => result.questions), indexer, dbDir);
+  const bootstrapped = await Promise.all(
+    corpora.map((corpus) => bootstrapGoldenSet({ root: path.join(root, corpus.folder), limit: QUESTIONS_PER_CORPUS })),
+  );
+  const heldOut = await heldOutIndex(
+    work,
+    corpora,
+    bootstrapped.map((result) => result.questions),
+    indexer,
+    dbDir,
+  );
   const identity = { embeddingModel: models.embeddingModel, chunkerVersion: CHUNKER_VERSION };
   const store = await ChunkStore.openForRead(dbDir, identity);
   const heldOutStore = await ChunkStore.openForRead(heldOut.dbDir, identity);
-  const reranker: Reranker | undefined = models.rerankModel ? await createReranker({ modelId: models.rerankModel, modelsDir: models.modelsDir }) : undefined;
+  const reranker: Reranker | undefined = models.rerankModel
+    ? await createReranker({ modelId: models.rerankModel, modelsDir: models.modelsDir })
+    : undefined;
   try {
     const stats = await store.stats();
     printTable([
-      { index: 'combined', files: stats.files, chunks: stats.chunks, 'sync s': summary.seconds, 'embedded now': summary.chunks.embedded },
-      { index: 'held-out copy', files: heldOut.summary.files.indexed + heldOut.summary.files.unchanged, chunks: heldOut.summary.chunks.total, 'sync s': heldOut.summary.seconds, 'embedded now': heldOut.summary.chunks.embedded },
+      {
+        index: 'combined',
+        files: stats.files,
+        chunks: stats.chunks,
+        'sync s': summary.seconds,
+        'embedded now': summary.chunks.embedded,
+      },
+      {
+        index: 'held-out copy',
+        files: heldOut.summary.files.indexed + heldOut.summary.files.unchanged,
+        chunks: heldOut.summary.chunks.total,
+        'sync s': heldOut.summary.seconds,
+        'embedded now': heldOut.summary.chunks.embedded,
+      },
     ]);
-    process.stdout.write(reranker ? `\nre-ranker: ${reranker.modelId}\n` : '\nno cross-encoder provisioned: rerank mode not measured\n');
+    process.stdout.write(
+      reranker ? `\nre-ranker: ${reranker.modelId}\n` : '\nno cross-encoder provisioned: rerank mode not measured\n',
+    );
 
     const modes: RetrievalMode[] = reranker ? ['bm25', 'dense', 'hybrid', 'rerank'] : ['bm25', 'dense', 'hybrid'];
     const retriever = createRetriever({ store, embedder: indexer.embedder, reranker });
@@ -79,8 +112,20 @@ export async function benchRetrieval(): Promise<void> {
     const inIndexSets = corpora.map((corpus, i) => prefixed(corpus, bootstrapped[i].questions));
     const heldOutSets = corpora.map((corpus, i) => prefixed(corpus, heldOut.questions[i]));
 
-    await qualityTables(`docstrings in the index (${QUESTIONS_PER_CORPUS} bootstrapped questions per corpus)`, retriever, corpora, inIndexSets, modes);
-    await qualityTables('docstrings held out of the index (the same questions, minus those whose doc shares a line with code)', heldOutRetriever, corpora, heldOutSets, modes);
+    await qualityTables(
+      `docstrings in the index (${QUESTIONS_PER_CORPUS} bootstrapped questions per corpus)`,
+      retriever,
+      corpora,
+      inIndexSets,
+      modes,
+    );
+    await qualityTables(
+      'docstrings held out of the index (the same questions, minus those whose doc shares a line with code)',
+      heldOutRetriever,
+      corpora,
+      heldOutSets,
+      modes,
+    );
 
     const all = inIndexSets.flat();
     const latency = await evaluate(retriever, all, { modes, k: K });
@@ -98,20 +143,39 @@ export async function benchRetrieval(): Promise<void> {
   }
 }
 
-async function qualityTables(title: string, retriever: Retriever, corpora: Corpus[], sets: GoldenQuestion[][], modes: RetrievalMode[]): Promise<void> {
+async function qualityTables(
+  title: string,
+  retriever: Retriever,
+  corpora: Corpus[],
+  sets: GoldenQuestion[][],
+  modes: RetrievalMode[],
+): Promise<void> {
   const rows: Array<{ corpus: string; questions: number; chunk: QualityByMode; file: QualityByMode }> = [];
   for (const [i, corpus] of corpora.entries()) {
     const report = await evaluate(retriever, sets[i], { modes, k: K });
-    const byMode = (level: (figures: ModeReport) => QualityMetrics) => Object.fromEntries(modes.map((mode) => [mode, level(report.modes[mode]!)]));
-    rows.push({ corpus: corpus.name, questions: report.questions, chunk: byMode((f) => f), file: byMode((f) => f.file_level) });
+    const byMode = (level: (figures: ModeReport) => QualityMetrics) =>
+      Object.fromEntries(modes.map((mode) => [mode, level(report.modes[mode]!)]));
+    rows.push({
+      corpus: corpus.name,
+      questions: report.questions,
+      chunk: byMode((f) => f),
+      file: byMode((f) => f.file_level),
+    });
   }
   // Every figure is a mean over questions, so the pooled row is the question-weighted mean of the rows.
   const total = rows.reduce((sum, row) => sum + row.questions, 0);
   const pool = (level: 'chunk' | 'file'): QualityByMode =>
-    Object.fromEntries(modes.map((mode) => [mode, weightedMean(rows.map((row) => ({ weight: row.questions / total, figures: row[level][mode] })))]));
+    Object.fromEntries(
+      modes.map((mode) => [
+        mode,
+        weightedMean(rows.map((row) => ({ weight: row.questions / total, figures: row[level][mode] }))),
+      ]),
+    );
   rows.push({ corpus: 'all', questions: total, chunk: pool('chunk'), file: pool('file') });
   process.stdout.write(`\nquality, ${title}: chunk level, top ${K}\n\n`);
-  printTable(rows.flatMap((row) => modes.map((mode) => qualityRow(`${row.corpus} (${row.questions})`, mode, row.chunk[mode]))));
+  printTable(
+    rows.flatMap((row) => modes.map((mode) => qualityRow(`${row.corpus} (${row.questions})`, mode, row.chunk[mode]))),
+  );
   process.stdout.write('\nfile level\n\n');
   printTable(rows.flatMap((row) => modes.map((mode) => qualityRow(row.corpus, mode, row.file[mode]))));
 }
@@ -130,13 +194,23 @@ function weightedMean(parts: Array<{ weight: number; figures: QualityMetrics }>)
  * Held-out copies of the corpora, indexed into a copy of the combined index: only the files whose
  * docstrings were taken out are chunked and embedded again.
  */
-async function heldOutIndex(work: string, corpora: Corpus[], questions: GoldenQuestion[][], indexer: IndexerModels, seedDb: string) {
+async function heldOutIndex(
+  work: string,
+  corpora: Corpus[],
+  questions: GoldenQuestion[][],
+  indexer: IndexerModels,
+  seedDb: string,
+) {
   const root = path.join(work, 'held-out-repo');
   const dbDir = path.join(work, 'held-out-index');
   await fs.rm(root, { recursive: true, force: true });
   const kept: GoldenQuestion[][] = [];
   for (const [i, corpus] of corpora.entries()) {
-    const result = await writeHeldOutCopy({ root: path.join(work, 'repo', corpus.folder), questions: questions[i], dest: path.join(root, corpus.folder) });
+    const result = await writeHeldOutCopy({
+      root: path.join(work, 'repo', corpus.folder),
+      questions: questions[i],
+      dest: path.join(root, corpus.folder),
+    });
     kept.push(result.questions);
   }
   if (!existsSync(dbDir)) await fs.cp(seedDb, dbDir, { recursive: true });
@@ -150,7 +224,11 @@ async function heldOutIndex(work: string, corpora: Corpus[], questions: GoldenQu
  * q8 export), so one forward pass over the same (query, passage) texts costs the same. This is a
  * latency figure only; it says nothing about what re-ranking does to quality.
  */
-async function rerankLatencyStandIn(retriever: Retriever, embedder: Embedder, questions: GoldenQuestion[]): Promise<void> {
+async function rerankLatencyStandIn(
+  retriever: Retriever,
+  embedder: Embedder,
+  questions: GoldenQuestion[],
+): Promise<void> {
   const rows: Array<Record<string, string | number>> = [];
   for (const count of [10, 20]) {
     const rerankMs: number[] = [];
@@ -171,7 +249,9 @@ async function rerankLatencyStandIn(retriever: Retriever, embedder: Embedder, qu
       'hybrid + rerank p95': percentile(totalMs, 95),
     });
   }
-  process.stdout.write(`\nre-rank stage estimated with a same-architecture model over ${questions.length} questions (ms)\n\n`);
+  process.stdout.write(
+    `\nre-rank stage estimated with a same-architecture model over ${questions.length} questions (ms)\n\n`,
+  );
   printTable(rows);
 }
 
@@ -183,7 +263,11 @@ async function vectorIndexOnRealVectors(dbDir: string, embedder: Embedder, quest
     const rows = await table.query().select(['vector']).toArray();
     const vectors = rows.map((row) => Float32Array.from(row.vector as ArrayLike<number>));
     process.stdout.write('\nvector search on the real vectors\n\n');
-    await benchVectorIndexOnVectors('real (this index)', vectors, await embedder.embed(questions.map((q) => q.question)));
+    await benchVectorIndexOnVectors(
+      'real (this index)',
+      vectors,
+      await embedder.embed(questions.map((q) => q.question)),
+    );
   } finally {
     table.close();
   }
@@ -200,7 +284,11 @@ async function sweep(retriever: Retriever, questions: GoldenQuestion[], canReran
   }
   if (canRerank) {
     for (const rerankCandidates of [10, 20, 40]) {
-      const report = await evaluate(retriever, questions, { modes: ['rerank'], k: Math.min(K, rerankCandidates), tuning: { rerankCandidates } });
+      const report = await evaluate(retriever, questions, {
+        modes: ['rerank'],
+        k: Math.min(K, rerankCandidates),
+        tuning: { rerankCandidates },
+      });
       rows.push(sweepRow('rerank', { rerankCandidates }, report.modes.rerank!));
     }
   }
@@ -208,10 +296,16 @@ async function sweep(retriever: Retriever, questions: GoldenQuestion[], canReran
   printTable(rows);
 }
 
-function sweepRow(mode: string, settings: Record<string, number>, figures: ModeReport): Record<string, string | number> {
+function sweepRow(
+  mode: string,
+  settings: Record<string, number>,
+  figures: ModeReport,
+): Record<string, string | number> {
   return {
     mode,
-    settings: Object.entries(settings).map(([key, value]) => `${key}=${value}`).join(' '),
+    settings: Object.entries(settings)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' '),
     'recall@1': figures['recall@1'],
     'recall@5': figures['recall@5'],
     'recall@10': figures['recall@10'],

@@ -2,10 +2,17 @@
 export function printTable(rows: Array<Record<string, string | number>>): void {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
-  const cell = (value: string | number | undefined) => (typeof value === 'number' ? formatNumber(value) : (value ?? ''));
-  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(cell(row[column])).length)));
+  const cell = (value: string | number | undefined) =>
+    typeof value === 'number' ? formatNumber(value) : (value ?? '');
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...rows.map((row) => String(cell(row[column])).length)),
+  );
   const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
-  const out = [line(columns), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((row) => line(columns.map((c) => String(cell(row[c])))))];
+  const out = [
+    line(columns),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map((row) => line(columns.map((c) => String(cell(row[c]))))),
+  ];
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

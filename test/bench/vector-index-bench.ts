@@ -27,8 +27,15 @@ const partitions = (rows: number) => Math.max(1, Math.round(Math.sqrt(rows)));
 
 const VARIANTS: Variant[] = [
   { name: 'flat (exact)' },
-  { name: 'ivf_flat', index: (rows) => lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: partitions(rows) }) },
-  { name: 'ivf_flat nprobes=64', index: (rows) => lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: partitions(rows) }), nprobes: 64 },
+  {
+    name: 'ivf_flat',
+    index: (rows) => lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: partitions(rows) }),
+  },
+  {
+    name: 'ivf_flat nprobes=64',
+    index: (rows) => lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: partitions(rows) }),
+    nprobes: 64,
+  },
   { name: 'hnsw_sq', index: () => lancedb.Index.hnswSq({ distanceType: 'cosine', numPartitions: 1 }) },
 ];
 
@@ -44,11 +51,19 @@ export async function benchVectorIndex(): Promise<void> {
 }
 
 /** The same comparison on real vectors and queries (the retrieval benchmark's index and questions). */
-export async function benchVectorIndexOnVectors(label: string, vectors: Float32Array[], queries: Float32Array[]): Promise<void> {
+export async function benchVectorIndexOnVectors(
+  label: string,
+  vectors: Float32Array[],
+  queries: Float32Array[],
+): Promise<void> {
   printTable(await compareVectorSearch(label, vectors, queries));
 }
 
-async function compareVectorSearch(label: string, vectors: Float32Array[], queries: Float32Array[]): Promise<Array<Record<string, string | number>>> {
+async function compareVectorSearch(
+  label: string,
+  vectors: Float32Array[],
+  queries: Float32Array[],
+): Promise<Array<Record<string, string | number>>> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'reposage-vector-bench-'));
   try {
     const db = await lancedb.connect(work);
@@ -67,7 +82,11 @@ async function compareVectorSearch(label: string, vectors: Float32Array[], queri
       }
       const result = await measure(table, queries, variant.nprobes);
       if (!variant.index) exact = result.ids;
-      const recall = result.ids.reduce((sum, ids, i) => sum + ids.filter((id) => exact[i].includes(id)).length / exact[i].length, 0) / result.ids.length;
+      const recall =
+        result.ids.reduce(
+          (sum, ids, i) => sum + ids.filter((id) => exact[i].includes(id)).length / exact[i].length,
+          0,
+        ) / result.ids.length;
       rows.push({
         vectors: label,
         rows: vectors.length,
@@ -85,7 +104,11 @@ async function compareVectorSearch(label: string, vectors: Float32Array[], queri
   }
 }
 
-async function measure(table: lancedb.Table, queries: Float32Array[], nprobes: number | undefined): Promise<{ times: number[]; ids: string[][] }> {
+async function measure(
+  table: lancedb.Table,
+  queries: Float32Array[],
+  nprobes: number | undefined,
+): Promise<{ times: number[]; ids: string[][] }> {
   await search(table, queries[0], nprobes); // warm the file cache
   const times: number[] = [];
   const ids: string[][] = [];
@@ -101,7 +124,10 @@ async function search(table: lancedb.Table, query: Float32Array, nprobes: number
   let search = table.vectorSearch(query).distanceType('cosine');
   if (nprobes) search = search.nprobes(nprobes);
   // The same columns the store reads for a dense search, so row fetching is measured too.
-  const rows = await search.select(['id', 'path', 'start_line', 'end_line', 'text', '_distance']).limit(LIMIT).toArray();
+  const rows = await search
+    .select(['id', 'path', 'start_line', 'end_line', 'text', '_distance'])
+    .limit(LIMIT)
+    .toArray();
   return rows.map((r) => r.id as string);
 }
 

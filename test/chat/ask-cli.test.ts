@@ -44,7 +44,9 @@ describe('reposage ask on a real repository and index', () => {
     expect(Object.keys(json.timings)).toEqual(['retrieval_ms', 'first_token_ms', 'total_ms']);
 
     // The prompt was built from the real index: its blocks are the ones reported, all cited and verified.
-    const prompt = (stub.requestsTo('/api/chat').at(-1)!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    const prompt = (stub.requestsTo('/api/chat').at(-1)!.body as { messages: Array<{ content: string }> }).messages.at(
+      -1,
+    )!.content;
     const blocks = parseContextBlocks(prompt);
     expect(blocks.length).toBeGreaterThan(0);
     expect(blocks.map((b) => b.path)).toContain('src/server.ts');
@@ -65,8 +67,12 @@ describe('reposage ask on a real repository and index', () => {
       expect(answer).toMatch(/^From the repository: .*\[1\]/);
       const sourceLines = sources.trimEnd().split('\n');
       expect(sourceLines.at(-1)).toMatch(/^qwen2\.5-coder:7b: retrieval \d+ ms, first token \d+ ms, total \d+ ms$/);
-      expect(sourceLines.find((line) => line.includes('src/server.ts'))).toMatch(/^ {2}\[\d\] src\/server\.ts:\d+-\d+ {2}cited, verified$/);
-      expect(sourceLines.find((line) => line.includes('src/config.ts'))).toMatch(/cited, NOT VERIFIED: lines \d+-\d+ changed since they were indexed$/);
+      expect(sourceLines.find((line) => line.includes('src/server.ts'))).toMatch(
+        /^ {2}\[\d\] src\/server\.ts:\d+-\d+ {2}cited, verified$/,
+      );
+      expect(sourceLines.find((line) => line.includes('src/config.ts'))).toMatch(
+        /cited, NOT VERIFIED: lines \d+-\d+ changed since they were indexed$/,
+      );
       expect(sourceLines.length - 1).toBeLessThanOrEqual(3);
     } finally {
       await fs.writeFile(configPath, FIXTURE_FILES['src/config.ts']);
@@ -82,7 +88,9 @@ describe('reposage ask on a real repository and index', () => {
       expect(result.code).toBe(1);
       expect(result.json.error.code).toBe('OLLAMA_MODEL_MISSING');
       // The CLI names its own flag, not the VS Code setting.
-      expect(result.stderr).toMatch(/^reposage: The model llama3\.2:3b is not installed .*`ollama pull llama3\.2:3b`, or choose another model in --model NAME\.\n$/);
+      expect(result.stderr).toMatch(
+        /^reposage: The model llama3\.2:3b is not installed .*`ollama pull llama3\.2:3b`, or choose another model in --model NAME\.\n$/,
+      );
       expect(existsSync(db)).toBe(false);
     } finally {
       delete process.env.REPOSAGE_CHAT_MODEL;
@@ -92,7 +100,9 @@ describe('reposage ask on a real repository and index', () => {
   it('refuses an empty question with the usage', async () => {
     const result = await ask(['  ', root]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^reposage: Command-argument value ' {2}' is invalid for argument 'question'\. It is empty\. Usage: reposage ask \[options\] <question> \[dir\]/);
+    expect(result.stderr).toMatch(
+      /^reposage: Command-argument value ' {2}' is invalid for argument 'question'\. It is empty\. Usage: reposage ask \[options\] <question> \[dir\]/,
+    );
   });
 
   it('writes model text to the terminal as text: escape sequences neutralised, a link is not a citation', async () => {
@@ -102,6 +112,7 @@ describe('reposage ask on a real repository and index', () => {
     try {
       const text = await ask([question, root, '--models', modelsDir, '--ollama', hostile.url, '--k', '3']);
       expect(text.code, text.stderr).toBe(0);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters.
       expect(text.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
       expect(text.stdout).toContain(']0;pwned[31mRed[0m text2J');
       const json = await ask([question, root, '--models', modelsDir, '--ollama', hostile.url, '--k', '3', '--json']);

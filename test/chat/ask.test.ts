@@ -24,7 +24,10 @@ describe('askQuestion against a stand-in Ollama server', () => {
     root = temp.dir;
     await writeTree(root, FIXTURE_FILES);
     // In re-ranked order: the server first, then the parser it calls.
-    retriever = new FixedRetriever([await chunkOf(root, 'src/server.ts', 3, 7), await chunkOf(root, 'src/config.ts', 3, 7)]);
+    retriever = new FixedRetriever([
+      await chunkOf(root, 'src/server.ts', 3, 7),
+      await chunkOf(root, 'src/config.ts', 3, 7),
+    ]);
   });
   afterEach(async () => {
     await stub?.close();
@@ -33,13 +36,20 @@ describe('askQuestion against a stand-in Ollama server', () => {
   });
 
   /** A stub with the model already in memory, unless `cold`: most tests are about one answer, not loading. */
-  async function deps(options: OllamaStubOptions & { cold?: boolean } = {}, client: Partial<ConstructorParameters<typeof OllamaClient>[0]> = {}): Promise<AskDeps> {
+  async function deps(
+    options: OllamaStubOptions & { cold?: boolean } = {},
+    client: Partial<ConstructorParameters<typeof OllamaClient>[0]> = {},
+  ): Promise<AskDeps> {
     stub = await startOllamaStub(options);
     if (!options.cold) stub.backend.loaded.add(MODEL);
     return { retriever, ollama: new OllamaClient({ host: stub.url, ...client }), model: MODEL, root };
   }
 
-  function chatRequests(): Array<{ messages: Array<{ role: string; content: string }>; options: Record<string, unknown>; stream: boolean }> {
+  function chatRequests(): Array<{
+    messages: Array<{ role: string; content: string }>;
+    options: Record<string, unknown>;
+    stream: boolean;
+  }> {
     return stub!.requestsTo('/api/chat').map((request) => request.body as never);
   }
 
@@ -55,7 +65,9 @@ describe('askQuestion against a stand-in Ollama server', () => {
       { n: 1, path: 'src/server.ts', startLine: 3, endLine: 7 },
       { n: 2, path: 'src/config.ts', startLine: 3, endLine: 7 },
     ]);
-    expect(last).toContain('[1] src/server.ts:3-7\n```typescript\n/** Starts the HTTP server on the configured port. */\n');
+    expect(last).toContain(
+      '[1] src/server.ts:3-7\n```typescript\n/** Starts the HTTP server on the configured port. */\n',
+    );
     expect(last.indexOf('[2] src/config.ts:3-7')).toBeGreaterThan(last.indexOf('[1] src/server.ts:3-7'));
     expect(last.endsWith(`}\n\`\`\`\n\nQuestion: ${QUESTION}`)).toBe(true);
     // The model reports 32768 tokens; the window asked for is capped, and a quarter kept for the answer.
@@ -64,7 +76,14 @@ describe('askQuestion against a stand-in Ollama server', () => {
     expect(retriever.options).toMatchObject([{ k: 8, rerankCandidates: 12 }]);
 
     expect(events[1]).toEqual({ type: 'status', stage: 'reading-sources', model: MODEL, sources: 2 });
-    expect(events[0]).toMatchObject({ type: 'retrieval', query: QUESTION, sources: [{ n: 1, path: 'src/server.ts' }, { n: 2, path: 'src/config.ts' }] });
+    expect(events[0]).toMatchObject({
+      type: 'retrieval',
+      query: QUESTION,
+      sources: [
+        { n: 1, path: 'src/server.ts' },
+        { n: 2, path: 'src/config.ts' },
+      ],
+    });
     const deltas = events.filter((e): e is Extract<AskEvent, { type: 'delta' }> => e.type === 'delta');
     expect(deltas.length).toBeGreaterThan(3);
     const final = finalOf(events);
@@ -90,14 +109,28 @@ describe('askQuestion against a stand-in Ollama server', () => {
     const after = finalOf(await collect(askQuestion({ question: QUESTION }, ask)));
 
     expect(after.citations[0]).toEqual({ n: 1, path: 'src/server.ts', startLine: 3, endLine: 7, verified: true });
-    expect(after.citations[1]).toEqual({ n: 2, path: 'src/config.ts', startLine: 3, endLine: 7, verified: false, reason: 'lines 3-7 changed since they were indexed' });
+    expect(after.citations[1]).toEqual({
+      n: 2,
+      path: 'src/config.ts',
+      startLine: 3,
+      endLine: 7,
+      verified: false,
+      reason: 'lines 3-7 changed since they were indexed',
+    });
   });
 
   it('lists the sources shown even when the answer cites none', async () => {
-    const final = finalOf(await collect(askQuestion({ question: QUESTION }, await deps({ respond: () => 'The port comes from the config.' }))));
+    const final = finalOf(
+      await collect(
+        askQuestion({ question: QUESTION }, await deps({ respond: () => 'The port comes from the config.' })),
+      ),
+    );
 
     expect(final.citations).toEqual([]);
-    expect(final.sources.map((s) => [s.n, s.path, s.verified])).toEqual([[1, 'src/server.ts', true], [2, 'src/config.ts', true]]);
+    expect(final.sources.map((s) => [s.n, s.path, s.verified])).toEqual([
+      [1, 'src/server.ts', true],
+      [2, 'src/config.ts', true],
+    ]);
   });
 
   it('loads a cold model as its own step, saying so, with the window the answer will use', async () => {
@@ -116,13 +149,20 @@ describe('askQuestion against a stand-in Ollama server', () => {
     expect(load.options.num_ctx).toBe(answer.options.num_ctx);
     expect(answer.keep_alive).toBe('30m');
     // Loaded now: the next question does not wait for it.
-    expect(again.filter((event) => event.type === 'status').map((event) => (event as { stage: string }).stage)).toEqual(['reading-sources']);
+    expect(again.filter((event) => event.type === 'status').map((event) => (event as { stage: string }).stage)).toEqual(
+      ['reading-sources'],
+    );
     // Described once for both questions.
     expect(stub!.requestsTo('/api/show')).toHaveLength(1);
   });
 
   it('marks the editor selection as such, without a number to cite', async () => {
-    const selection = { path: 'docs/guide.md', startLine: 3, endLine: 3, text: 'Run `npm start` to start the server on port 8080.' };
+    const selection = {
+      path: 'docs/guide.md',
+      startLine: 3,
+      endLine: 3,
+      text: 'Run `npm start` to start the server on port 8080.',
+    };
 
     await collect(askQuestion({ question: 'Is this right?', selection }, await deps()));
 
@@ -140,7 +180,10 @@ describe('askQuestion against a stand-in Ollama server', () => {
     ];
     const condensed = 'Where is parseConfig called?';
     const ask = await deps({
-      respond: (request) => (request.endpoint === 'chat' && request.messages[0].content.includes('standalone question') ? `"${condensed}"` : 'From startServer [1].'),
+      respond: (request) =>
+        request.endpoint === 'chat' && request.messages[0].content.includes('standalone question')
+          ? `"${condensed}"`
+          : 'From startServer [1].',
     });
 
     const events = await collect(askQuestion({ question: 'Where is it called?', history }, ask));
@@ -163,7 +206,20 @@ describe('askQuestion against a stand-in Ollama server', () => {
     const ask = await deps();
     stub!.failNext({ status: 500, error: 'out of memory', path: '/api/chat' });
 
-    const final = finalOf(await collect(askQuestion({ question: 'And its default?', history: [{ role: 'user', content: 'What is the port?' }, { role: 'assistant', content: '8080.' }] }, ask)));
+    const final = finalOf(
+      await collect(
+        askQuestion(
+          {
+            question: 'And its default?',
+            history: [
+              { role: 'user', content: 'What is the port?' },
+              { role: 'assistant', content: '8080.' },
+            ],
+          },
+          ask,
+        ),
+      ),
+    );
 
     expect(retriever.queries).toEqual(['And its default?']);
     expect(final.citations).toHaveLength(2);
@@ -187,7 +243,11 @@ describe('askQuestion against a stand-in Ollama server', () => {
   });
 
   it('flags an answer that stopped at the token limit', async () => {
-    const ask = await deps({ models: [{ name: MODEL, contextLength: 1024 }], respond: () => 'word '.repeat(300), chunkDelayMs: 0 });
+    const ask = await deps({
+      models: [{ name: MODEL, contextLength: 1024 }],
+      respond: () => 'word '.repeat(300),
+      chunkDelayMs: 0,
+    });
 
     const final = finalOf(await collect(askQuestion({ question: QUESTION }, ask)));
 
@@ -242,9 +302,11 @@ describe('askQuestion against a stand-in Ollama server', () => {
       stub!.cutNext(3, { path: '/api/chat', abrupt: true });
       const seen: AskEvent[] = [];
 
-      const error = await failure((async function* () {
-        for await (const event of askQuestion({ question: QUESTION }, ask)) yield seen[seen.push(event) - 1];
-      })());
+      const error = await failure(
+        (async function* () {
+          for await (const event of askQuestion({ question: QUESTION }, ask)) yield seen[seen.push(event) - 1];
+        })(),
+      );
 
       expect(error).toMatchObject({ code: 'OLLAMA_RESPONSE_CUT' });
       expect(error.hint).toContain('Ollama server');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInline } from '../../src/webview/markdown';
-import { citationNumbers } from '../../src/core/chat/citation-grammar';
+import { citationNumbers } from '../../src/shared/citation-grammar';
 import { parseCitationMarkers } from '../../src/core/chat/citations';
 import { terminalSafe } from '../../src/cli/terminal-text';
 
@@ -28,7 +28,9 @@ describe('one citation grammar for the CLI and the panel', () => {
 
 describe('terminal-safe text', () => {
   it('drops the characters a terminal obeys, keeping the text around them', () => {
-    expect(terminalSafe('\x1b]0;title\x07\x1b[31mred\x1b[0m\r\nnext\ttab\x9b2J\u202eevil')).toBe(']0;title[31mred[0m\nnext\ttab2Jevil');
+    expect(terminalSafe('\x1b]0;title\x07\x1b[31mred\x1b[0m\r\nnext\ttab\x9b2J\u202eevil')).toBe(
+      ']0;title[31mred[0m\nnext\ttab2Jevil',
+    );
     expect(terminalSafe('plain text, ünïcode ✓\n')).toBe('plain text, ünïcode ✓\n');
   });
 });

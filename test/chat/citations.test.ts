@@ -12,7 +12,9 @@ import { FIXTURE_FILES } from './fixture';
 
 describe('parseCitationMarkers', () => {
   it('reads [n], [n, m] and [n][m] in order of first mention, each once', () => {
-    expect(parseCitationMarkers('Parsing happens in parseConfig [2]. Defaults come from [1, 3][2] and [4][1].')).toEqual([2, 1, 3, 4]);
+    expect(
+      parseCitationMarkers('Parsing happens in parseConfig [2]. Defaults come from [1, 3][2] and [4][1].'),
+    ).toEqual([2, 1, 3, 4]);
   });
 
   it('ignores brackets inside code spans and fenced blocks', () => {
@@ -59,7 +61,9 @@ describe('verifySources, with chunks from the real chunker', () => {
 
     const sources = await verifySources(root, blocks, chunks);
 
-    expect(sources).toEqual(blocks.map(({ n, path, startLine, endLine }) => ({ n, path, startLine, endLine, verified: true })));
+    expect(sources).toEqual(
+      blocks.map(({ n, path, startLine, endLine }) => ({ n, path, startLine, endLine, verified: true })),
+    );
   });
 
   it('verifies parts of a line too long for one chunk, which the chunker cut between words', async () => {
@@ -82,11 +86,17 @@ describe('verifySources, with chunks from the real chunker', () => {
 
     await fs.writeFile(configPath(), FIXTURE_FILES['src/config.ts'].replace('8080', '3000'));
     const [edited, missing] = await verifySources(root, [parser, removed], chunks);
-    expect(edited).toMatchObject({ verified: false, reason: `lines ${parser.startLine}-${parser.endLine} changed since they were indexed` });
+    expect(edited).toMatchObject({
+      verified: false,
+      reason: `lines ${parser.startLine}-${parser.endLine} changed since they were indexed`,
+    });
     expect(missing).toMatchObject({ verified: false, reason: 'src/removed.ts no longer exists' });
 
     await fs.writeFile(configPath(), `// a line added above shifts everything\n${FIXTURE_FILES['src/config.ts']}`);
-    expect((await verifySources(root, [parser], chunks))[0]).toMatchObject({ verified: false, reason: expect.stringMatching(/changed since they were indexed$/) });
+    expect((await verifySources(root, [parser], chunks))[0]).toMatchObject({
+      verified: false,
+      reason: expect.stringMatching(/changed since they were indexed$/),
+    });
 
     await fs.writeFile(configPath(), 'export {};\n');
     expect((await verifySources(root, [parser], chunks))[0]).toMatchObject({
@@ -98,7 +108,11 @@ describe('verifySources, with chunks from the real chunker', () => {
   it('refuses paths that leave the workspace, by .. or by a symbolic link', async () => {
     await fs.symlink(outside, path.join(root, 'linked'));
     const { chunks, blocks } = await index('src/config.ts');
-    const elsewhere = ['../elsewhere/secret.ts', path.join(outside, 'secret.ts'), 'linked/secret.ts'].map((p, i) => ({ ...blocks[0], n: i + 1, path: p }));
+    const elsewhere = ['../elsewhere/secret.ts', path.join(outside, 'secret.ts'), 'linked/secret.ts'].map((p, i) => ({
+      ...blocks[0],
+      n: i + 1,
+      path: p,
+    }));
 
     const sources = await verifySources(root, elsewhere, chunks);
 

@@ -55,7 +55,9 @@ export class FixedRetriever implements Retriever {
   async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievalResult> {
     this.queries.push(query);
     this.options.push(options);
-    const chunks = this.chunks.slice(0, options.k ?? 5).map((chunk, i) => ({ chunk, score: 1 / (i + 1), ranks: { rerank: i + 1 }, scores: { rerank: 1 / (i + 1) } }));
+    const chunks = this.chunks
+      .slice(0, options.k ?? 5)
+      .map((chunk, i) => ({ chunk, score: 1 / (i + 1), ranks: { rerank: i + 1 }, scores: { rerank: 1 / (i + 1) } }));
     return { chunks, trace: { query, mode: 'rerank', stages: [], candidates: chunks, totalMs: 0 } };
   }
 }

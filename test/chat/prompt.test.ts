@@ -16,17 +16,30 @@ describe('formatBlock', () => {
 });
 
 describe('planBudget', () => {
-  it("caps the window, keeps a quarter for the answer and gives history at most a quarter of the rest", () => {
+  it('caps the window, keeps a quarter for the answer and gives history at most a quarter of the rest', () => {
     expect(planBudget({ modelContextLength: 32768, fixedTokens: 200, historyTokens: 10_000 })).toEqual({
-      window: 8192, answer: 2048, history: 1486, context: 4458,
+      window: 8192,
+      answer: 2048,
+      history: 1486,
+      context: 4458,
     });
-    expect(planBudget({ modelContextLength: 32768, maxContextTokens: 16384, fixedTokens: 200, historyTokens: 0 })).toMatchObject({
-      window: 16384, answer: 2048, history: 0, context: 14136,
+    expect(
+      planBudget({ modelContextLength: 32768, maxContextTokens: 16384, fixedTokens: 200, historyTokens: 0 }),
+    ).toMatchObject({
+      window: 16384,
+      answer: 2048,
+      history: 0,
+      context: 14136,
     });
   });
 
   it('falls back to 4096 tokens when the model reports no context length', () => {
-    expect(planBudget({ fixedTokens: 100, historyTokens: 50 })).toEqual({ window: 4096, answer: 1024, history: 50, context: 2922 });
+    expect(planBudget({ fixedTokens: 100, historyTokens: 50 })).toEqual({
+      window: 4096,
+      answer: 1024,
+      history: 50,
+      context: 2922,
+    });
   });
 
   it('refuses a question that leaves no room for context', () => {

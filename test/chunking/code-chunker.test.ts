@@ -20,23 +20,67 @@ beforeAll(async () => {
 
 describe('chunkFile on code: one declaration per chunk, found through the real grammars', () => {
   it.each([
-    ['src/shapes.ts', SHAPES_TS, ['1-9 interface Shape', '11-19 class Circle', '21-21 type ShapeKind', '23-31 function totalArea', '33-33 enum Colour']],
-    ['app/inventory.py', INVENTORY_PY, ['1-3 module -', '6-15 class Item', '18-20 function total_quantity', '23-28 function refresh']],
-    ['server/server.go', SERVER_GO, ['1-13 struct Server', '15-20 method Server.Start', '22-25 function NewServer', '27-30 method Server.health']],
-    ['src/queue.rs', QUEUE_RS, ['1-1 module -', '3-8 struct Ring', '10-19 impl Ring', '21-25 trait Sized2', '27-30 function drain_all']],
-    ['src/Ledger.java', LEDGER_JAVA, ['1-4 module -', '6-8 class Ledger', '10-14 method Ledger.credit', '16-20 method Ledger.debit', '22-25 method Ledger.balance', '27-27 interface Auditor']],
-    ['lib/cart.js', CART_JS, ['1-1 module -', '3-6 function createCart', '8-14 function addItem', '16-22 class CartStore']],
+    [
+      'src/shapes.ts',
+      SHAPES_TS,
+      [
+        '1-9 interface Shape',
+        '11-19 class Circle',
+        '21-21 type ShapeKind',
+        '23-31 function totalArea',
+        '33-33 enum Colour',
+      ],
+    ],
+    [
+      'app/inventory.py',
+      INVENTORY_PY,
+      ['1-3 module -', '6-15 class Item', '18-20 function total_quantity', '23-28 function refresh'],
+    ],
+    [
+      'server/server.go',
+      SERVER_GO,
+      ['1-13 struct Server', '15-20 method Server.Start', '22-25 function NewServer', '27-30 method Server.health'],
+    ],
+    [
+      'src/queue.rs',
+      QUEUE_RS,
+      ['1-1 module -', '3-8 struct Ring', '10-19 impl Ring', '21-25 trait Sized2', '27-30 function drain_all'],
+    ],
+    [
+      'src/Ledger.java',
+      LEDGER_JAVA,
+      [
+        '1-4 module -',
+        '6-8 class Ledger',
+        '10-14 method Ledger.credit',
+        '16-20 method Ledger.debit',
+        '22-25 method Ledger.balance',
+        '27-27 interface Auditor',
+      ],
+    ],
+    [
+      'lib/cart.js',
+      CART_JS,
+      ['1-1 module -', '3-6 function createCart', '8-14 function addItem', '16-22 class CartStore'],
+    ],
   ])('%s', async (file, text, expected) => {
     const chunks = await chunkFile({ path: file, text }, { tokenCounter: small });
     expect(outline(chunks)).toEqual(expected);
     expectWellFormed(text, chunks, small);
   });
 
-  it('lists the declarations each chunk defines, qualified, and not a function\'s local variables', async () => {
+  it("lists the declarations each chunk defines, qualified, and not a function's local variables", async () => {
     const chunks = await chunkFile({ path: 'app/inventory.py', text: INVENTORY_PY }, { tokenCounter: small });
-    expect(chunks.map((chunk) => `${chunk.startLine} ${chunk.definitions?.join(',')}`)).toEqual(['1 ', '6 Item,Item.needs_reorder', '18 total_quantity', '23 refresh']);
+    expect(chunks.map((chunk) => `${chunk.startLine} ${chunk.definitions?.join(',')}`)).toEqual([
+      '1 ',
+      '6 Item,Item.needs_reorder',
+      '18 total_quantity',
+      '23 refresh',
+    ]);
     const cart = await chunkFile({ path: 'lib/cart.js', text: CART_JS }, { tokenCounter: small });
-    expect(cart.flatMap((chunk) => chunk.definitions ?? [])).toEqual(expect.arrayContaining(['createCart', 'addItem', 'CartStore']));
+    expect(cart.flatMap((chunk) => chunk.definitions ?? [])).toEqual(
+      expect.arrayContaining(['createCart', 'addItem', 'CartStore']),
+    );
     const prose = await chunkFile({ path: 'README.md', text: '# Title\n\nSome text.\n' }, { tokenCounter: small });
     expect(prose[0].definitions).toBeUndefined();
   });
@@ -77,29 +121,40 @@ ${methods.join('\n')}}
     expect(imports).toMatchObject({ startLine: 1, endLine: 1, kind: 'module' });
     expect(head).toMatchObject({ startLine: 3, symbol: 'Registry', kind: 'class' });
     for (const chunk of members) {
-      expect(chunk.text.startsWith('// path: src/registry.ts\n// in: export class Registry extends Base<string> {\n')).toBe(true);
+      expect(
+        chunk.text.startsWith('// path: src/registry.ts\n// in: export class Registry extends Base<string> {\n'),
+      ).toBe(true);
       expect(chunk.kind).toBe('method');
       expect(chunk.symbol).toMatch(/^Registry\.lookup\d+(, Registry\.lookup\d+)*$/);
     }
     for (let i = 0; i < 14; i++) {
-      expect(chunks.filter((chunk) => chunk.text.includes(`  lookup${i}(key: string)`)), `lookup${i}`).toHaveLength(1);
+      expect(
+        chunks.filter((chunk) => chunk.text.includes(`  lookup${i}(key: string)`)),
+        `lookup${i}`,
+      ).toHaveLength(1);
     }
   });
 
   it('merges small neighbouring functions into one chunk that lists them', async () => {
-    const text = ['a', 'b', 'c', 'd', 'e'].map((name) => `export function ${name}(x: number): number {\n  return x + 1;\n}\n`).join('\n');
+    const text = ['a', 'b', 'c', 'd', 'e']
+      .map((name) => `export function ${name}(x: number): number {\n  return x + 1;\n}\n`)
+      .join('\n');
     const chunks = await chunkFile({ path: 'src/small.ts', text }, { tokenCounter: counter });
     expect(outline(chunks)).toEqual(['1-19 function a, b, c, d, e']);
   });
 
   it('splits one function too large for any chunk by its statements, repeating its signature', async () => {
-    const statements = Array.from({ length: 80 }, (_, i) => `  total += compute(input, ${i}, 'step number ${i} of the long pipeline');`);
+    const statements = Array.from(
+      { length: 80 },
+      (_, i) => `  total += compute(input, ${i}, 'step number ${i} of the long pipeline');`,
+    );
     const text = `export function pipeline(input: Input): number {\n  let total = 0;\n${statements.join('\n')}\n  return total;\n}\n`;
     const chunks = await chunkFile({ path: 'src/pipeline.ts', text }, { tokenCounter: counter });
     expectWellFormed(text, chunks, counter);
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks.every((chunk) => chunk.symbol === 'pipeline' && chunk.kind === 'function')).toBe(true);
-    for (const chunk of chunks.slice(1)) expect(chunk.text).toContain('// in: export function pipeline(input: Input): number {');
+    for (const chunk of chunks.slice(1))
+      expect(chunk.text).toContain('// in: export function pipeline(input: Input): number {');
   });
 
   it('splits a large test suite by its cases, each headed by the describe line', async () => {
@@ -118,7 +173,10 @@ ${methods.join('\n')}}
     expect(imports).toMatchObject({ startLine: 1, endLine: 1 });
     expect(contentOf(head).startsWith("describe('parse', () => {\n  it('parses input number 0")).toBe(true);
     expect(rest.length).toBeGreaterThan(1);
-    for (const chunk of rest) expect(chunk.text).toMatch(/^\/\/ path: test\/parse\.test\.ts\n\/\/ in: describe\('parse', \(\) => \{\n  it\('parses/);
+    for (const chunk of rest)
+      expect(chunk.text).toMatch(
+        /^\/\/ path: test\/parse\.test\.ts\n\/\/ in: describe\('parse', \(\) => \{\n {2}it\('parses/,
+      );
   });
 
   it('cuts a line too long for one chunk between words, losing none of them', async () => {
@@ -147,7 +205,10 @@ describe('chunk ids', () => {
   });
 
   it('differ for identical chunks in one file', async () => {
-    const body = Array.from({ length: 12 }, (_, i) => `  console.log('repeated line ${i} of the same function body');`).join('\n');
+    const body = Array.from(
+      { length: 12 },
+      (_, i) => `  console.log('repeated line ${i} of the same function body');`,
+    ).join('\n');
     const text = `function twice() {\n${body}\n}\n\nfunction twice() {\n${body}\n}\n`;
     const chunks = await chunkFile({ path: 'src/twice.js', text }, { tokenCounter: counter });
     expect(chunks).toHaveLength(2);
@@ -181,7 +242,10 @@ describe('chunkFile when parsing fails', () => {
   it('loads grammars from an explicit folder', async () => {
     const { dir, cleanup } = await makeTempDir();
     try {
-      await copyFile(path.join(defaultWasmDir(), 'tree-sitter-typescript.wasm'), path.join(dir, 'tree-sitter-typescript.wasm'));
+      await copyFile(
+        path.join(defaultWasmDir(), 'tree-sitter-typescript.wasm'),
+        path.join(dir, 'tree-sitter-typescript.wasm'),
+      );
       const chunks = await chunkFile({ path: 'src/shapes.ts', text: SHAPES_TS }, { tokenCounter: small, wasmDir: dir });
       expect(chunks.map((chunk) => chunk.symbol)).toContain('totalArea');
     } finally {
@@ -206,14 +270,19 @@ describe('chunkFile edge cases', () => {
   it('reads Windows line endings', async () => {
     const text = SHAPES_TS.replace(/\n/g, '\r\n');
     const chunks = await chunkFile({ path: 'src/shapes.ts', text }, { tokenCounter: small });
-    expect(outline(chunks)).toEqual(outline(await chunkFile({ path: 'src/shapes.ts', text: SHAPES_TS }, { tokenCounter: small })));
+    expect(outline(chunks)).toEqual(
+      outline(await chunkFile({ path: 'src/shapes.ts', text: SHAPES_TS }, { tokenCounter: small })),
+    );
     expect(chunks.some((chunk) => chunk.text.includes('\r'))).toBe(false);
   });
 
   it('stops when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await chunkFile({ path: 'src/shapes.ts', text: SHAPES_TS }, { tokenCounter: counter, signal: controller.signal }).catch((e: unknown) => e);
+    const error = await chunkFile(
+      { path: 'src/shapes.ts', text: SHAPES_TS },
+      { tokenCounter: counter, signal: controller.signal },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RepoSageError);
     expect((error as RepoSageError).code).toBe('CANCELLED');
   });

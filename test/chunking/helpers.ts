@@ -53,7 +53,9 @@ export function expectWellFormed(text: string, chunks: readonly Chunk[], counter
     const source = lines.slice(chunk.startLine - 1, chunk.endLine).join('\n');
     const content = contentOf(chunk);
     expect(content.trim(), `${chunk.path}:${chunk.startLine} is empty`).not.toBe('');
-    expect(source.includes(content), `${chunk.path}:${chunk.startLine}-${chunk.endLine} differs from the source`).toBe(true);
+    expect(source.includes(content), `${chunk.path}:${chunk.startLine}-${chunk.endLine} differs from the source`).toBe(
+      true,
+    );
     for (let row = chunk.startLine - 1; row < chunk.endLine; row++) covered[row] = true;
   }
   const missed = lines.map((line, row) => (line.trim() !== '' && !covered[row] ? row + 1 : 0)).filter((row) => row > 0);
@@ -74,6 +76,15 @@ export function isBareSignature(chunk: Chunk): boolean {
   const lines = contentOf(chunk)
     .split('\n')
     .filter((line) => line.trim() !== '');
-  const code = lines.slice(Math.max(0, lines.findIndex((line) => !COMMENT_OR_DECORATOR.test(line))));
-  return code.length > 0 && DECLARATION_LINE.test(code[0]) && code.findIndex((line) => OPENS_BLOCK.test(line)) === code.length - 1;
+  const code = lines.slice(
+    Math.max(
+      0,
+      lines.findIndex((line) => !COMMENT_OR_DECORATOR.test(line)),
+    ),
+  );
+  return (
+    code.length > 0 &&
+    DECLARATION_LINE.test(code[0]) &&
+    code.findIndex((line) => OPENS_BLOCK.test(line)) === code.length - 1
+  );
 }

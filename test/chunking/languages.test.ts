@@ -48,13 +48,30 @@ describe('grammars', () => {
     const shipped = readdirSync(defaultWasmDir())
       .map((file) => /^tree-sitter-(.+)\.wasm$/.exec(file)?.[1])
       .filter((grammar): grammar is string => grammar !== undefined && grammar !== 'regex');
-    const files = ['a.sh', 'a.cs', 'a.cpp', 'a.css', 'a.go', 'a.ini', 'a.java', 'a.js', 'a.php', 'a.ps1', 'a.py', 'a.rb', 'a.rs', 'a.tsx', 'a.ts'];
+    const files = [
+      'a.sh',
+      'a.cs',
+      'a.cpp',
+      'a.css',
+      'a.go',
+      'a.ini',
+      'a.java',
+      'a.js',
+      'a.php',
+      'a.ps1',
+      'a.py',
+      'a.rb',
+      'a.rs',
+      'a.tsx',
+      'a.ts',
+    ];
     const used = new Set(files.map((file) => grammarFor(languageForPath(file)!)));
     expect([...used].sort()).toEqual(shipped.sort());
   });
 
   it('has no grammar for text formats, which the text splitter handles', () => {
-    for (const language of ['markdown', 'json', 'yaml', 'plaintext', 'html']) expect(grammarFor(language)).toBeUndefined();
+    for (const language of ['markdown', 'json', 'yaml', 'plaintext', 'html'])
+      expect(grammarFor(language)).toBeUndefined();
   });
 
   it('starts headers with the language line comment', () => {

@@ -27,6 +27,10 @@ describe('chunks always fit the embedding window, however long the lines', () =>
 
   it('splits a 100,000-character line of words, and one of short tokens', async () => {
     await expectFits('notes.txt', `${'word '.repeat(20_000)}\n`, counter);
-    await expectFits('src/table.py', `TABLE = [${Array.from({ length: 20_000 }, (_, i) => i % 10).join(',')}]\n`, counter);
+    await expectFits(
+      'src/table.py',
+      `TABLE = [${Array.from({ length: 20_000 }, (_, i) => i % 10).join(',')}]\n`,
+      counter,
+    );
   });
 });

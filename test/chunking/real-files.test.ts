@@ -35,7 +35,9 @@ describe('chunkFile on real files', () => {
     const text = read('typescript/lib/lib.dom.d.ts', 3000);
     const chunks = await chunkFile({ path: 'lib.dom.d.ts', text }, { tokenCounter: counter });
     const symbols = chunks.flatMap((chunk) => chunk.symbol?.split(', ') ?? []);
-    expect(symbols).toEqual(expect.arrayContaining(['AddEventListenerOptions', 'MutationObserverInit', 'AbortSignal', 'ARIAMixin.ariaBusy']));
+    expect(symbols).toEqual(
+      expect.arrayContaining(['AddEventListenerOptions', 'MutationObserverInit', 'AbortSignal', 'ARIAMixin.ariaBusy']),
+    );
     expect(chunks.filter((chunk) => chunk.kind === 'text')).toEqual([]);
   });
 

@@ -58,7 +58,9 @@ describe('chunkFile on markdown', () => {
       '17-24 section Widget > Install > Windows',
       '26-29 section Widget > Usage',
     ]);
-    expect(chunks[1].text).toBe('path: README.md\nsection: Widget > Install > Linux\n### Linux\n\nRun `apt install widget`, then start it with `widget --serve`.');
+    expect(chunks[1].text).toBe(
+      'path: README.md\nsection: Widget > Install > Linux\n### Linux\n\nRun `apt install widget`, then start it with `widget --serve`.',
+    );
     expectWellFormed(README, chunks, tiny);
   });
 
@@ -74,7 +76,8 @@ describe('chunkFile on markdown', () => {
     expectWellFormed(text, chunks, counter);
     const details = chunks.filter((chunk) => chunk.symbol === 'Guide > Details');
     expect(details.length).toBeGreaterThan(2);
-    for (const chunk of details) expect(chunk.text.startsWith('path: docs/guide.md\nsection: Guide > Details\n')).toBe(true);
+    for (const chunk of details)
+      expect(chunk.text.startsWith('path: docs/guide.md\nsection: Guide > Details\n')).toBe(true);
   });
 });
 
@@ -107,7 +110,18 @@ describe('chunkFile on other text', () => {
   });
 
   it('splits data formats as text, with a header that is not a comment', async () => {
-    const text = JSON.stringify({ name: 'widget', scripts: Object.fromEntries(prose(40).split('\n').map((line, i) => [`task${i}`, line])) }, null, 2);
+    const text = JSON.stringify(
+      {
+        name: 'widget',
+        scripts: Object.fromEntries(
+          prose(40)
+            .split('\n')
+            .map((line, i) => [`task${i}`, line]),
+        ),
+      },
+      null,
+      2,
+    );
     const chunks = await chunkFile({ path: 'package.json', text }, { tokenCounter: counter });
     expectWellFormed(text, chunks, counter);
     expect(chunks[0].text.startsWith('path: package.json\n{')).toBe(true);
@@ -115,7 +129,10 @@ describe('chunkFile on other text', () => {
   });
 
   it('treats files of unknown type as plain text', async () => {
-    const chunks = await chunkFile({ path: 'LICENSE', text: 'MIT License\n\nCopyright (c) the authors.' }, { tokenCounter: counter });
+    const chunks = await chunkFile(
+      { path: 'LICENSE', text: 'MIT License\n\nCopyright (c) the authors.' },
+      { tokenCounter: counter },
+    );
     expect(chunks).toHaveLength(1);
     expect(chunks[0]).toMatchObject({ language: 'plaintext', kind: 'text', startLine: 1, endLine: 3 });
     expect(contentOf(chunks[0])).toBe('MIT License\n\nCopyright (c) the authors.');

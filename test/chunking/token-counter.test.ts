@@ -38,7 +38,10 @@ describe('createTokenCounter with the real all-MiniLM-L6-v2 tokenizer', () => {
     for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) {
       await copyFile(path.join(sharedModelsDir, MODEL_ID, file), path.join(folder, file));
     }
-    await writeFile(path.join(folder, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 384, do_lower_case: false }));
+    await writeFile(
+      path.join(folder, 'sentence_bert_config.json'),
+      JSON.stringify({ max_seq_length: 384, do_lower_case: false }),
+    );
     const counter = await createTokenCounter({ modelId: MODEL_ID, modelsDir: dir });
     expect(counter.maxTokens).toBe(384);
   });
@@ -46,14 +49,18 @@ describe('createTokenCounter with the real all-MiniLM-L6-v2 tokenizer', () => {
   it('says which model is missing and where it looked', async () => {
     const { dir, cleanup } = await makeTempDir();
     cleanups.push(cleanup);
-    const error = await createTokenCounter({ modelId: 'Xenova/no-such-model', modelsDir: dir }).catch((e: unknown) => e);
+    const error = await createTokenCounter({ modelId: 'Xenova/no-such-model', modelsDir: dir }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RepoSageError);
     expect((error as RepoSageError).code).toBe('MODEL_NOT_FOUND');
     expect((error as RepoSageError).message).toContain('no-such-model');
   });
 
   it('refuses a limit too small to hold a header and some code', async () => {
-    const error = await createTokenCounter({ modelId: MODEL_ID, modelsDir: sharedModelsDir, maxTokens: 8 }).catch((e: unknown) => e);
+    const error = await createTokenCounter({ modelId: MODEL_ID, modelsDir: sharedModelsDir, maxTokens: 8 }).catch(
+      (e: unknown) => e,
+    );
     expect((error as RepoSageError).code).toBe('INVALID_INPUT');
   });
 });

@@ -18,7 +18,11 @@ describe('ask and query with --db, from another working directory', () => {
   });
 
   it('verifies every source against the indexed folder, not the working directory', async () => {
-    const result = await runCli(['ask', 'How is stock shipped?', '--db', fixture.db, '--ollama', stub.url, '--json'], {}, { cwd: fixture.elsewhere });
+    const result = await runCli(
+      ['ask', 'How is stock shipped?', '--db', fixture.db, '--ollama', stub.url, '--json'],
+      {},
+      { cwd: fixture.elsewhere },
+    );
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.json.sources.length).toBeGreaterThan(0);
@@ -27,7 +31,11 @@ describe('ask and query with --db, from another working directory', () => {
   });
 
   it('queries the indexed folder without indexing the working directory', async () => {
-    const result = await runCli(['query', 'ship units', '--db', fixture.db, '--json', '--mode', 'hybrid'], {}, { cwd: fixture.elsewhere });
+    const result = await runCli(
+      ['query', 'ship units', '--db', fixture.db, '--json', '--mode', 'hybrid'],
+      {},
+      { cwd: fixture.elsewhere },
+    );
 
     expect(result.code, result.stderr).toBe(0);
     expect(await fs.readdir(fixture.elsewhere)).toEqual([]);
@@ -36,7 +44,11 @@ describe('ask and query with --db, from another working directory', () => {
   it('refuses clearly when the indexed folder is gone', async () => {
     await fs.rename(fixture.root, `${fixture.root}-moved`);
     try {
-      const result = await runCli(['ask', 'How is stock shipped?', '--db', fixture.db, '--ollama', stub.url], {}, { cwd: fixture.elsewhere });
+      const result = await runCli(
+        ['ask', 'How is stock shipped?', '--db', fixture.db, '--ollama', stub.url],
+        {},
+        { cwd: fixture.elsewhere },
+      );
 
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain(`was built from ${fixture.root}, which no longer exists`);

@@ -13,13 +13,16 @@ const commandLines = buildProgram(streams).commands.flatMap((command) =>
 );
 
 describe('the command line', () => {
-  it.each(commandLines.map((names) => [names.join(' '), names]))('`reposage %s --help` describes its arguments and flags', async (_, names) => {
-    const result = await runCliInProcess([...names, '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(new RegExp(`^Usage: reposage ${names.join(' ')} `));
-    expect(result.stdout).toContain('--help');
-  });
+  it.each(commandLines.map((names) => [names.join(' '), names]))(
+    '`reposage %s --help` describes its arguments and flags',
+    async (_, names) => {
+      const result = await runCliInProcess([...names, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(new RegExp(`^Usage: reposage ${names.join(' ')} `));
+      expect(result.stdout).toContain('--help');
+    },
+  );
 
   it('prints declared defaults in the help, from the same declaration that parses them', async () => {
     const query = await runCliInProcess(['query', '--help']);
@@ -29,12 +32,24 @@ describe('the command line', () => {
   });
 
   it.each([
-    [['query', 'x', '--k', '-1'], /^reposage: Option '--k <n>' argument '-1' is invalid\. It must be a whole number of at least 1\. Usage: reposage query /],
+    [
+      ['query', 'x', '--k', '-1'],
+      /^reposage: Option '--k <n>' argument '-1' is invalid\. It must be a whole number of at least 1\. Usage: reposage query /,
+    ],
     [['query', 'x', '--k', 'five'], /argument 'five' is invalid/],
     [['ask', 'why?', '--k', '0'], /^reposage: Option '--k <n>' argument '0' is invalid/],
-    [['complete', '--file', 'a.ts', '--line', '0', '--column', '1'], /^reposage: Option '--line <n>' argument '0' is invalid/],
-    [['eval', '--golden', 'g.jsonl', '--modes', 'bm25,fuzzy'], /Unknown mode "fuzzy"; use some of bm25, dense, hybrid, rerank\./],
-    [['index', '--bogus'], /^reposage: Unknown option '--bogus'\. Usage: reposage index \[options\] \[dir\]; see `reposage index --help`\./],
+    [
+      ['complete', '--file', 'a.ts', '--line', '0', '--column', '1'],
+      /^reposage: Option '--line <n>' argument '0' is invalid/,
+    ],
+    [
+      ['eval', '--golden', 'g.jsonl', '--modes', 'bm25,fuzzy'],
+      /Unknown mode "fuzzy"; use some of bm25, dense, hybrid, rerank\./,
+    ],
+    [
+      ['index', '--bogus'],
+      /^reposage: Unknown option '--bogus'\. Usage: reposage index \[options\] \[dir\]; see `reposage index --help`\./,
+    ],
     [['query'], /^reposage: Missing required argument 'text'\./],
     [['frobnicate'], /^reposage: Unknown command 'frobnicate'\. Commands: index, status, doctor, query, ask/],
     [[], /^reposage: No command given\. Commands: /],
@@ -67,7 +82,8 @@ describe('progress of a long command', () => {
     cleanup = temp.cleanup;
     root = path.join(temp.dir, 'repo');
     const files: Record<string, string> = {};
-    for (let i = 0; i < 12; i++) files[`src/mod${i}.ts`] = `export function f${i}(x: number): number {\n  return x * ${i};\n}\n`;
+    for (let i = 0; i < 12; i++)
+      files[`src/mod${i}.ts`] = `export function f${i}(x: number): number {\n  return x * ${i};\n}\n`;
     await writeTree(root, files);
   });
   afterAll(() => cleanup());
@@ -102,7 +118,9 @@ describe('progress of a long command', () => {
     expect(result.json.mode).toBe('hybrid');
 
     const status = await runCli(['status', root, ...flags]);
-    expect(status.stdout).toMatch(/re-ranker: +not installed, so queries use hybrid retrieval; put \S+ in --models DIR to re-rank/);
+    expect(status.stdout).toMatch(
+      /re-ranker: +not installed, so queries use hybrid retrieval; put \S+ in --models DIR to re-rank/,
+    );
     const withReranker = await runCli(['status', root, '--db', path.join(root, '..', 'db1'), '--json']);
     expect(withReranker.json.reranker.installed).toBe(testModels().rerankModel !== null);
   }, 240_000);

@@ -48,7 +48,15 @@ describe('reposage index / status', () => {
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toMatch(/No RepoSage index .* Run `reposage index`/);
 
-    const badModels = await runCli(['index', root, '--db', path.join(root, 'other-db'), '--models', path.join(root, 'no-models'), '--json']);
+    const badModels = await runCli([
+      'index',
+      root,
+      '--db',
+      path.join(root, 'other-db'),
+      '--models',
+      path.join(root, 'no-models'),
+      '--json',
+    ]);
     expect(badModels.code).toBe(1);
     expect(badModels.json.error.code).toBe('MODEL_NOT_FOUND');
 

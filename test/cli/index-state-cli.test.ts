@@ -35,7 +35,12 @@ describe('the CLI on partial, foreign-model and damaged indexes', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('partial index (2 of 5 files)');
     const json = await runCli(['query', 'add numbers', root, '--db', db, '--mode', 'dense', '--json']);
-    expect(json.json.index).toMatchObject({ state: 'partial', files: 2, filesPlanned: 5, note: 'partial index (2 of 5 files)' });
+    expect(json.json.index).toMatchObject({
+      state: 'partial',
+      files: 2,
+      filesPlanned: 5,
+      note: 'partial index (2 of 5 files)',
+    });
     expect(json.json.results[0].path).toBe('src/math.ts');
   });
 
@@ -43,13 +48,27 @@ describe('the CLI on partial, foreign-model and damaged indexes', () => {
     // The provisioned model again, under another name: an index built with a non-default model.
     const models = path.join(dir, 'models');
     await fs.mkdir(path.join(models, 'test'), { recursive: true });
-    await fs.symlink(path.join(testModels().modelsDir, testModels().embeddingModel), path.join(models, 'test', 'alt-minilm'));
+    await fs.symlink(
+      path.join(testModels().modelsDir, testModels().embeddingModel),
+      path.join(models, 'test', 'alt-minilm'),
+    );
     const db = path.join(dir, 'alt-db');
     const built = await runCli(['index', root, '--db', db, '--models', models, '--model', 'test/alt-minilm', '--json']);
     expect(built.code, built.stderr).toBe(0);
     expect(built.json.embeddingModel).toBe('test/alt-minilm');
 
-    const query = await runCli(['query', 'add numbers', root, '--db', db, '--models', models, '--mode', 'dense', '--json']);
+    const query = await runCli([
+      'query',
+      'add numbers',
+      root,
+      '--db',
+      db,
+      '--models',
+      models,
+      '--mode',
+      'dense',
+      '--json',
+    ]);
     expect(query.code, query.stderr).toBe(0);
     expect(query.stderr).not.toMatch(/Building the index/);
     expect(query.json.results[0].path).toBe('src/math.ts');
@@ -57,9 +76,14 @@ describe('the CLI on partial, foreign-model and damaged indexes', () => {
 
     const missing = await runCli(['query', 'add numbers', root, '--db', db, '--mode', 'dense']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/built with the embedding model test\/alt-minilm, which cannot be loaded here.*reposage index --model/);
+    expect(missing.stderr).toMatch(
+      /built with the embedding model test\/alt-minilm, which cannot be loaded here.*reposage index --model/,
+    );
     // Refusing left the index as it was.
-    expect((await runCli(['status', root, '--db', db, '--json'])).json).toMatchObject({ embeddingModel: 'test/alt-minilm', state: 'complete' });
+    expect((await runCli(['status', root, '--db', db, '--json'])).json).toMatchObject({
+      embeddingModel: 'test/alt-minilm',
+      state: 'complete',
+    });
   });
 
   it('says a corrupt manifest is damaged (not missing), a file given as --db is not a folder, and heals on index', async () => {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { type CachedAnswer, CompletionCache } from '../../src/core/completion/cache';
 import { RecentEdits } from '../../src/core/completion/recent-edits';
 
-const answer = (completion: string): CachedAnswer => ({ completion, mode: 'single', fim: true, context: [], promptTokens: 10 });
+const answer = (completion: string): CachedAnswer => ({
+  completion,
+  mode: 'single',
+  fim: true,
+  context: [],
+  promptTokens: 10,
+});
 
 describe('CompletionCache', () => {
   it('finds an answer by file, text before and text after the cursor', () => {

@@ -36,7 +36,17 @@ describe('reposage complete', () => {
   });
 
   // Column 30 of line 6 is just after `distanceBetween(`.
-  const at = (root: string) => ['--file', path.join(root, 'src/tour.ts'), '--line', '6', '--column', '30', root, '--ollama', stub.url];
+  const at = (root: string) => [
+    '--file',
+    path.join(root, 'src/tour.ts'),
+    '--line',
+    '6',
+    '--column',
+    '30',
+    root,
+    '--ollama',
+    stub.url,
+  ];
 
   it('prints the completion, its context, the prompt size and the timings as JSON', async () => {
     const { stdout, stderr } = await runComplete([...at(fixture.root), '--db', fixture.dbDir, '--json']);
@@ -63,9 +73,22 @@ describe('reposage complete', () => {
   });
 
   it('rejects a position outside the file', async () => {
-    const args = ['--file', path.join(fixture.root, 'src/tour.ts'), '--line', '60', '--column', '1', fixture.root, '--ollama', stub.url];
+    const args = [
+      '--file',
+      path.join(fixture.root, 'src/tour.ts'),
+      '--line',
+      '60',
+      '--column',
+      '1',
+      fixture.root,
+      '--ollama',
+      stub.url,
+    ];
     const result = await runComplete([...args, '--json']);
     expect(result.code).toBe(1);
-    expect(result.json.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Line 60 is outside the file \(1 to 10\)\./) });
+    expect(result.json.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/^Line 60 is outside the file \(1 to 10\)\./),
+    });
   });
 });

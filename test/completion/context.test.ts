@@ -36,7 +36,15 @@ describe('completion context', () => {
   });
 
   it('finds a definition in the current file from its syntax tree, not from the older index', async () => {
-    const text = ['def mean(values):', '    return sum(values) / len(values)', '', '', 'def spread(values):', '    centre = mean(|)', ''].join('\n');
+    const text = [
+      'def mean(values):',
+      '    return sum(values) / len(values)',
+      '',
+      '',
+      'def spread(values):',
+      '    centre = mean(|)',
+      '',
+    ].join('\n');
     const { candidates } = await contextAt('app/stats.py', text);
     expect(candidates.filter((item) => item.source === 'definition')).toContainEqual({
       path: 'app/stats.py',
@@ -56,7 +64,12 @@ describe('completion context', () => {
   });
 
   it('puts recent edits after definitions and before similar code', async () => {
-    const edit = { path: 'src/units.ts', startLine: 3, endLine: 4, text: 'export const KM = 1000;\nexport const MILE = 1609;' };
+    const edit = {
+      path: 'src/units.ts',
+      startLine: 3,
+      endLine: 4,
+      text: 'export const KM = 1000;\nexport const MILE = 1609;',
+    };
     const { candidates } = await contextAt('src/route.ts', ROUTE_AT_CALL, [edit]);
     const order = candidates.map((item) => item.source);
     expect(order.indexOf('recent')).toBeGreaterThan(order.lastIndexOf('definition'));
@@ -67,7 +80,9 @@ describe('completion context', () => {
     const { view, language, candidates } = await contextAt('src/route.ts', ROUTE_AT_CALL);
     const packed = packPrompt({ path: 'src/route.ts', language, view, candidates, maxPromptTokens: 2048 });
     expect(packed.prompt).toContain('// Path: src/geometry.ts\n');
-    expect(packed.prompt).toMatch(/\/\/ Path: src\/route\.ts\nimport \{ distanceBetween[\s\S]*total \+= distanceBetween\($/);
+    expect(packed.prompt).toMatch(
+      /\/\/ Path: src\/route\.ts\nimport \{ distanceBetween[\s\S]*total \+= distanceBetween\($/,
+    );
     expect(packed.suffix).toBe(');\n  }\n  return total;\n}');
     // The definition is the most useful item, so it is the last block before the current file.
     const lastBlock = packed.prompt.lastIndexOf('// Path: src/', packed.prompt.indexOf('// Path: src/route.ts') - 1);
@@ -83,7 +98,13 @@ describe('completion context', () => {
   it('keeps the budget on a minified line longer than the whole prompt', () => {
     const line = `var a=${'x+'.repeat(40_000)}1;`;
     const view = viewAt(line, 50_000);
-    const packed = packPrompt({ path: 'dist/app.min.js', language: 'javascript', view, candidates: [], maxPromptTokens: 1000 });
+    const packed = packPrompt({
+      path: 'dist/app.min.js',
+      language: 'javascript',
+      view,
+      candidates: [],
+      maxPromptTokens: 1000,
+    });
     expect(packed.promptTokens).toBeLessThanOrEqual(1000);
     expect(line.slice(0, 50_000).endsWith(packed.prompt.slice(packed.prompt.indexOf('\n') + 1))).toBe(true);
     expect(line.slice(50_000).startsWith(packed.suffix)).toBe(true);
@@ -91,7 +112,12 @@ describe('completion context', () => {
   });
 
   it('heads Python context with # comments', async () => {
-    const text = ['def spread(values):', '    centre = mean(values)', '    return max(abs(v - centre) for v in |)', ''].join('\n');
+    const text = [
+      'def spread(values):',
+      '    centre = mean(values)',
+      '    return max(abs(v - centre) for v in |)',
+      '',
+    ].join('\n');
     const { view, candidates } = await contextAt('app/report.py', text);
     const packed = packPrompt({ path: 'app/report.py', language: 'python', view, candidates, maxPromptTokens: 2048 });
     expect(packed.prompt).toContain('# Path: app/stats.py\n');

@@ -50,7 +50,12 @@ describe('completion quality harness', () => {
   });
 
   it('scores the suggestions with and without repository context', async () => {
-    const report = await evaluateCompletionQuality({ cases, ollama: new OllamaClient({ host: stub.url }), model: 'qwen2.5-coder:1.5b-base', index: store });
+    const report = await evaluateCompletionQuality({
+      cases,
+      ollama: new OllamaClient({ host: stub.url }),
+      model: 'qwen2.5-coder:1.5b-base',
+      index: store,
+    });
 
     expect(report.withoutContext).toMatchObject({ cases: 5, exactMatch: 0, contextItems: 0, empty: 0 });
     expect(report.withContext.cases).toBe(5);

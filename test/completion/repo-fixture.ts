@@ -93,7 +93,12 @@ export async function indexedFixture(): Promise<{ root: string; dbDir: string; c
 }
 
 /** The indexed fixture with its keyword index open; cleanup closes the index and removes the files. */
-export async function openedFixture(): Promise<{ root: string; dbDir: string; store: ChunkStore; cleanup: () => Promise<void> }> {
+export async function openedFixture(): Promise<{
+  root: string;
+  dbDir: string;
+  store: ChunkStore;
+  cleanup: () => Promise<void>;
+}> {
   const fixture = await indexedFixture();
   const opened = await openKeywordIndex(fixture.dbDir);
   if (!opened.store) throw new Error(opened.unavailable);

@@ -58,11 +58,19 @@ describe('CompletionSession', () => {
     expect(result?.completion).toBe('points[i - 1], points[i]');
     expect(result?.context).toContainEqual(expect.objectContaining({ path: 'src/geometry.ts', source: 'definition' }));
     const [request] = generateRequests();
-    const body = request.body as { model: string; prompt: string; suffix: string; keep_alive: unknown; options: Record<string, unknown> };
+    const body = request.body as {
+      model: string;
+      prompt: string;
+      suffix: string;
+      keep_alive: unknown;
+      options: Record<string, unknown>;
+    };
     expect(body.model).toBe('qwen2.5-coder:1.5b-base');
     expect(body.prompt).toContain('// Path: src/geometry.ts\nexport interface Point {');
     expect(body.prompt).toContain('export function distanceBetween(a: Point, b: Point): number {');
-    expect(body.prompt.endsWith('// Path: src/route.ts\n' + typedAtCall('').text.slice(0, typedAtCall('').offset))).toBe(true);
+    expect(
+      body.prompt.endsWith('// Path: src/route.ts\n' + typedAtCall('').text.slice(0, typedAtCall('').offset)),
+    ).toBe(true);
     expect(body.suffix).toBe(');\n  }\n  return total;\n}');
     expect(body.keep_alive).toBe('30m');
     expect(body.options).toMatchObject({ num_ctx: 4096, num_predict: 64, stop: ['\n'] });
@@ -71,7 +79,10 @@ describe('CompletionSession', () => {
 
   it('completes from the text before the cursor with a model that cannot fill in the middle, saying so once', async () => {
     const notices: string[] = [];
-    const { session } = await start({ models: [{ name: 'llama3.2:3b' }] }, { model: 'llama3.2:3b', onNotice: (text) => notices.push(text) });
+    const { session } = await start(
+      { models: [{ name: 'llama3.2:3b' }] },
+      { model: 'llama3.2:3b', onNotice: (text) => notices.push(text) },
+    );
 
     const first = await session.complete(typedAtCall(''));
     const second = await session.complete(typedAtCall('p'));
@@ -92,12 +103,18 @@ describe('CompletionSession', () => {
 
   it('says how to install a completion model that is missing', async () => {
     const { session } = await start({ models: [] });
-    await expect(session.complete(typedAtCall(''))).rejects.toMatchObject({ code: 'OLLAMA_MODEL_MISSING', hint: expect.stringContaining('ollama pull qwen2.5-coder:1.5b-base') });
+    await expect(session.complete(typedAtCall(''))).rejects.toMatchObject({
+      code: 'OLLAMA_MODEL_MISSING',
+      hint: expect.stringContaining('ollama pull qwen2.5-coder:1.5b-base'),
+    });
   });
 
   it('writes a body at an empty block and stops the model once the block has ended', async () => {
     const junk = Array.from({ length: 60 }, (_, i) => `const unused${i} = ${i};`).join('\n');
-    const { session } = await start({ respond: () => `const total = 0;\n  return total;\n}\n\n${junk}`, chunkDelayMs: 5 });
+    const { session } = await start({
+      respond: () => `const total = 0;\n  return total;\n}\n\n${junk}`,
+      chunkDelayMs: 5,
+    });
     const result = await session.complete(requestAt('src/sum.ts', 'export function sum() {\n  |\n}\n'));
 
     expect(result?.mode).toBe('multi');
@@ -155,7 +172,11 @@ describe('CompletionSession', () => {
     const { stub: stopped } = await start();
     const host = stopped.url;
     await stopped.close();
-    const down = new CompletionSession({ ollama: new OllamaClient({ host }), model: 'qwen2.5-coder:1.5b-base', debounceMs: 0 });
+    const down = new CompletionSession({
+      ollama: new OllamaClient({ host }),
+      model: 'qwen2.5-coder:1.5b-base',
+      debounceMs: 0,
+    });
     await expect(down.complete(typedAtCall(''))).rejects.toMatchObject({ code: 'OLLAMA_UNREACHABLE' });
     down.dispose();
     stub = undefined;

@@ -18,7 +18,10 @@ describe('RepoSage in VS Code', () => {
     await chat.locator('#send', { hasText: 'Send' }).waitFor({ timeout: 60_000 });
     await chat.locator('#question').fill(question);
     await chat.locator('#question').press('Enter');
-    const turn = chat.locator('.turn').filter({ has: chat.locator('.question', { hasText: question }) }).last();
+    const turn = chat
+      .locator('.turn')
+      .filter({ has: chat.locator('.question', { hasText: question }) })
+      .last();
     await turn.waitFor({ timeout: 30_000 });
     return turn;
   }
@@ -26,7 +29,9 @@ describe('RepoSage in VS Code', () => {
   /** Waits until the turn's answer is complete or failed: its status no longer says "Working…". */
   async function finished(turn: Awaited<ReturnType<typeof ask>>) {
     const status = turn.locator('.status');
-    await expect.poll(async () => (await status.isHidden()) || (await status.innerText()) !== 'Working…', { timeout: 120_000 }).toBe(true);
+    await expect
+      .poll(async () => (await status.isHidden()) || (await status.innerText()) !== 'Working…', { timeout: 120_000 })
+      .toBe(true);
   }
 
   beforeAll(async () => {
@@ -57,14 +62,21 @@ describe('RepoSage in VS Code', () => {
 
     // Sample the answer while it grows: a streamed answer is seen part-way, not only whole.
     const seen = new Set<string>();
-    await expect.poll(async () => {
-      const text = await turn.locator('.answer').innerText();
-      seen.add(text);
-      return (await turn.locator('.status').isHidden()) ? text : '';
-    }, { timeout: 120_000, interval: 100 }).toContain('From the repository');
+    await expect
+      .poll(
+        async () => {
+          const text = await turn.locator('.answer').innerText();
+          seen.add(text);
+          return (await turn.locator('.status').isHidden()) ? text : '';
+        },
+        { timeout: 120_000, interval: 100 },
+      )
+      .toContain('From the repository');
     await workbench.screenshot('answered');
     const final = await turn.locator('.answer').innerText();
-    expect([...seen].some((text) => text.length > 0 && text.length < final.length && final.startsWith(text.trim()))).toBe(true);
+    expect(
+      [...seen].some((text) => text.length > 0 && text.length < final.length && final.startsWith(text.trim())),
+    ).toBe(true);
 
     const citation = turn.locator('.answer a.citation').first();
     const n = await citation.getAttribute('data-n');
@@ -106,7 +118,9 @@ describe('RepoSage in VS Code', () => {
     expect(await block.locator('.hl-keyword').allInnerTexts()).toContain('const');
     expect(await block.locator('.hl-comment').allInnerTexts()).toEqual(['// units']);
     await block.getByRole('button', { name: 'Insert at Cursor' }).click();
-    await expect.poll(() => workbench.activeEditorText(), { timeout: 30_000 }).toContain('const reorderPoint = 12; // units');
+    await expect
+      .poll(() => workbench.activeEditorText(), { timeout: 30_000 })
+      .toContain('const reorderPoint = 12; // units');
     await workbench.screenshot('code-inserted');
   });
 
@@ -118,9 +132,13 @@ describe('RepoSage in VS Code', () => {
     await finished(failed);
     expect(await failed.locator('.status.error').innerText()).toContain('qwen2.5-coder:7b is not installed');
 
-    const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'qwen2.5-coder:7b is not installed' });
+    const toast = workbench.page.locator('.notifications-toasts .notification-toast', {
+      hasText: 'qwen2.5-coder:7b is not installed',
+    });
     await toast.getByRole('button', { name: 'Pull Model' }).click();
-    await workbench.page.locator('.notifications-toasts', { hasText: 'qwen2.5-coder:7b is ready.' }).waitFor({ timeout: 60_000 });
+    await workbench.page
+      .locator('.notifications-toasts', { hasText: 'qwen2.5-coder:7b is ready.' })
+      .waitFor({ timeout: 60_000 });
     expect(stub.requestsTo('/api/pull')).toHaveLength(1);
     await workbench.screenshot('model-pulled');
 
@@ -134,10 +152,19 @@ describe('RepoSage in VS Code', () => {
     const { page } = workbench;
     // Outside the workspace, so the golden set is not indexed itself.
     const golden = path.join(path.dirname(session.workspace), 'golden.jsonl');
-    await fs.writeFile(golden, [
-      { id: 'ship', question: 'Where is shipping more than is on hand refused?', expected: [{ path: 'src/stock.ts', startLine: 14, endLine: 18 }] },
-      { id: 'forecast', question: 'How is next month demand forecast?', expected: [{ path: 'scripts/forecast.py' }] },
-    ].map((line) => JSON.stringify(line)).join('\n'));
+    await fs.writeFile(
+      golden,
+      [
+        {
+          id: 'ship',
+          question: 'Where is shipping more than is on hand refused?',
+          expected: [{ path: 'src/stock.ts', startLine: 14, endLine: 18 }],
+        },
+        { id: 'forecast', question: 'How is next month demand forecast?', expected: [{ path: 'scripts/forecast.py' }] },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join('\n'),
+    );
     await workbench.runCommand('RepoSage: Run Retrieval Evaluation');
     // code-server's own file picker: a quick input that takes a path. It fills in the starting
     // folder itself, a moment after it opens; type over it only then.
@@ -145,30 +172,42 @@ describe('RepoSage in VS Code', () => {
     await expect.poll(() => input.inputValue(), { timeout: 30_000 }).toMatch(/inventory\/?$/);
     await input.fill(golden);
     // It ignores OK while it still checks the typed path; press until it closes.
-    await expect.poll(async () => {
-      if (await input.isVisible()) await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click({ timeout: 2_000 }).catch(() => undefined);
-      return input.isVisible();
-    }, { timeout: 30_000, interval: 1_000 }).toBe(false);
-    await expect.poll(() => workbench.activeEditorText(), { timeout: 120_000 }).toContain('# Retrieval evaluation: golden.jsonl on inventory');
+    await expect
+      .poll(
+        async () => {
+          if (await input.isVisible())
+            await page
+              .locator('.quick-input-widget .monaco-button', { hasText: 'OK' })
+              .click({ timeout: 2_000 })
+              .catch(() => undefined);
+          return input.isVisible();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(false);
+    await expect
+      .poll(() => workbench.activeEditorText(), { timeout: 120_000 })
+      .toContain('# Retrieval evaluation: golden.jsonl on inventory');
     expect(await workbench.activeEditorText()).toContain('2 questions');
     await workbench.screenshot('evaluation-report');
   });
 
   it('renders a table, a nested list and a task list from the answer', async () => {
     const { workbench } = session;
-    session.respond = () => [
-      'Stock rules [1]:',
-      '',
-      '| item | reorder at |',
-      '| :--- | ---: |',
-      '| bolts | **12** |',
-      '| nuts | ~~8~~ 10 |',
-      '',
-      '- Warehouse',
-      '  1. count stock',
-      '  2. reorder',
-      '- [x] checked',
-    ].join('\n');
+    session.respond = () =>
+      [
+        'Stock rules [1]:',
+        '',
+        '| item | reorder at |',
+        '| :--- | ---: |',
+        '| bolts | **12** |',
+        '| nuts | ~~8~~ 10 |',
+        '',
+        '- Warehouse',
+        '  1. count stock',
+        '  2. reorder',
+        '- [x] checked',
+      ].join('\n');
     const turn = await ask('What are the stock rules?');
     await finished(turn);
     const answer = turn.locator('.answer');
@@ -185,11 +224,12 @@ describe('RepoSage in VS Code', () => {
 
   it('renders a hostile answer as inert text', async () => {
     const { workbench } = session;
-    session.respond = () => [
-      'Here is the fix <script>document.title = "pwned-script"</script>',
-      '<img src="x" onerror="document.title = \'pwned-img\'">',
-      '[click me](javascript:document.title=\'pwned-link\') and <a href="javascript:alert(1)">this</a>',
-    ].join('\n\n');
+    session.respond = () =>
+      [
+        'Here is the fix <script>document.title = "pwned-script"</script>',
+        '<img src="x" onerror="document.title = \'pwned-img\'">',
+        '[click me](javascript:document.title=\'pwned-link\') and <a href="javascript:alert(1)">this</a>',
+      ].join('\n\n');
     const chat = workbench.webview(EXTENSION_ID);
     const turn = await ask('Show me something dangerous');
     await finished(turn);
@@ -199,15 +239,27 @@ describe('RepoSage in VS Code', () => {
     expect(await answer.innerText()).toContain('<script>document.title = "pwned-script"</script>');
     expect(await answer.locator('script, img, iframe, [onerror], [onclick]').count()).toBe(0);
     // The same inside a table and a nested list.
-    session.respond = () => ['| a | b |', '| - | - |', '| <img src=x onerror="document.title=1"> | [x](javascript:alert(2)) |', '', '- one', '  - <script>document.title="pwned-list"</script>'].join('\n');
+    session.respond = () =>
+      [
+        '| a | b |',
+        '| - | - |',
+        '| <img src=x onerror="document.title=1"> | [x](javascript:alert(2)) |',
+        '',
+        '- one',
+        '  - <script>document.title="pwned-list"</script>',
+      ].join('\n');
     const nested = (await ask('And in a table?')).locator('.answer');
     await expect.poll(() => nested.innerText(), { timeout: 60_000 }).toContain('pwned-list');
     expect(await nested.locator('script, img, iframe, [onerror], [onclick]').count()).toBe(0);
     expect(await nested.locator('a[href^="javascript"]').count()).toBe(0);
-    const hrefs = await answer.locator('a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    const hrefs = await answer
+      .locator('a[href]')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
     for (const href of hrefs) expect(href).toMatch(/^(#|https?:\/\/)/);
     await answer.getByText('click me').click();
-    const title = await chat.locator('body').evaluate((body) => (body as unknown as { ownerDocument: { title: string } }).ownerDocument.title);
+    const title = await chat
+      .locator('body')
+      .evaluate((body) => (body as unknown as { ownerDocument: { title: string } }).ownerDocument.title);
     expect(title).not.toMatch(/pwned/);
   });
 
@@ -220,15 +272,17 @@ describe('RepoSage in VS Code', () => {
     await workbench.waitForStatusBar(/RepoSage: \d+ chunks/, 120_000);
     await workbench.runCommand('RepoSage: Open Chat');
     const questions = workbench.webview(EXTENSION_ID).locator('.turn .question');
-    await expect.poll(() => questions.allInnerTexts(), { timeout: 60_000 }).toEqual([
-      'Where does shipping refuse orders larger than the stock on hand?',
-      'Tell me everything',
-      'How do I set a reorder point?',
-      'Which class keeps the stock levels?',
-      'Which class keeps the stock levels, now?',
-      'What are the stock rules?',
-      'Show me something dangerous',
-      'And in a table?',
-    ]);
+    await expect
+      .poll(() => questions.allInnerTexts(), { timeout: 60_000 })
+      .toEqual([
+        'Where does shipping refuse orders larger than the stock on hand?',
+        'Tell me everything',
+        'How do I set a reorder point?',
+        'Which class keeps the stock levels?',
+        'Which class keeps the stock levels, now?',
+        'What are the stock rules?',
+        'Show me something dangerous',
+        'And in a table?',
+      ]);
   });
 });

@@ -30,7 +30,10 @@ describe('RepoSage inline suggestions in VS Code', () => {
     await workbench.runCommand('Go to File...');
     const input = page.locator('.quick-input-widget input');
     await input.fill(relative);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
     await expect.poll(() => workbench.activeEditorTitle(), { timeout: 30_000 }).toContain(path.basename(relative));
     await page.locator('.editor-instance .monaco-editor textarea').first().focus();
@@ -38,7 +41,11 @@ describe('RepoSage inline suggestions in VS Code', () => {
   }
 
   /** The ghost text the editor shows, joined: it is drawn in pieces, one per syntax token. */
-  const ghostText = () => session.workbench.page.locator('.editor-instance .monaco-editor .ghost-text-decoration').allInnerTexts().then((parts) => parts.join(''));
+  const ghostText = () =>
+    session.workbench.page
+      .locator('.editor-instance .monaco-editor .ghost-text-decoration')
+      .allInnerTexts()
+      .then((parts) => parts.join(''));
   const suggestionsItem = () => session.workbench.page.locator('.statusbar-item', { hasText: 'Suggestions' }).first();
 
   it('shows ghost text from the completion model while typing, and Tab accepts it', async () => {
@@ -53,12 +60,16 @@ describe('RepoSage inline suggestions in VS Code', () => {
     await workbench.screenshot('ghost-text');
     const [request] = stub.requestsTo('/api/generate');
     expect(request.body).toMatchObject({ model: 'qwen2.5-coder:1.5b-base' });
-    expect(request.body?.prompt as string).toMatch(/\/\/ Path: src\/reorder\.ts\n[\s\S]*export const DEFAULT_LEAD_TIME_DAYS = $/);
+    expect(request.body?.prompt as string).toMatch(
+      /\/\/ Path: src\/reorder\.ts\n[\s\S]*export const DEFAULT_LEAD_TIME_DAYS = $/,
+    );
 
     await page.keyboard.press('Tab');
     await page.keyboard.press('Control+S');
     const saved = path.join(session.workspace, 'src', 'reorder.ts');
-    await expect.poll(() => fs.readFile(saved, 'utf8'), { timeout: 30_000 }).toMatch(/\nexport const DEFAULT_LEAD_TIME_DAYS = 14;\s*$/);
+    await expect
+      .poll(() => fs.readFile(saved, 'utf8'), { timeout: 30_000 })
+      .toMatch(/\nexport const DEFAULT_LEAD_TIME_DAYS = 14;\s*$/);
     await workbench.screenshot('ghost-text-accepted');
   });
 

@@ -26,7 +26,9 @@ describe('RepoSage in an untrusted workspace', () => {
     await workbench.waitForStatusBar(/RepoSage: restricted/, 60_000);
 
     await workbench.runCommand('RepoSage: Re-index Workspace');
-    await workbench.page.locator('.notifications-toasts', { hasText: 'untrusted workspace' }).waitFor({ timeout: 30_000 });
+    await workbench.page
+      .locator('.notifications-toasts', { hasText: 'untrusted workspace' })
+      .waitFor({ timeout: 30_000 });
 
     await workbench.runCommand('RepoSage: Open Chat');
     const banner = workbench.webview(EXTENSION_ID).locator('#banner');

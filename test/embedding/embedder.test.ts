@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepoSageError } from '../../src/core/errors';
+import type { RepoSageError } from '../../src/core/errors';
 import { createEmbedder } from '../../src/core/embedding/embedder';
 import type { Embedder } from '../../src/core/embedding/types';
 import { testModels } from '../support/models';

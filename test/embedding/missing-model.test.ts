@@ -17,8 +17,16 @@ describe('a model loader pointed at a folder without the model', () => {
   });
 
   it.each([
-    { loader: 'createEmbedder', load: (modelsDir: string) => createEmbedder({ modelsDir }), id: 'Xenova/all-MiniLM-L6-v2' },
-    { loader: 'createReranker', load: (modelsDir: string) => createReranker({ modelsDir }), id: 'Xenova/ms-marco-MiniLM-L-6-v2' },
+    {
+      loader: 'createEmbedder',
+      load: (modelsDir: string) => createEmbedder({ modelsDir }),
+      id: 'Xenova/all-MiniLM-L6-v2',
+    },
+    {
+      loader: 'createReranker',
+      load: (modelsDir: string) => createReranker({ modelsDir }),
+      id: 'Xenova/ms-marco-MiniLM-L-6-v2',
+    },
   ])('$loader reports MODEL_NOT_FOUND naming the folder searched and the setting to fix', async ({ load, id }) => {
     const error = await load(emptyDir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RepoSageError);

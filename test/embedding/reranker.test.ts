@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepoSageError } from '../../src/core/errors';
+import type { RepoSageError } from '../../src/core/errors';
 import { createReranker } from '../../src/core/embedding/reranker';
 import type { Reranker } from '../../src/core/embedding/types';
 import { testModels } from '../support/models';

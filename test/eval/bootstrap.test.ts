@@ -41,23 +41,33 @@ const FIXTURE = {
     'export const humanSize = (bytes: number) => `${bytes / 1e6} MB`;',
     '',
   ].join('\n'),
-  'tests/test_config.py': 'def test_parse():\n    """Checks that parsing a config file gives back every key."""\n    assert True\n',
+  'tests/test_config.py':
+    'def test_parse():\n    """Checks that parsing a config file gives back every key."""\n    assert True\n',
 };
 
 describe('questionFromDoc', () => {
   it('keeps the summary sentence and takes out the name however it is written', () => {
-    expect(questionFromDoc('/**\n * Parses the config file at `path` and returns its settings.\n * @param path where\n */', 'parseConfigFile')).toBe(
-      'Parses the config file at path and returns its settings.',
-    );
-    expect(questionFromDoc('/** Like `parseConfigFile()` or Loader.parseConfigFile, but never throws on bad input. */', 'parseConfigFile')).toBe(
-      'Like or, but never throws on bad input.',
-    );
-    expect(questionFromDoc('"""Return the value of the named environment variable, e.g. HOME, or a default.\n\nMore."""', 'get_env')).toBe(
-      'Return the value of the named environment variable, e.g. HOME, or a default.',
-    );
-    expect(questionFromDoc('/// <summary>Sends the <see cref="Message"/> to every open socket.</summary>', 'Broadcast')).toBe(
-      'Sends the Message to every open socket.',
-    );
+    expect(
+      questionFromDoc(
+        '/**\n * Parses the config file at `path` and returns its settings.\n * @param path where\n */',
+        'parseConfigFile',
+      ),
+    ).toBe('Parses the config file at path and returns its settings.');
+    expect(
+      questionFromDoc(
+        '/** Like `parseConfigFile()` or Loader.parseConfigFile, but never throws on bad input. */',
+        'parseConfigFile',
+      ),
+    ).toBe('Like or, but never throws on bad input.');
+    expect(
+      questionFromDoc(
+        '"""Return the value of the named environment variable, e.g. HOME, or a default.\n\nMore."""',
+        'get_env',
+      ),
+    ).toBe('Return the value of the named environment variable, e.g. HOME, or a default.');
+    expect(
+      questionFromDoc('/// <summary>Sends the <see cref="Message"/> to every open socket.</summary>', 'Broadcast'),
+    ).toBe('Sends the Message to every open socket.');
   });
 
   it('skips summaries that say too little once the name is gone', () => {
@@ -91,7 +101,9 @@ describe('bootstrapGoldenSet', () => {
       expected: [{ path: 'pkg/config.py', startLine: 4, endLine: 11 }],
     });
     // A class is answered by its head: the class line through its docstring.
-    expect(byId['pkg/config.py#RetryPolicy:14'].expected).toEqual([{ path: 'pkg/config.py', startLine: 14, endLine: 15 }]);
+    expect(byId['pkg/config.py#RetryPolicy:14'].expected).toEqual([
+      { path: 'pkg/config.py', startLine: 14, endLine: 15 },
+    ]);
     expect(byId['src/window.ts#openWindow:6'].expected).toEqual([{ path: 'src/window.ts', startLine: 6, endLine: 8 }]);
     expect(byId['src/window.ts#humanSize:12'].question).toBe('Formats a byte count for people, such as 1.5 MB.');
     expect(result).toMatchObject({ files: 2, documented: 5, candidates: 4 });

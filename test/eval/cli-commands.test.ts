@@ -59,7 +59,20 @@ describe('query, golden bootstrap and eval commands', () => {
   afterAll(() => cleanup?.());
 
   it('builds the missing index before the first query, and says so', async () => {
-    const ctx = await run(['query', 'parse config file of a title', root, '--db', db, '--models', modelsDir, '--mode', 'bm25', '--k', '2', '--trace']);
+    const ctx = await run([
+      'query',
+      'parse config file of a title',
+      root,
+      '--db',
+      db,
+      '--models',
+      modelsDir,
+      '--mode',
+      'bm25',
+      '--k',
+      '2',
+      '--trace',
+    ]);
     expect(ctx.err()).toContain('Building the index first');
     const lines = ctx.out().split('\n');
     expect(lines[0]).toMatch(/^bm25: 2 results for "parse config file of a title" in \d+ ms$/);
@@ -69,28 +82,99 @@ describe('query, golden bootstrap and eval commands', () => {
   });
 
   it('answers in JSON with ranks, scores and the trace', async () => {
-    const ctx = await run(['query', 'a lowercase fragment for web addresses', root, '--db', db, '--models', modelsDir, '--mode', 'hybrid', '--k', '1', '--trace', '--json']);
+    const ctx = await run([
+      'query',
+      'a lowercase fragment for web addresses',
+      root,
+      '--db',
+      db,
+      '--models',
+      modelsDir,
+      '--mode',
+      'hybrid',
+      '--k',
+      '1',
+      '--trace',
+      '--json',
+    ]);
     expect(ctx.err()).toBe('');
     const result = JSON.parse(ctx.out());
     expect(result).toMatchObject({ query: 'a lowercase fragment for web addresses', mode: 'hybrid' });
     expect(result.results).toHaveLength(1);
     expect(result.results[0]).toMatchObject({ path: 'lib/text.py', ranks: { fused: 1 } });
-    expect(result.trace.stages.map((s: { stage: string }) => s.stage).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion', 'signals']);
+    expect(result.trace.stages.map((s: { stage: string }) => s.stage).sort()).toEqual([
+      'bm25',
+      'dense',
+      'embed',
+      'fusion',
+      'signals',
+    ]);
   });
 
   it('ranks files with --files, in text and in JSON', async () => {
-    const text = await run(['query', 'a lowercase fragment for web addresses', root, '--db', db, '--models', modelsDir, '--mode', 'hybrid', '--k', '2', '--files']);
-    expect(text.out()).toMatch(/^hybrid: 2 files for "a lowercase fragment for web addresses" in \d+ ms\n  1\. lib\/text\.py  score [\d.]+  best \d+-\d+/);
-    const json = JSON.parse((await run(['query', 'a lowercase fragment for web addresses', root, '--db', db, '--models', modelsDir, '--mode', 'hybrid', '--k', '2', '--files', '--json'])).out());
+    const text = await run([
+      'query',
+      'a lowercase fragment for web addresses',
+      root,
+      '--db',
+      db,
+      '--models',
+      modelsDir,
+      '--mode',
+      'hybrid',
+      '--k',
+      '2',
+      '--files',
+    ]);
+    expect(text.out()).toMatch(
+      /^hybrid: 2 files for "a lowercase fragment for web addresses" in \d+ ms\n {2}1\. lib\/text\.py {2}score [\d.]+ {2}best \d+-\d+/,
+    );
+    const json = JSON.parse(
+      (
+        await run([
+          'query',
+          'a lowercase fragment for web addresses',
+          root,
+          '--db',
+          db,
+          '--models',
+          modelsDir,
+          '--mode',
+          'hybrid',
+          '--k',
+          '2',
+          '--files',
+          '--json',
+        ])
+      ).out(),
+    );
     expect(json.files).toHaveLength(2);
     expect(json.files[0]).toMatchObject({ path: 'lib/text.py', kind: 'source' });
     expect(new Set(json.files.map((file: { path: string }) => file.path)).size).toBe(2);
   });
 
   it('re-ranks with an Ollama model given --llm-rerank, by its yes/no log-probabilities', async () => {
-    const stub = await startOllamaStub({ respond: (request) => (request.endpoint === 'generate' && request.prompt.includes('def word_count') ? 'yes' : 'no') });
+    const stub = await startOllamaStub({
+      respond: (request) =>
+        request.endpoint === 'generate' && request.prompt.includes('def word_count') ? 'yes' : 'no',
+    });
     try {
-      const args = ['query', 'a lowercase fragment for web addresses', root, '--db', db, '--models', modelsDir, '--k', '1', '--llm-rerank', 'qwen2.5-coder:7b', '--ollama', stub.url, '--json'];
+      const args = [
+        'query',
+        'a lowercase fragment for web addresses',
+        root,
+        '--db',
+        db,
+        '--models',
+        modelsDir,
+        '--k',
+        '1',
+        '--llm-rerank',
+        'qwen2.5-coder:7b',
+        '--ollama',
+        stub.url,
+        '--json',
+      ];
       const json = JSON.parse((await run(args)).out());
       expect(json.mode).toBe('rerank');
       expect(json.results[0]).toMatchObject({ path: 'lib/text.py' });
@@ -106,7 +190,9 @@ describe('query, golden bootstrap and eval commands', () => {
   it('rejects an unknown mode', async () => {
     const result = await runCliInProcess(['query', 'x', root, '--db', db, '--mode', 'fuzzy']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^reposage: Option '--mode <mode>' argument 'fuzzy' is invalid\. Allowed choices are bm25, dense, hybrid, rerank\. Usage: reposage query /);
+    expect(result.stderr).toMatch(
+      /^reposage: Option '--mode <mode>' argument 'fuzzy' is invalid\. Allowed choices are bm25, dense, hybrid, rerank\. Usage: reposage query /,
+    );
   });
 
   it('bootstraps a golden set from the docstrings and evaluates every mode on it', async () => {
@@ -121,12 +207,37 @@ describe('query, golden bootstrap and eval commands', () => {
     ]);
 
     const reportFile = path.join(path.dirname(golden), 'report.md');
-    const ctx = await run(['eval', root, '--golden', golden, '--db', db, '--models', modelsDir, '--modes', 'bm25,dense,hybrid', '--k', '5', '--report', reportFile, '--json']);
+    const ctx = await run([
+      'eval',
+      root,
+      '--golden',
+      golden,
+      '--db',
+      db,
+      '--models',
+      modelsDir,
+      '--modes',
+      'bm25,dense,hybrid',
+      '--k',
+      '5',
+      '--report',
+      reportFile,
+      '--json',
+    ]);
     const report = JSON.parse(ctx.out()) as EvalReport;
     expect(report.questions).toBe(4);
     expect(Object.keys(report.modes)).toEqual(['bm25', 'dense', 'hybrid']);
     for (const figures of Object.values(report.modes)) {
-      expect(Object.keys(figures!)).toEqual(['recall@1', 'recall@5', 'mrr@10', 'ndcg@10', 'p50_ms', 'p95_ms', 'stages', 'file_level']);
+      expect(Object.keys(figures!)).toEqual([
+        'recall@1',
+        'recall@5',
+        'mrr@10',
+        'ndcg@10',
+        'p50_ms',
+        'p95_ms',
+        'stages',
+        'file_level',
+      ]);
       expect(figures!['recall@5']).toBeGreaterThanOrEqual(figures!['recall@1']);
       expect(figures!.p95_ms).toBeGreaterThanOrEqual(figures!.p50_ms);
     }
@@ -138,7 +249,7 @@ describe('query, golden bootstrap and eval commands', () => {
     expect(markdown).toContain('| recall@5 |');
   });
 
-  it('writes a held-out copy without the questions\' doc comments, and the questions that it holds out', async () => {
+  it("writes a held-out copy without the questions' doc comments, and the questions that it holds out", async () => {
     const copy = path.join(path.dirname(golden), 'held-out');
     const heldOutGolden = path.join(path.dirname(golden), 'held-out.jsonl');
     const ctx = await run(['golden', 'bootstrap', root, '--out', heldOutGolden, '--held-out', copy, '--json']);
@@ -152,7 +263,20 @@ describe('query, golden bootstrap and eval commands', () => {
   });
 
   it('prints a side-by-side table without --json', async () => {
-    const ctx = await run(['eval', root, '--golden', golden, '--db', db, '--models', modelsDir, '--modes', 'bm25,hybrid', '--k', '5']);
+    const ctx = await run([
+      'eval',
+      root,
+      '--golden',
+      golden,
+      '--db',
+      db,
+      '--models',
+      modelsDir,
+      '--modes',
+      'bm25,hybrid',
+      '--k',
+      '5',
+    ]);
     const table = ctx.out();
     expect(table).toMatch(/^metric\s+bm25\s+hybrid$/m);
     expect(table).toMatch(/^recall@5\s+\d\.\d{3}\s+\d\.\d{3}$/m);
@@ -162,7 +286,9 @@ describe('query, golden bootstrap and eval commands', () => {
   it('refuses eval without a golden set, and golden without --out', async () => {
     const noGolden = await runCliInProcess(['eval', root, '--db', db]);
     expect(noGolden.code).toBe(2);
-    expect(noGolden.stderr).toMatch(/^reposage: Required option '--golden <file>' not specified\. Usage: reposage eval /);
+    expect(noGolden.stderr).toMatch(
+      /^reposage: Required option '--golden <file>' not specified\. Usage: reposage eval /,
+    );
     const noOut = await runCliInProcess(['golden', 'bootstrap', root, '--json']);
     expect(noOut.code).toBe(2);
     expect(noOut.json.error.code).toBe('INVALID_INPUT');

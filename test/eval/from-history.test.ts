@@ -9,8 +9,29 @@ import { changedRanges, mapLine, mapRanges } from '../../src/core/eval/line-map'
 import { runCliInProcess } from '../support/run-cli-in-process';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 
-const PARSE_V1 = ['def parse(text):', '    parts = text.split(",")', '    first = parts[0]', '    return [first] + parts[1:]', '', '', 'def join(items):', '    return ",".join(items)', ''].join('\n');
-const PARSE_V2 = ['def parse(text):', '    if not text:', '        return []', '    parts = text.split(",")', '    return parts', '', '', 'def join(items):', '    return ",".join(items)', ''].join('\n');
+const PARSE_V1 = [
+  'def parse(text):',
+  '    parts = text.split(",")',
+  '    first = parts[0]',
+  '    return [first] + parts[1:]',
+  '',
+  '',
+  'def join(items):',
+  '    return ",".join(items)',
+  '',
+].join('\n');
+const PARSE_V2 = [
+  'def parse(text):',
+  '    if not text:',
+  '        return []',
+  '    parts = text.split(",")',
+  '    return parts',
+  '',
+  '',
+  'def join(items):',
+  '    return ",".join(items)',
+  '',
+].join('\n');
 const HEADER = ['"""Comma-separated values."""', '', '', ''].join('\n');
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -20,26 +41,49 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
  * a title-only fix merged from a branch whose commit explains it, a docs fix, and a later commit
  * that moves the fixed lines down.
  */
-async function makeRepository(root: string): Promise<{ initial: string; fix: string; merge: string; docstring: string }> {
+async function makeRepository(
+  root: string,
+): Promise<{ initial: string; fix: string; merge: string; docstring: string }> {
   git(path.dirname(root), 'init', '-q', '-b', 'main', root);
   git(root, 'config', 'user.email', 'dev@example.com');
   git(root, 'config', 'user.name', 'Dev');
   const commit = (message: string) => git(root, 'commit', '-q', '-a', '-m', message);
 
-  await writeTree(root, { 'src/csvish.py': PARSE_V1, 'tests/test_csvish.py': 'def test_parse():\n    assert parse("a")\n', 'README.md': '# csvish\n' });
+  await writeTree(root, {
+    'src/csvish.py': PARSE_V1,
+    'tests/test_csvish.py': 'def test_parse():\n    assert parse("a")\n',
+    'README.md': '# csvish\n',
+  });
   git(root, 'add', '.');
   commit('Initial version');
   const initial = git(root, 'rev-parse', 'HEAD');
 
-  await writeTree(root, { 'src/csvish.py': PARSE_V2, 'tests/test_csvish.py': 'def test_parse():\n    assert parse("") == []\n' });
-  commit('Fix crash on empty input (#12)\n\nparse("") raised IndexError instead of returning an empty list,\nso reading an empty file crashed the importer.\n\nSigned-off-by: Dev <dev@example.com>');
+  await writeTree(root, {
+    'src/csvish.py': PARSE_V2,
+    'tests/test_csvish.py': 'def test_parse():\n    assert parse("") == []\n',
+  });
+  commit(
+    'Fix crash on empty input (#12)\n\nparse("") raised IndexError instead of returning an empty list,\nso reading an empty file crashed the importer.\n\nSigned-off-by: Dev <dev@example.com>',
+  );
   const fix = git(root, 'rev-parse', 'HEAD');
 
   git(root, 'checkout', '-q', '-b', 'fix-join');
-  await writeTree(root, { 'src/csvish.py': PARSE_V2.replace('",".join(items)', '",".join(str(item) for item in items)') });
-  commit('Accept numbers in join\n\njoin([1, 2]) failed with a TypeError: sequence item 0: expected str instance, int found.');
+  await writeTree(root, {
+    'src/csvish.py': PARSE_V2.replace('",".join(items)', '",".join(str(item) for item in items)'),
+  });
+  commit(
+    'Accept numbers in join\n\njoin([1, 2]) failed with a TypeError: sequence item 0: expected str instance, int found.',
+  );
   git(root, 'checkout', '-q', 'main');
-  git(root, 'merge', '-q', '--no-ff', 'fix-join', '-m', 'Merge pull request #13 from dev/fix-join\n\nFix join of numbers');
+  git(
+    root,
+    'merge',
+    '-q',
+    '--no-ff',
+    'fix-join',
+    '-m',
+    'Merge pull request #13 from dev/fix-join\n\nFix join of numbers',
+  );
   const merge = git(root, 'rev-parse', 'HEAD');
 
   await writeTree(root, { 'README.md': '# csvish\n\nSplits text.\n' });
@@ -66,7 +110,10 @@ describe('golden set from history', () => {
     const result = await goldenFromHistory({ root });
     expect(result.questions.map((q) => q.commit)).toEqual([commits.docstring, commits.merge, commits.fix]);
     const [docstring, merged, fixed] = result.questions;
-    expect(docstring).toMatchObject({ question: 'Fix the missing module docstring of csvish', expected: [{ path: 'src/csvish.py', startLine: 1, endLine: 3 }] });
+    expect(docstring).toMatchObject({
+      question: 'Fix the missing module docstring of csvish',
+      expected: [{ path: 'src/csvish.py', startLine: 1, endLine: 3 }],
+    });
 
     // The fix wrote lines 2-5 of the file; the three docstring lines came above them later.
     expect(fixed.expected).toEqual([{ path: 'src/csvish.py', startLine: 5, endLine: 8 }]);
@@ -108,7 +155,14 @@ describe('golden set from history', () => {
   it('says what to do outside a git repository', async () => {
     const plain = path.join(path.dirname(root), 'plain');
     await fs.mkdir(plain, { recursive: true });
-    const result = await runCliInProcess(['golden', 'from-history', plain, '--out', path.join(plain, 'x.jsonl'), '--json']);
+    const result = await runCliInProcess([
+      'golden',
+      'from-history',
+      plain,
+      '--out',
+      path.join(plain, 'x.jsonl'),
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     expect(result.json.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('git') });
   });
@@ -125,12 +179,24 @@ describe('fix commits', () => {
   });
 
   it('tells tests from code in the common layouts', () => {
-    for (const file of ['tests/test_core.py', 'test/router.test.js', 'pkg/server_test.go', 'src/__tests__/a.ts', 'conftest.py', 'crates/core/tests.rs', 'testdata/x.go']) expect(isTestPath(file), file).toBe(true);
-    for (const file of ['src/click/testing.py', 'lib/route.js', 'server.go', 'crates/core/lib.rs', 'src/contest.py']) expect(isTestPath(file), file).toBe(false);
+    for (const file of [
+      'tests/test_core.py',
+      'test/router.test.js',
+      'pkg/server_test.go',
+      'src/__tests__/a.ts',
+      'conftest.py',
+      'crates/core/tests.rs',
+      'testdata/x.go',
+    ])
+      expect(isTestPath(file), file).toBe(true);
+    for (const file of ['src/click/testing.py', 'lib/route.js', 'server.go', 'crates/core/lib.rs', 'src/contest.py'])
+      expect(isTestPath(file), file).toBe(false);
   });
 
   it('takes trailers, checklists and repeated lines out of the question', () => {
-    const question = questionFromMessage(['Fix X (#1)\n\n* Fix X\n\n- [x] tests added\n<!-- template -->\nCo-authored-by: A <a@b>']);
+    const question = questionFromMessage([
+      'Fix X (#1)\n\n* Fix X\n\n- [x] tests added\n<!-- template -->\nCo-authored-by: A <a@b>',
+    ]);
     expect(question).toBe('Fix X (#1)');
   });
 });
@@ -149,7 +215,17 @@ describe('line mapping', () => {
   });
 
   it('marks the lines around a pure insertion and merges near hunks', () => {
-    expect(changedRanges([{ oldStart: 5, oldLines: 0, newStart: 6, newLines: 2 }], 'before')).toEqual([{ startLine: 5, endLine: 6 }]);
-    expect(changedRanges([{ oldStart: 5, oldLines: 2, newStart: 5, newLines: 1 }, { oldStart: 12, oldLines: 1, newStart: 11, newLines: 1 }], 'after')).toEqual([{ startLine: 5, endLine: 11 }]);
+    expect(changedRanges([{ oldStart: 5, oldLines: 0, newStart: 6, newLines: 2 }], 'before')).toEqual([
+      { startLine: 5, endLine: 6 },
+    ]);
+    expect(
+      changedRanges(
+        [
+          { oldStart: 5, oldLines: 2, newStart: 5, newLines: 1 },
+          { oldStart: 12, oldLines: 1, newStart: 11, newLines: 1 },
+        ],
+        'after',
+      ),
+    ).toEqual([{ startLine: 5, endLine: 11 }]);
   });
 });

@@ -12,7 +12,11 @@ describe('golden set files', () => {
 
   it('round-trips questions through JSONL', async () => {
     const questions: GoldenQuestion[] = [
-      { id: 'q1', question: 'Where is the config parsed?', expected: [{ path: 'src/config.ts', startLine: 3, endLine: 9 }] },
+      {
+        id: 'q1',
+        question: 'Where is the config parsed?',
+        expected: [{ path: 'src/config.ts', startLine: 3, endLine: 9 }],
+      },
       { id: 'q2', question: 'What opens windows?', expected: [{ path: 'src/window.ts' }], answer: 'openWindow' },
     ];
     const file = path.join(dir, 'golden.jsonl');

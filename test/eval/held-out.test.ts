@@ -64,7 +64,9 @@ describe('writeHeldOutCopy', () => {
 
     const result = await writeHeldOutCopy({ root, questions, dest });
     // The one-line function's docstring shares its line with code: it cannot be taken out alone.
-    expect(result.questions.map((q) => q.id)).toEqual(questions.map((q) => q.id).filter((id) => !id.endsWith('#inline:17')));
+    expect(result.questions.map((q) => q.id)).toEqual(
+      questions.map((q) => q.id).filter((id) => !id.endsWith('#inline:17')),
+    );
     expect(result).toMatchObject({ files: 3, skipped: 1 });
 
     for (const file of Object.keys(SOURCE)) {
@@ -87,6 +89,8 @@ describe('writeHeldOutCopy', () => {
   });
 
   it('refuses to write over an existing folder', async () => {
-    await expect(writeHeldOutCopy({ root, questions: [], dest: root })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(writeHeldOutCopy({ root, questions: [], dest: root })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 });

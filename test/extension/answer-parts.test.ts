@@ -5,15 +5,29 @@ import { answerParts, toChatHistory } from '../../src/extension/chat/answer-part
 import { parseAnswerPart } from '../../src/shared/chat-protocol';
 
 const chunk = (path: string, startLine: number, endLine: number) => ({
-  id: `${path}:${startLine}`, path, language: 'typescript', startLine, endLine, contentHash: 'h', text: 'code',
+  id: `${path}:${startLine}`,
+  path,
+  language: 'typescript',
+  startLine,
+  endLine,
+  contentHash: 'h',
+  text: 'code',
 });
 
 const trace: RetrievalTrace = {
   query: 'where is the lock',
   mode: 'rerank',
-  stages: [{ stage: 'embed', ms: 4.2 }, { stage: 'rerank', ms: 30 }],
+  stages: [
+    { stage: 'embed', ms: 4.2 },
+    { stage: 'rerank', ms: 30 },
+  ],
   candidates: [
-    { chunk: chunk('src/lock.ts', 1, 20), score: 7.5, ranks: { bm25: 2, dense: 1, fused: 1, rerank: 1 }, scores: { rerank: 7.5 } },
+    {
+      chunk: chunk('src/lock.ts', 1, 20),
+      score: 7.5,
+      ranks: { bm25: 2, dense: 1, fused: 1, rerank: 1 },
+      scores: { rerank: 7.5 },
+    },
     { chunk: chunk('src/sync.ts', 30, 60), score: Number.NaN, ranks: { bm25: 1 }, scores: {} },
   ],
   totalMs: 40,
@@ -21,11 +35,23 @@ const trace: RetrievalTrace = {
 
 describe('answerParts', () => {
   it('sends the sources and the trace once retrieval is done, in a form the webview accepts', () => {
-    const parts = answerParts({ type: 'retrieval', query: trace.query, sources: [{ n: 1, path: 'src/lock.ts', startLine: 1, endLine: 20 }], trace });
+    const parts = answerParts({
+      type: 'retrieval',
+      query: trace.query,
+      sources: [{ n: 1, path: 'src/lock.ts', startLine: 1, endLine: 20 }],
+      trace,
+    });
     expect(parts[0]).toEqual({ kind: 'sources', sources: [{ n: 1, path: 'src/lock.ts', startLine: 1, endLine: 20 }] });
     expect(parts[1]).toMatchObject({
       kind: 'trace',
-      trace: { mode: 'rerank', totalMs: 40, rows: [{ path: 'src/lock.ts', ranks: { rerank: 1 } }, { path: 'src/sync.ts', score: 0 }] },
+      trace: {
+        mode: 'rerank',
+        totalMs: 40,
+        rows: [
+          { path: 'src/lock.ts', ranks: { rerank: 1 } },
+          { path: 'src/sync.ts', score: 0 },
+        ],
+      },
     });
     for (const part of parts) expect(parseAnswerPart(structuredClone(part))).toEqual(part);
   });
@@ -42,7 +68,14 @@ describe('answerParts', () => {
       timings: { retrieval_ms: 5, total_ms: 100 },
     };
     const parts = answerParts(final);
-    expect(parts).toEqual([{ kind: 'sources', sources: [{ n: 1, path: 'src/lock.ts', startLine: 1, endLine: 20, verified: false, reason: 'the file changed' }] }]);
+    expect(parts).toEqual([
+      {
+        kind: 'sources',
+        sources: [
+          { n: 1, path: 'src/lock.ts', startLine: 1, endLine: 20, verified: false, reason: 'the file changed' },
+        ],
+      },
+    ]);
     expect(parseAnswerPart(parts[0])).toEqual(parts[0]);
   });
 });

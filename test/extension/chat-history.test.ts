@@ -19,7 +19,12 @@ class MemoryState implements vscode.Memento {
   }
 }
 
-const turn = (id: string): Turn => ({ id, question: `q${id}`, answer: `a${id} [1]`, sources: [{ n: 1, path: 'a.ts', startLine: 1, endLine: 2, verified: true }] });
+const turn = (id: string): Turn => ({
+  id,
+  question: `q${id}`,
+  answer: `a${id} [1]`,
+  sources: [{ n: 1, path: 'a.ts', startLine: 1, endLine: 2, verified: true }],
+});
 
 describe('ChatHistory', () => {
   it('keeps turns in order, replaces a turn saved again, and clears', async () => {
@@ -27,7 +32,10 @@ describe('ChatHistory', () => {
     await history.save(turn('1'));
     await history.save(turn('2'));
     await history.save({ ...turn('1'), answer: 'edited' });
-    expect(history.turns().map((t) => [t.id, t.answer])).toEqual([['2', 'a2 [1]'], ['1', 'edited']]);
+    expect(history.turns().map((t) => [t.id, t.answer])).toEqual([
+      ['2', 'a2 [1]'],
+      ['1', 'edited'],
+    ]);
     await history.clear();
     expect(history.turns()).toEqual([]);
   });

@@ -3,20 +3,26 @@ import { chatHtml, newNonce } from '../../src/extension/chat/chat-html';
 import { UI_STRING_KEYS, parseUiStrings, type UiStrings } from '../../src/shared/chat-protocol';
 
 const strings = Object.fromEntries(UI_STRING_KEYS.map((key) => [key, `label ${key}`])) as UiStrings;
-const page = (overrides: Partial<Parameters<typeof chatHtml>[0]> = {}) => chatHtml({
-  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
-  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/media/chat.js',
-  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/chat/chat.css',
-  strings,
-  nonce: 'bm9uY2Vub25jZW5vbmNlMQ==',
-  ...overrides,
-});
+const page = (overrides: Partial<Parameters<typeof chatHtml>[0]> = {}) =>
+  chatHtml({
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/media/chat.js',
+    styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/chat/chat.css',
+    strings,
+    nonce: 'bm9uY2Vub25jZW5vbmNlMQ==',
+    ...overrides,
+  });
 
 describe('chat page', () => {
   it('denies everything by default and allows only the nonce-carrying script', () => {
     const html = page();
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)![1].replace(/&#39;/g, "'");
-    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(directives['default-src']).toEqual(["'none'"]);
     expect(directives['script-src']).toEqual(["'nonce-bm9uY2Vub25jZW5vbmNlMQ=='"]);
     expect(directives['style-src']).toEqual(['https://file+.vscode-resource.vscode-cdn.net']);

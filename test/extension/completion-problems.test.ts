@@ -7,7 +7,11 @@ import { suggestInline } from '../../src/extension/completion/suggest';
 import { type OllamaStub, type OllamaStubOptions, startOllamaStub } from '../support/ollama-stub';
 
 const T0 = 1_700_000_000_000;
-const FILE = { path: 'src/total.ts', text: 'export function total(values: number[]) {\n  return values.reduce(\n}\n', cursor: { line: 1, character: 23 } };
+const FILE = {
+  path: 'src/total.ts',
+  text: 'export function total(values: number[]) {\n  return values.reduce(\n}\n',
+  cursor: { line: 1, character: 23 },
+};
 
 /** A latch that remembers what it was asked to show. */
 function recordingLatch() {
@@ -18,11 +22,26 @@ function recordingLatch() {
 describe('ProblemLatch', () => {
   it('shows a problem once however often it repeats, and a different one again', () => {
     const { latch, shown } = recordingLatch();
-    const down = new RepoSageError('OLLAMA_UNREACHABLE', 'Ollama is not running at http://127.0.0.1:11434.', 'Start it with `ollama serve`.');
+    const down = new RepoSageError(
+      'OLLAMA_UNREACHABLE',
+      'Ollama is not running at http://127.0.0.1:11434.',
+      'Start it with `ollama serve`.',
+    );
     expect(latch.fail(down, T0)).toBe(true);
     expect(latch.fail(down, T0 + 20_000)).toBe(false);
-    expect(latch.fail(new RepoSageError('OLLAMA_UNREACHABLE', 'Ollama is not running at http://127.0.0.1:11434.', 'Start it with `ollama serve`.'), T0 + 40_000)).toBe(false);
-    expect(latch.fail(new RepoSageError('OLLAMA_MODEL_MISSING', 'No model qwen2.5-coder:1.5b-base.'), T0 + 60_000)).toBe(true);
+    expect(
+      latch.fail(
+        new RepoSageError(
+          'OLLAMA_UNREACHABLE',
+          'Ollama is not running at http://127.0.0.1:11434.',
+          'Start it with `ollama serve`.',
+        ),
+        T0 + 40_000,
+      ),
+    ).toBe(false);
+    expect(
+      latch.fail(new RepoSageError('OLLAMA_MODEL_MISSING', 'No model qwen2.5-coder:1.5b-base.'), T0 + 60_000),
+    ).toBe(true);
     expect(shown.map((problem) => problem?.code)).toEqual(['OLLAMA_UNREACHABLE', 'OLLAMA_MODEL_MISSING']);
     expect(shown[0]?.message).toBe('Ollama is not running at http://127.0.0.1:11434. Start it with `ollama serve`.');
   });

@@ -21,12 +21,18 @@ describe('recent edits fed to the completion session', () => {
       path: 'src/cart.ts',
       startLine: 2,
       endLine: 4,
-      text: ['  let sum = 0;', '  for (const item of items) sum += item.price * item.count;', '  return sum;'].join('\n'),
+      text: ['  let sum = 0;', '  for (const item of items) sum += item.price * item.count;', '  return sum;'].join(
+        '\n',
+      ),
     });
   });
 
   it('covers every line a multi-line insertion left, clamped to the document', () => {
-    const edit = recentEditOf('src/cart.ts', { startLine: 0, text: 'export function total(items: Item[]): number {\n  let sum = 0;' }, documentOf(AFTER));
+    const edit = recentEditOf(
+      'src/cart.ts',
+      { startLine: 0, text: 'export function total(items: Item[]): number {\n  let sum = 0;' },
+      documentOf(AFTER),
+    );
     expect(edit).toMatchObject({ startLine: 1, endLine: 3 });
     const atEnd = recentEditOf('src/cart.ts', { startLine: 4, text: '}' }, documentOf(AFTER));
     expect(atEnd).toMatchObject({ startLine: 4, endLine: 5 });

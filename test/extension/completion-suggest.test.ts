@@ -7,7 +7,6 @@ import { type SuggestRequest, suggestInline } from '../../src/extension/completi
 import { ROUTE_AT_CALL } from '../completion/repo-fixture';
 import { type OllamaStub, type Responder, startOllamaStub } from '../support/ollama-stub';
 
-
 const ROUTE = `${ROUTE_AT_CALL}\n`;
 
 /** The text without the `|` marker, and the marker's position as VS Code counts it. */
@@ -21,7 +20,7 @@ function at(marked: string, eol = '\n'): { text: string; cursor: EditorPosition 
 function accept(text: string, suggestion: InlineSuggestion): string {
   const lines = text.split('\n');
   const before = lines.slice(0, suggestion.line).join('\n');
-  const offset = (before ? before.length + 1 : 0);
+  const offset = before ? before.length + 1 : 0;
   return text.slice(0, offset + suggestion.start) + suggestion.insertText + text.slice(offset + suggestion.end);
 }
 
@@ -35,9 +34,17 @@ describe('inline suggestions from the completion session, as handed to VS Code',
     stub = session = undefined;
   });
 
-  async function suggest(respond: Responder, request: Omit<SuggestRequest, 'path'>, signal = new AbortController().signal) {
+  async function suggest(
+    respond: Responder,
+    request: Omit<SuggestRequest, 'path'>,
+    signal = new AbortController().signal,
+  ) {
     stub = await startOllamaStub({ respond });
-    session = new CompletionSession({ ollama: new OllamaClient({ host: stub.url }), model: 'qwen2.5-coder:1.5b-base', debounceMs: 0 });
+    session = new CompletionSession({
+      ollama: new OllamaClient({ host: stub.url }),
+      model: 'qwen2.5-coder:1.5b-base',
+      debounceMs: 0,
+    });
     const problems = new ProblemLatch();
     const suggestion = await suggestInline(session, problems, { path: 'src/route.ts', ...request }, signal);
     return { suggestion, problems, generate: stub.requestsTo('/api/generate') };
@@ -48,7 +55,12 @@ describe('inline suggestions from the completion session, as handed to VS Code',
     const { suggestion, generate } = await suggest(() => 'points[i - 1], points[i]);', { text, cursor });
 
     expect(generate[0].body?.suffix).toMatch(/^\);\n {2}\}/);
-    expect(suggestion).toEqual({ line: 5, start: 0, end: 29, insertText: '    total += distanceBetween(points[i - 1], points[i]' });
+    expect(suggestion).toEqual({
+      line: 5,
+      start: 0,
+      end: 29,
+      insertText: '    total += distanceBetween(points[i - 1], points[i]',
+    });
     expect(accept(text, suggestion!).split('\n')[5]).toBe('    total += distanceBetween(points[i - 1], points[i]);');
   });
 
@@ -66,17 +78,22 @@ describe('inline suggestions from the completion session, as handed to VS Code',
     const selected = { start: { line: 1, character: 19 }, end: cursor, text: 'length' };
     const { suggestion, generate } = await suggest(() => ' - 1;', { text, cursor, selected });
 
-    expect((generate[0].body?.prompt as string).endsWith('  const n = points.length')).toBe(true);
+    expect(String(generate[0].body?.prompt).endsWith('  const n = points.length')).toBe(true);
     expect(suggestion).toEqual({ line: 1, start: 19, end: 22, insertText: 'length - 1;' });
     expect(accept(text, suggestion!).split('\n')[1]).toBe('  const n = points.length - 1;');
   });
 
   it('hands a body for an empty block as one item whose text spans lines', async () => {
     const { text, cursor } = at('export function sum(values: number[]) {\n  |\n}\n');
-    const { suggestion } = await suggest(() => 'let total = 0;\n  for (const v of values) total += v;\n  return total;\n}', { text, cursor });
+    const { suggestion } = await suggest(
+      () => 'let total = 0;\n  for (const v of values) total += v;\n  return total;\n}',
+      { text, cursor },
+    );
 
     expect(suggestion).toMatchObject({ line: 1, start: 0, end: 2 });
-    expect(accept(text, suggestion!)).toBe('export function sum(values: number[]) {\n  let total = 0;\n  for (const v of values) total += v;\n  return total;\n}\n');
+    expect(accept(text, suggestion!)).toBe(
+      'export function sum(values: number[]) {\n  let total = 0;\n  for (const v of values) total += v;\n  return total;\n}\n',
+    );
   });
 
   it('hands nothing when the model has nothing new, and records no problem', async () => {
@@ -100,6 +117,8 @@ describe('inline suggestions from the completion session, as handed to VS Code',
 describe('planCompletion', () => {
   it('declines a selected item that is not on the cursor line', () => {
     const { text, cursor } = at('const a = 1;\nconst b = a|\n');
-    expect(planCompletion(text, cursor, { start: { line: 0, character: 6 }, end: { line: 0, character: 7 }, text: 'alpha' })).toBeUndefined();
+    expect(
+      planCompletion(text, cursor, { start: { line: 0, character: 6 }, end: { line: 0, character: 7 }, text: 'alpha' }),
+    ).toBeUndefined();
   });
 });

@@ -16,7 +16,12 @@ const turn: Turn = {
   question: 'Where is the lock taken?',
   answer: 'In `acquireIndexLock` [1].',
   sources: [{ n: 1, path: 'src/lock.ts', startLine: 3, endLine: 9, verified: true }],
-  trace: { mode: 'hybrid', totalMs: 12.5, stages: [{ stage: 'bm25', ms: 2 }], rows: [{ path: 'src/lock.ts', startLine: 3, endLine: 9, score: 0.03, ranks: { bm25: 1, fused: 1 } }] },
+  trace: {
+    mode: 'hybrid',
+    totalMs: 12.5,
+    stages: [{ stage: 'bm25', ms: 2 }],
+    rows: [{ path: 'src/lock.ts', startLine: 3, endLine: 9, score: 0.03, ranks: { bm25: 1, fused: 1 } }],
+  },
 };
 
 describe('messages from the webview', () => {
@@ -65,7 +70,12 @@ describe('messages to the webview', () => {
     { type: 'answer', id: 'a', done: false, content: { kind: 'delta', text: 'Hi' } },
     { type: 'answer', id: 'a', done: false, content: { kind: 'sources', sources: turn.sources } },
     { type: 'answer', id: 'a', done: false, content: { kind: 'trace', trace: turn.trace! } },
-    { type: 'answer', id: 'a', done: false, content: { kind: 'notice', text: 'Answered from a partial index (64 of 134 files).' } },
+    {
+      type: 'answer',
+      id: 'a',
+      done: false,
+      content: { kind: 'notice', text: 'Answered from a partial index (64 of 134 files).' },
+    },
     { type: 'history', turns: [{ ...turn, notice: 'Answered from a partial index (64 of 134 files).' }] },
     { type: 'answer', id: 'a', done: true, error: undefined, stopped: true },
     { type: 'answer', id: 'a', done: true, error: 'Ollama is not running.' },
@@ -81,9 +91,19 @@ describe('messages to the webview', () => {
   it.each([
     { type: 'answer', id: 'a', content: { kind: 'delta', text: 'x' } },
     { type: 'answer', id: 'a', done: false, content: { kind: 'html', html: '<b>' } },
-    { type: 'answer', id: 'a', done: false, content: { kind: 'sources', sources: [{ n: 1, path: 'a', startLine: 1, endLine: 2, verified: 'yes' }] } },
+    {
+      type: 'answer',
+      id: 'a',
+      done: false,
+      content: { kind: 'sources', sources: [{ n: 1, path: 'a', startLine: 1, endLine: 2, verified: 'yes' }] },
+    },
     { type: 'answer', id: 'a', done: false, content: { kind: 'trace', trace: { ...turn.trace, totalMs: Number.NaN } } },
-    { type: 'answer', id: 'a', done: false, content: { kind: 'trace', trace: { ...turn.trace, rows: [{ ...turn.trace!.rows[0], ranks: { bm25: -1 } }] } } },
+    {
+      type: 'answer',
+      id: 'a',
+      done: false,
+      content: { kind: 'trace', trace: { ...turn.trace, rows: [{ ...turn.trace!.rows[0], ranks: { bm25: -1 } }] } },
+    },
     { type: 'history', turns: [{ ...turn, sources: 'none' }] },
     { type: 'history', turns: 'none' },
     { type: 'answer', id: 'a', done: true, error: 42 },
@@ -101,7 +121,14 @@ describe('applyPart', () => {
     applyPart(built, { kind: 'delta', text: 'here [1].' });
     applyPart(built, { kind: 'trace', trace: turn.trace! });
     applyPart(built, { kind: 'notice', text: 'partial' });
-    expect(built).toEqual({ id: 't', question: 'q', answer: 'In here [1].', sources: turn.sources, trace: turn.trace, notice: 'partial' });
+    expect(built).toEqual({
+      id: 't',
+      question: 'q',
+      answer: 'In here [1].',
+      sources: turn.sources,
+      trace: turn.trace,
+      notice: 'partial',
+    });
   });
 });
 

@@ -31,7 +31,9 @@ describe('the style advice document', () => {
     expect(headings).toEqual(['# Style adapter advice: tablekit', '## Evidence', '## Why', '## Only you can answer']);
     expect(advice.recommendation).toBe('rag-only');
     expect(markdown).toContain('**Keep answering from retrieval alone; a style adapter is not worth training now.**');
-    expect(markdown).toContain(`- Style examples: ${advice.examples.total} (implement ${advice.examples.byKind.implement}, document ${advice.examples.byKind.document}, commit ${advice.examples.byKind.commit}); 500 are needed.`);
+    expect(markdown).toContain(
+      `- Style examples: ${advice.examples.total} (implement ${advice.examples.byKind.implement}, document ${advice.examples.byKind.document}, commit ${advice.examples.byKind.commit}); 500 are needed.`,
+    );
     expect(markdown).toMatch(/- Activity: \d+ commits touched \d+ files in the last 90 days/);
     for (const reason of advice.reasons) expect(markdown).toContain(`- ${reason}`);
     for (const question of advice.questionsForYou) expect(markdown).toContain(`- ${question}`);
@@ -44,7 +46,13 @@ describe('the comparison document', () => {
     const report: CompareReport = {
       rows: [
         { config: 'base', model: 'mistral:7b', rag: false, style },
-        { config: 'tuned+RAG', model: 'shop-style', rag: true, style: { ...style, editSimilarity: 0.62 }, facts: { questions: 10, hits: 7, hitRate: 0.7, measure: 'citation' } },
+        {
+          config: 'tuned+RAG',
+          model: 'shop-style',
+          rag: true,
+          style: { ...style, editSimilarity: 0.62 },
+          facts: { questions: 10, hits: 7, hitRate: 0.7, measure: 'citation' },
+        },
       ],
     };
     const lines = compareMarkdown(report, { base: 'mistral:7b', tuned: 'shop-style', folderName: 'shop' }).split('\n');
@@ -62,6 +70,7 @@ describe('names for the new model', () => {
     expect(defaultAdapterName('My Shop (2024)')).toBe('my-shop-2024-style');
     expect(defaultAdapterName('日本')).toBe('project-style');
     for (const name of ['shop-style', 'shop-style:v2', 'ada/shop_style.v1']) expect(isModelName(name), name).toBe(true);
-    for (const name of ['', 'Shop', 'shop style', '-shop', 'shop:', 'a//b']) expect(isModelName(name), name).toBe(false);
+    for (const name of ['', 'Shop', 'shop style', '-shop', 'shop:', 'a//b'])
+      expect(isModelName(name), name).toBe(false);
   });
 });

@@ -50,13 +50,16 @@ describe('the training command line', () => {
   });
 
   it('quotes for PowerShell, calling a quoted program with &', () => {
-    const line = trainCommandLine({
-      python: 'C:\\Program Files\\Python312\\python.exe',
-      recipe: "C:\\Users\\O'Brien\\.vscode\\extensions\\reposage\\src\\style\\recipe\\train_lora.py",
-      base: 'mistralai/Mistral-7B-Instruct-v0.3',
-      data: 'C:\\work\\shop\\.reposage\\style',
-      out: 'C:\\work\\my shop\\.reposage\\style-adapter',
-    }, 'powershell');
+    const line = trainCommandLine(
+      {
+        python: 'C:\\Program Files\\Python312\\python.exe',
+        recipe: "C:\\Users\\O'Brien\\.vscode\\extensions\\reposage\\src\\style\\recipe\\train_lora.py",
+        base: 'mistralai/Mistral-7B-Instruct-v0.3',
+        data: 'C:\\work\\shop\\.reposage\\style',
+        out: 'C:\\work\\my shop\\.reposage\\style-adapter',
+      },
+      'powershell',
+    );
     expect(line).toBe(
       "& 'C:\\Program Files\\Python312\\python.exe' 'C:\\Users\\O''Brien\\.vscode\\extensions\\reposage\\src\\style\\recipe\\train_lora.py' " +
         "--base mistralai/Mistral-7B-Instruct-v0.3 --data C:\\work\\shop\\.reposage\\style --out 'C:\\work\\my shop\\.reposage\\style-adapter'",

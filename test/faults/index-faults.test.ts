@@ -48,7 +48,9 @@ async function contents(dbDir: string): Promise<{ chunks: string[]; files: strin
   try {
     const chunks: string[] = [];
     for await (const rows of store.scanChunks()) for (const row of rows) chunks.push(`${row.path} ${row.content_hash}`);
-    const files = [...(await store.catalog()).values()].map((file) => `${file.path} ${file.content_hash} ${file.chunk_count}`);
+    const files = [...(await store.catalog()).values()].map(
+      (file) => `${file.path} ${file.content_hash} ${file.chunk_count}`,
+    );
     return { chunks: chunks.sort(), files: files.sort() };
   } finally {
     store.close();
@@ -139,7 +141,9 @@ describe('fault injection: killed runs, racing writers, damaged files', () => {
     const results = await Promise.all(runs);
     expect(results.some((result) => result.code === 0)).toBe(true);
     for (const refused of results.filter((result) => result.code !== 0)) {
-      expect(refused.stderr).toMatch(/Another RepoSage process \(pid \d+, since .*\) is updating the index.*Wait for it to finish/);
+      expect(refused.stderr).toMatch(
+        /Another RepoSage process \(pid \d+, since .*\) is updating the index.*Wait for it to finish/,
+      );
     }
     expect(await contents(dbDir)).toEqual(clean);
   }, 240_000);
@@ -155,7 +159,12 @@ describe('fault injection: killed runs, racing writers, damaged files', () => {
     async function largestDataFile(): Promise<string> {
       const manifest = JSON.parse(await fs.readFile(path.join(dbDir, 'manifest.json'), 'utf8'));
       const data = path.join(dbDir, `${manifest.tables?.chunks ?? 'chunks'}.lance`, 'data');
-      const sizes = await Promise.all((await fs.readdir(data)).map(async (file) => ({ file: path.join(data, file), size: (await fs.stat(path.join(data, file))).size })));
+      const sizes = await Promise.all(
+        (await fs.readdir(data)).map(async (file) => ({
+          file: path.join(data, file),
+          size: (await fs.stat(path.join(data, file))).size,
+        })),
+      );
       return sizes.sort((a, b) => b.size - a.size)[0].file;
     }
 

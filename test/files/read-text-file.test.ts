@@ -48,7 +48,9 @@ describe('decoding', () => {
 
 describe('content that is not worth indexing', () => {
   it('skips binary content whatever the extension says', async () => {
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    ]);
     expect(await read('logo.png', png)).toEqual({ skipped: 'binary' });
     expect(await read('data.txt', Buffer.concat([Buffer.from('header\n'), png]))).toEqual({ skipped: 'binary' });
     const controlHeavy = Buffer.from(Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? 0x01 : 0x41)));
@@ -56,7 +58,10 @@ describe('content that is not worth indexing', () => {
   });
 
   it('passes binary files through the walk and skips them on reading', async () => {
-    await writeTree(root, { 'src/a.ts': 'export const a = 1;\n', 'assets/icon.txt': Buffer.from([0x00, 0x01, 0x02, 0xff]) });
+    await writeTree(root, {
+      'src/a.ts': 'export const a = 1;\n',
+      'assets/icon.txt': Buffer.from([0x00, 0x01, 0x02, 0xff]),
+    });
     const { files } = await walkWorkspace(root, {});
     const reads = await Promise.all(files.map(async (file) => [file.path, await readTextFile(file.absolutePath)]));
     expect(reads).toEqual([
@@ -77,7 +82,9 @@ describe('content that is not worth indexing', () => {
     expect(await read('data.ts', bundle)).toEqual({ text: bundle });
     const handWritten = 'const a = 1;\n'.repeat(500);
     expect(await read('app.js', handWritten)).toEqual({ text: handWritten });
-    expect(await read('index.js', "module.exports = require('./lib');")).toEqual({ text: "module.exports = require('./lib');" });
+    expect(await read('index.js', "module.exports = require('./lib');")).toEqual({
+      text: "module.exports = require('./lib');",
+    });
   });
 });
 
@@ -86,7 +93,9 @@ describe('files that cannot be read', () => {
     await writeTree(root, { 'gone.ts': 'x', 'folder/inner.ts': 'x' });
     const { files } = await walkWorkspace(root, {});
     await fs.rm(path.join(root, 'gone.ts'));
-    expect(await readTextFile(files.find((file) => file.path === 'gone.ts')!.absolutePath)).toEqual({ skipped: 'unreadable' });
+    expect(await readTextFile(files.find((file) => file.path === 'gone.ts')!.absolutePath)).toEqual({
+      skipped: 'unreadable',
+    });
     expect(await readTextFile(path.join(root, 'folder'))).toEqual({ skipped: 'unreadable' });
   });
 

@@ -26,13 +26,23 @@ const privateKey = (label = 'RSA PRIVATE KEY') => `-----BEGIN ${label}-----\n${p
 function credentialFiles(): Record<string, string> {
   return {
     '.aws/credentials': `[default]\naws_access_key_id = ${accessKey()}\naws_secret_access_key = ${secretKey()}\n`,
-    'deploy/service-account.json': JSON.stringify({ type: 'service_account', project_id: 'demo', private_key_id: random(40), private_key: privateKey('PRIVATE KEY') }),
-    '.docker/config.json': JSON.stringify({ auths: { 'registry.example.com': { auth: Buffer.from(`me:${random(24)}`).toString('base64') } } }),
+    'deploy/service-account.json': JSON.stringify({
+      type: 'service_account',
+      project_id: 'demo',
+      private_key_id: random(40),
+      private_key: privateKey('PRIVATE KEY'),
+    }),
+    '.docker/config.json': JSON.stringify({
+      auths: { 'registry.example.com': { auth: Buffer.from(`me:${random(24)}`).toString('base64') } },
+    }),
     'ops/kubeconfig': `apiVersion: v1\nusers:\n- name: admin\n  user:\n    token: ${random(48)}\n`,
     '.kube/config': `apiVersion: v1\nusers:\n- name: admin\n  user:\n    client-key-data: ${random(80)}\n`,
     '.pgpass': `db.example.com:5432:app:app:${random(20)}\n`,
     '.htpasswd': `admin:$apr1$${random(8)}$${random(22)}\n`,
-    'infra/terraform.tfstate': JSON.stringify({ version: 4, resources: [{ type: 'aws_db_instance', instances: [{ attributes: { password: random(24) } }] }] }),
+    'infra/terraform.tfstate': JSON.stringify({
+      version: 4,
+      resources: [{ type: 'aws_db_instance', instances: [{ attributes: { password: random(24) } }] }],
+    }),
     'config/prod.env': `DATABASE_URL=postgres://app:${random(20)}@db/app\n`,
     '.env': `SECRET=${random(30)}\n`,
     'keys/id_ed25519': privateKey('OPENSSH PRIVATE KEY'),

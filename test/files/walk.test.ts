@@ -88,7 +88,14 @@ describe('ignore files', () => {
       'pkg/README.md': 'x',
       'pkg/index.ts': 'x',
     });
-    expect(await walkedPaths()).toEqual(['.gitignore', '.reposageignore', 'README.md', 'keep.snap', 'pkg/.reposageignore', 'pkg/index.ts']);
+    expect(await walkedPaths()).toEqual([
+      '.gitignore',
+      '.reposageignore',
+      'README.md',
+      'keep.snap',
+      'pkg/.reposageignore',
+      'pkg/index.ts',
+    ]);
   });
 
   it('agrees with git on which untracked files are ignored', async ({ skip }) => {
@@ -156,7 +163,13 @@ describe('built-in and user rules', () => {
       'scripts/bin/release.sh': 'x',
     });
     const result = await walkWorkspace(root, {});
-    expect(result.files.map((file) => file.path)).toEqual(['App/App.csproj', 'App/Program.cs', 'scripts/bin/release.sh', 'src/index.ts', 'web/app.js']);
+    expect(result.files.map((file) => file.path)).toEqual([
+      'App/App.csproj',
+      'App/Program.cs',
+      'scripts/bin/release.sh',
+      'src/index.ts',
+      'web/app.js',
+    ]);
     // Lock files and minified code are reported by kind, so a user can see them and ask for them.
     expect(result.skipped).toEqual([
       { path: 'go.sum', reason: 'lock-file' },
@@ -168,11 +181,17 @@ describe('built-in and user rules', () => {
     ]);
     expect(result.ignored).toBeGreaterThan(0);
     const wanted = await walkWorkspace(root, { includeKinds: ['lock-file'] });
-    expect(wanted.files.map((file) => file.path)).toEqual(expect.arrayContaining(['go.sum', 'package-lock.json', 'rust/Cargo.lock']));
+    expect(wanted.files.map((file) => file.path)).toEqual(
+      expect.arrayContaining(['go.sum', 'package-lock.json', 'rust/Cargo.lock']),
+    );
   });
 
   it('never walks into the index folder, wherever --db puts it inside the root', async () => {
-    await writeTree(root, { 'src/a.ts': 'x', 'my-index/chunks.lance/data/x.lance': 'x', 'my-index/manifest.json': '{}' });
+    await writeTree(root, {
+      'src/a.ts': 'x',
+      'my-index/chunks.lance/data/x.lance': 'x',
+      'my-index/manifest.json': '{}',
+    });
     const result = await walkWorkspace(root, { excludeFolders: [path.join(root, 'my-index')] });
     expect(result.files.map((file) => file.path)).toEqual(['src/a.ts']);
   });
@@ -184,7 +203,11 @@ describe('built-in and user rules', () => {
       'vendor/dep.ts': 'x',
       'notes.md': 'x',
     });
-    expect(await walkedPaths({ exclude: ['*.test.ts', '!vendor/'] })).toEqual(['notes.md', 'src/a.ts', 'vendor/dep.ts']);
+    expect(await walkedPaths({ exclude: ['*.test.ts', '!vendor/'] })).toEqual([
+      'notes.md',
+      'src/a.ts',
+      'vendor/dep.ts',
+    ]);
   });
 
   it('keeps only files matching the include list when one is given', async () => {
@@ -256,7 +279,8 @@ describe('files left out for a reason', () => {
     const locked = path.join(root, 'locked');
     await fs.chmod(locked, 0o000);
     try {
-      if (!(await permissionsAreEnforced(path.join(locked, 'a.ts')))) skip('running as root: chmod 000 does not stop reads');
+      if (!(await permissionsAreEnforced(path.join(locked, 'a.ts'))))
+        skip('running as root: chmod 000 does not stop reads');
       expect(await walkedPaths()).toEqual(['open/b.ts']);
       expect(await skippedAs('unreadable')).toEqual(['locked']);
     } finally {
@@ -282,7 +306,13 @@ describe('symlinks', () => {
       await writeTree(root, { '.gitignore': '.env\n', '.env': 'TOKEN=1' });
 
       const result = await walkWorkspace(root, {});
-      expect(result.files.map((file) => file.path)).toEqual(['.gitignore', 'a-link.ts', 'docs/guide.md', 'docs/src-link/a.ts', 'src/a.ts']);
+      expect(result.files.map((file) => file.path)).toEqual([
+        '.gitignore',
+        'a-link.ts',
+        'docs/guide.md',
+        'docs/src-link/a.ts',
+        'src/a.ts',
+      ]);
       expect(result.files.find((file) => file.path === 'a-link.ts')?.absolutePath).toBe(path.join(root, 'a-link.ts'));
       expect(result.skipped).toEqual([
         { path: 'dangling.ts', reason: 'unreadable' },

@@ -12,7 +12,12 @@ import { testModels } from '../support/models';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 
 /** An embedder that records which texts it was asked for, and can be held at its first call. */
-function recording(inner: Embedder): { embedder: Embedder; texts: string[]; release: () => void; firstCall: Promise<void> } {
+function recording(inner: Embedder): {
+  embedder: Embedder;
+  texts: string[];
+  release: () => void;
+  firstCall: Promise<void>;
+} {
   const texts: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -38,13 +43,16 @@ function recording(inner: Embedder): { embedder: Embedder; texts: string[]; rele
 
 function files(): Record<string, string> {
   const tree: Record<string, string> = {
-    'src/billing/invoice.py': 'def compute_invoice_total(lines):\n    """Add up the invoice lines with tax."""\n    return sum(line.amount * 1.2 for line in lines)\n',
+    'src/billing/invoice.py':
+      'def compute_invoice_total(lines):\n    """Add up the invoice lines with tax."""\n    return sum(line.amount * 1.2 for line in lines)\n',
     'tests/test_invoice.py': 'def test_compute_invoice_total():\n    assert compute_invoice_total([]) == 0\n',
     'docs/invoices.md': '# Invoices\n\nHow invoice totals are computed, tax included.\n',
     'lib/vendored/leftpad.js': 'function leftPad(text, width) { return text.padStart(width); }\n',
     'data/rates.csv': 'country,rate\nfr,0.2\nde,0.19\n',
   };
-  for (let i = 0; i < 70; i++) tree[`src/extra/module${i}.py`] = `def helper_${i}(value):\n    """Return value plus ${i}."""\n    return value + ${i}\n`;
+  for (let i = 0; i < 70; i++)
+    tree[`src/extra/module${i}.py`] =
+      `def helper_${i}(value):\n    """Return value plus ${i}."""\n    return value + ${i}\n`;
   return tree;
 }
 
@@ -52,7 +60,11 @@ describe('progressive indexing with real models', () => {
   let models: IndexerModels;
   let dir: string;
   let cleanup: () => Promise<void>;
-  const identity = () => ({ embeddingModel: models.embedder.modelId, dimension: models.embedder.dimension, chunkerVersion: CHUNKER_VERSION });
+  const identity = () => ({
+    embeddingModel: models.embedder.modelId,
+    dimension: models.embedder.dimension,
+    chunkerVersion: CHUNKER_VERSION,
+  });
 
   beforeAll(async () => {
     models = await loadIndexerModels({ modelsDir: testModels().modelsDir });
@@ -69,7 +81,11 @@ describe('progressive indexing with real models', () => {
     await writeTree(root, files());
     const probe = recording(models.embedder);
     const progress: IndexProgress[] = [];
-    const run = syncIndex({ root, dbDir }, { ...models, embedder: probe.embedder }, { onProgress: (p) => progress.push({ ...p }) });
+    const run = syncIndex(
+      { root, dbDir },
+      { ...models, embedder: probe.embedder },
+      { onProgress: (p) => progress.push({ ...p }) },
+    );
 
     // The model has not embedded anything yet, and every file can already be found by keyword.
     await probe.firstCall;
@@ -89,7 +105,9 @@ describe('progressive indexing with real models', () => {
     const summary = await run;
 
     // Source first, then tests, then docs; vendored code and data tables get no vector at all.
-    const order = probe.texts.map((text) => (text.includes('assert') ? 'test' : text.includes('How invoice totals') ? 'doc' : 'source'));
+    const order = probe.texts.map((text) =>
+      text.includes('assert') ? 'test' : text.includes('How invoice totals') ? 'doc' : 'source',
+    );
     expect(order.indexOf('test')).toBeGreaterThan(order.lastIndexOf('source'));
     expect(order.indexOf('doc')).toBeGreaterThan(order.indexOf('test'));
     expect(probe.texts.some((text) => text.includes('leftPad') || text.includes('country,rate'))).toBe(false);
@@ -105,7 +123,9 @@ describe('progressive indexing with real models', () => {
       const [vector] = await models.embedder.embed(['add up invoice lines including tax']);
       const dense = await done.searchDense(vector, 80);
       expect(dense[0].chunk.path).toBe('src/billing/invoice.py');
-      expect(dense.some((hit) => hit.chunk.path.startsWith('lib/vendored/') || hit.chunk.path.startsWith('data/'))).toBe(false);
+      expect(
+        dense.some((hit) => hit.chunk.path.startsWith('lib/vendored/') || hit.chunk.path.startsWith('data/')),
+      ).toBe(false);
       expect((await done.searchKeywords('leftPad', 3))[0].chunk.path).toBe('lib/vendored/leftpad.js');
     } finally {
       done.close();

@@ -13,7 +13,6 @@ import { buildDist, repoRoot } from '../support/build-dist';
 import { testModels } from '../support/models';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 
-
 function fixtureFiles(): Record<string, string | Buffer> {
   return {
     '.gitignore': '*.log\nbuild/\n',
@@ -70,9 +69,19 @@ describe('syncIndex on a real repository with real models', () => {
     expect(summary.chunks.total).toBeGreaterThanOrEqual(4);
     expect(progress.at(-1)?.phase).toBe('done');
 
-    const store = await ChunkStore.openForRead(dbDir, { embeddingModel: summary.embeddingModel, chunkerVersion: summary.chunkerVersion });
+    const store = await ChunkStore.openForRead(dbDir, {
+      embeddingModel: summary.embeddingModel,
+      chunkerVersion: summary.chunkerVersion,
+    });
     const catalog = await store.catalog();
-    expect([...catalog.keys()].sort()).toEqual(['.gitignore', 'docs/guide.md', 'logs/.gitignore', 'logs/keep.log', 'src/config.ts', 'src/server.py']);
+    expect([...catalog.keys()].sort()).toEqual([
+      '.gitignore',
+      'docs/guide.md',
+      'logs/.gitignore',
+      'logs/keep.log',
+      'src/config.ts',
+      'src/server.py',
+    ]);
     const hits = await store.searchKeywords('parse config file', 3);
     expect(hits[0].chunk.path).toBe('src/config.ts');
     expect(hits[0].chunk.symbol).toContain('parseConfigFile');
@@ -84,7 +93,10 @@ describe('syncIndex on a real repository with real models', () => {
     expect(again.files).toMatchObject({ indexed: 0, unchanged: 6, removed: 0 });
     expect(again.chunks.embedded).toBe(0);
 
-    await fs.appendFile(path.join(root, 'src/server.py'), '\n\ndef stop_server():\n    """Stop it."""\n    return None\n');
+    await fs.appendFile(
+      path.join(root, 'src/server.py'),
+      '\n\ndef stop_server():\n    """Stop it."""\n    return None\n',
+    );
     await fs.rm(path.join(root, 'docs/guide.md'));
     const changed = await syncIndex({ root, dbDir }, models);
     expect(changed.files).toMatchObject({ indexed: 1, unchanged: 4, removed: 1 });
@@ -119,10 +131,15 @@ describe('syncIndex on a real repository with real models', () => {
   });
 
   it('runs in a worker thread with progress events', async () => {
-    const worker = new IndexWorker(path.join(repoRoot, 'dist', 'index-worker.js'), { modelsDir: testModels().modelsDir });
+    const worker = new IndexWorker(path.join(repoRoot, 'dist', 'index-worker.js'), {
+      modelsDir: testModels().modelsDir,
+    });
     try {
       const phases = new Set<string>();
-      const summary = await worker.sync({ root, dbDir: path.join(path.dirname(dbDir), 'worker-index') }, { onProgress: (p) => phases.add(p.phase) });
+      const summary = await worker.sync(
+        { root, dbDir: path.join(path.dirname(dbDir), 'worker-index') },
+        { onProgress: (p) => phases.add(p.phase) },
+      );
       expect(summary.files.indexed).toBe(5);
       expect(phases).toContain('embedding');
       expect(phases).toContain('done');
@@ -141,7 +158,8 @@ describe('an index run killed midway', () => {
       const dbDir = path.join(dir, 'index');
       const files: Record<string, string> = {};
       for (let i = 0; i < 320; i++) {
-        files[`src/module${i}.ts`] = `/** Computes value number ${i}. */\nexport function compute${i}(x: number): number {\n  return x * ${i} + ${i % 7};\n}\n`;
+        files[`src/module${i}.ts`] =
+          `/** Computes value number ${i}. */\nexport function compute${i}(x: number): number {\n  return x * ${i} + ${i % 7};\n}\n`;
       }
       await writeTree(root, files);
 
@@ -151,7 +169,8 @@ describe('an index run killed midway', () => {
       // Kill it once at least one batch of files has been committed to the catalog.
       const versions = path.join(dbDir, 'files.lance', '_versions');
       const deadline = Date.now() + 90_000;
-      const commits = async () => (existsSync(versions) ? (await fs.readdir(versions)).filter((f) => f.endsWith('.manifest')).length : 0);
+      const commits = async () =>
+        existsSync(versions) ? (await fs.readdir(versions)).filter((f) => f.endsWith('.manifest')).length : 0;
       while (Date.now() < deadline && (await commits()) < 2) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -42,7 +42,12 @@ describe('chat', () => {
     ];
 
     await collect(
-      client.chatStream({ model: CHAT_MODEL, messages, options: { num_ctx: 8192, temperature: 0.1 }, keepAlive: '30m' }),
+      client.chatStream({
+        model: CHAT_MODEL,
+        messages,
+        options: { num_ctx: 8192, temperature: 0.1 },
+        keepAlive: '30m',
+      }),
     );
 
     expect(stub.requestsTo('/api/chat')).toHaveLength(1);
@@ -129,7 +134,8 @@ describe('chat', () => {
   });
 
   it('closes the connection when the reader stops early', async () => {
-    for await (const _ of client.chatStream({ model: CHAT_MODEL, messages: [{ role: 'user', content: 'Where?' }] })) break;
+    for await (const _ of client.chatStream({ model: CHAT_MODEL, messages: [{ role: 'user', content: 'Where?' }] }))
+      break;
 
     await vi.waitFor(() => expect(stub.requestsTo('/api/chat')[0].clientClosed).toBe(true));
   });

@@ -12,7 +12,10 @@ const TOKEN = 'team-secret-7f3a';
 const MODEL = 'qwen2.5-coder:7b';
 
 async function failure(promise: Promise<unknown>): Promise<RepoSageError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(RepoSageError);
   return error as RepoSageError;
 }
@@ -37,7 +40,9 @@ describe('a shared Ollama server that wants a token', () => {
     stub = await startOllamaStub({ token: TOKEN });
     const wrong = 'wrong-token-1234';
 
-    const error = await failure(new OllamaClient({ host: stub.url, env: {}, headers: { Authorization: `Bearer ${wrong}` } }).listModels());
+    const error = await failure(
+      new OllamaClient({ host: stub.url, env: {}, headers: { Authorization: `Bearer ${wrong}` } }).listModels(),
+    );
 
     expect(error.code).toBe('OLLAMA_AUTH');
     expect(error.message).toContain('HTTP 403');
@@ -54,11 +59,17 @@ describe('a shared Ollama server that wants a token', () => {
 
       await client.showModel(MODEL);
       let text = '';
-      for await (const piece of client.chatStream({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] })) text += piece;
+      for await (const piece of client.chatStream({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }))
+        text += piece;
       await client.pushBlob(file);
 
       expect(text).not.toBe('');
-      expect(stub.requests.map((request) => request.path)).toEqual(['/api/show', '/api/chat', expect.stringMatching(/^\/api\/blobs\//), expect.stringMatching(/^\/api\/blobs\//)]);
+      expect(stub.requests.map((request) => request.path)).toEqual([
+        '/api/show',
+        '/api/chat',
+        expect.stringMatching(/^\/api\/blobs\//),
+        expect.stringMatching(/^\/api\/blobs\//),
+      ]);
       for (const request of stub.requests) expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     } finally {
       await temp.cleanup();
@@ -67,7 +78,11 @@ describe('a shared Ollama server that wants a token', () => {
 
   it('sends configured headers, which take precedence over OLLAMA_API_KEY', async () => {
     stub = await startOllamaStub({ token: TOKEN });
-    const client = new OllamaClient({ host: stub.url, env: { OLLAMA_API_KEY: 'stale' }, headers: { Authorization: `Bearer ${TOKEN}`, 'X-Team': 'core' } });
+    const client = new OllamaClient({
+      host: stub.url,
+      env: { OLLAMA_API_KEY: 'stale' },
+      headers: { Authorization: `Bearer ${TOKEN}`, 'X-Team': 'core' },
+    });
 
     await client.listModels();
 
@@ -85,11 +100,31 @@ describe('a shared Ollama server over HTTPS', () => {
     temp = await makeTempDir('reposage-tls-');
     const key = path.join(temp.dir, 'key.pem');
     caFile = path.join(temp.dir, 'cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', caFile,
-    ], { stdio: 'ignore' });
-    stub = await startOllamaStub({ token: TOKEN, tls: { key: await fs.readFile(key, 'utf8'), cert: await fs.readFile(caFile, 'utf8') } });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        caFile,
+      ],
+      { stdio: 'ignore' },
+    );
+    stub = await startOllamaStub({
+      token: TOKEN,
+      tls: { key: await fs.readFile(key, 'utf8'), cert: await fs.readFile(caFile, 'utf8') },
+    });
     source = path.join(temp.dir, 'sum.ts');
     await fs.writeFile(source, 'export function sum(values: number[]): number {\n  \n}\n');
   });
@@ -99,7 +134,24 @@ describe('a shared Ollama server over HTTPS', () => {
   });
 
   const complete = (env: NodeJS.ProcessEnv) =>
-    runCli(['complete', '--file', source, '--line', '2', '--column', '3', '--ollama', stub.url, '--model', 'qwen2.5-coder:1.5b-base', '--json', temp.dir], env);
+    runCli(
+      [
+        'complete',
+        '--file',
+        source,
+        '--line',
+        '2',
+        '--column',
+        '3',
+        '--ollama',
+        stub.url,
+        '--model',
+        'qwen2.5-coder:1.5b-base',
+        '--json',
+        temp.dir,
+      ],
+      env,
+    );
 
   it('completes over https when the CA is trusted and the token given', async () => {
     const result = await complete({ NODE_EXTRA_CA_CERTS: caFile, OLLAMA_API_KEY: TOKEN });

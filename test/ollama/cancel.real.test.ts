@@ -16,9 +16,11 @@ describe('cancelling an answer on the real server', () => {
     });
     let pieces = 0;
     const started = performance.now();
-    await expect((async () => {
-      for await (const _ of long) if (++pieces === 3) controller.abort();
-    })()).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(
+      (async () => {
+        for await (const _ of long) if (++pieces === 3) controller.abort();
+      })(),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
     const msPerPiece = (performance.now() - started) / pieces;
 
     const next = performance.now();

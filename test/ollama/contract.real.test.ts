@@ -40,7 +40,8 @@ const targets: Target[] = [
 const FIM_MODEL = 'reposage-contract-fim';
 const FROM_FILES_MODEL = 'reposage-contract-files';
 /** A template that names the suffix: Ollama then declares the model able to fill in the middle. */
-const FIM_TEMPLATE = '{{ if .Suffix }}<prefix>{{ .Prompt }}<suffix>{{ .Suffix }}<middle>{{ else }}{{ .Prompt }}{{ end }}';
+const FIM_TEMPLATE =
+  '{{ if .Suffix }}<prefix>{{ .Prompt }}<suffix>{{ .Suffix }}<middle>{{ else }}{{ .Prompt }}{{ end }}';
 const SHORT = { num_predict: 6, temperature: 0, seed: 1 };
 
 describe.each(targets)('the Ollama contract, on $name', (target) => {
@@ -58,7 +59,10 @@ describe.each(targets)('the Ollama contract, on $name', (target) => {
   });
 
   const failure = async (promise: Promise<unknown>): Promise<RepoSageError> => {
-    const error = await promise.then(() => undefined, (caught: unknown) => caught);
+    const error = await promise.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(RepoSageError);
     return error as RepoSageError;
   };
@@ -85,7 +89,11 @@ describe.each(targets)('the Ollama contract, on $name', (target) => {
   });
 
   it('streams a chat answer piece by piece, ending with the figures', async () => {
-    const stream = client.chatStream({ model: SMALL_MODEL, messages: [{ role: 'user', content: 'Count: one, two,' }], options: SHORT });
+    const stream = client.chatStream({
+      model: SMALL_MODEL,
+      messages: [{ role: 'user', content: 'Count: one, two,' }],
+      options: SHORT,
+    });
     const pieces: string[] = [];
     for await (const piece of stream) pieces.push(piece);
 
@@ -100,7 +108,12 @@ describe.each(targets)('the Ollama contract, on $name', (target) => {
 
   it('generates from a prompt, templated or raw', async () => {
     const templated = await client.generate({ model: SMALL_MODEL, prompt: 'function add(a, b) {', options: SHORT });
-    const raw = await client.generate({ model: SMALL_MODEL, prompt: 'function add(a, b) {', raw: true, options: SHORT });
+    const raw = await client.generate({
+      model: SMALL_MODEL,
+      prompt: 'function add(a, b) {',
+      raw: true,
+      options: SHORT,
+    });
 
     expect(templated.text.length + raw.text.length).toBeGreaterThan(0);
     expect(raw.stats.answerTokens).toBeGreaterThan(0);
@@ -113,14 +126,24 @@ describe.each(targets)('the Ollama contract, on $name', (target) => {
 
   it('creates a model from an installed one with a suffix template, which then fills in the middle', async () => {
     const statuses: string[] = [];
-    await client.createModel({ model: FIM_MODEL, from: SMALL_MODEL, template: FIM_TEMPLATE, onProgress: (p) => statuses.push(p.status) });
+    await client.createModel({
+      model: FIM_MODEL,
+      from: SMALL_MODEL,
+      template: FIM_TEMPLATE,
+      onProgress: (p) => statuses.push(p.status),
+    });
     expect(statuses.at(-1)).toBe('success');
 
     const info = await client.showModel(FIM_MODEL);
     expect(info.capabilities).toContain('insert');
     expect(info.supportsFim).toBe(true);
 
-    const stream = client.generateStream({ model: FIM_MODEL, prompt: 'def add(a, b):\n    ', suffix: '\n\nprint(add(1, 2))', options: SHORT });
+    const stream = client.generateStream({
+      model: FIM_MODEL,
+      prompt: 'def add(a, b):\n    ',
+      suffix: '\n\nprint(add(1, 2))',
+      options: SHORT,
+    });
     for await (const piece of stream) void piece;
     expect(stream.completion!.stats.answerTokens).toBeGreaterThan(0);
   });
@@ -164,7 +187,10 @@ describe.each(targets)('the Ollama contract, on $name', (target) => {
   });
 
   it('refuses a blob whose bytes do not match its digest', async () => {
-    const response = await fetch(`${server.url}/api/blobs/sha256:${'0'.repeat(64)}`, { method: 'POST', body: 'not these bytes' });
+    const response = await fetch(`${server.url}/api/blobs/sha256:${'0'.repeat(64)}`, {
+      method: 'POST',
+      body: 'not these bytes',
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toMatch(/digest mismatch/);
   });

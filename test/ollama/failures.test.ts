@@ -100,7 +100,13 @@ describe('failures', () => {
 
     const failure = drain(client.chatStream({ model: CHAT_MODEL, messages: question, signal: controller.signal }));
     // Well past the stall limit: a model still loading is not a stuck server.
-    const outcome = await Promise.race([failure.then(() => 'ended', () => 'failed'), sleep(900).then(() => 'waiting')]);
+    const outcome = await Promise.race([
+      failure.then(
+        () => 'ended',
+        () => 'failed',
+      ),
+      sleep(900).then(() => 'waiting'),
+    ]);
     controller.abort();
 
     expect(outcome).toBe('waiting');

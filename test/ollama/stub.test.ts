@@ -21,7 +21,10 @@ describe('the Ollama stub', () => {
     });
 
     expect(response.headers.get('content-type')).toBe('application/x-ndjson');
-    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.slice(0, -1).every((line) => line.done === false && line.message.role === 'assistant')).toBe(true);
     expect(lines.at(-1)).toMatchObject({ done: true, done_reason: 'stop', message: { content: '' } });

@@ -7,8 +7,24 @@ import type { RetrievalMode, RetrievedChunk, Retriever } from '../../src/core/re
 import { fitListwise } from '../bench/localization/train-ranker';
 
 function candidate(path: string, symbol: string, fusedRank: number, extra: Partial<Chunk> = {}): RetrievedChunk {
-  const chunk: Chunk = { id: `${path}#${symbol}`, path, language: 'python', startLine: 1, endLine: 10, symbol, kind: 'function', contentHash: '', text: '', ...extra };
-  return { chunk, score: 1 / fusedRank, ranks: { fused: fusedRank, bm25: fusedRank }, scores: { fused: 1 / fusedRank, bm25: 10 / fusedRank } };
+  const chunk: Chunk = {
+    id: `${path}#${symbol}`,
+    path,
+    language: 'python',
+    startLine: 1,
+    endLine: 10,
+    symbol,
+    kind: 'function',
+    contentHash: '',
+    text: '',
+    ...extra,
+  };
+  return {
+    chunk,
+    score: 1 / fusedRank,
+    ranks: { fused: fusedRank, bm25: fusedRank },
+    scores: { fused: 1 / fusedRank, bm25: 10 / fusedRank },
+  };
 }
 
 const feature = (vector: number[], name: (typeof FEATURE_NAMES)[number]) => vector[FEATURE_NAMES.indexOf(name)];
@@ -34,8 +50,13 @@ describe('ranker features', () => {
 function namedSymbolGroups() {
   return Array.from({ length: 30 }, (_, q) => {
     const named = q % 5;
-    const candidates = Array.from({ length: 5 }, (_, i) => candidate(`src/m${i}.py`, i === named ? `handler${q}` : `other${i}`, i + 1));
-    return { features: candidateFeatures(`crash in handler${q} on empty input`, candidates), labels: candidates.map((_, i) => (i === named ? 1 : 0)) };
+    const candidates = Array.from({ length: 5 }, (_, i) =>
+      candidate(`src/m${i}.py`, i === named ? `handler${q}` : `other${i}`, i + 1),
+    );
+    return {
+      features: candidateFeatures(`crash in handler${q} on empty input`, candidates),
+      labels: candidates.map((_, i) => (i === named ? 1 : 0)),
+    };
   });
 }
 
@@ -44,28 +65,44 @@ describe('learned ranker', () => {
     const model = fitListwise(namedSymbolGroups(), 200);
     expect(model.weights[FEATURE_NAMES.indexOf('symbol_named')]).toBeGreaterThan(0);
     const ranker = createLearnedRanker(model);
-    const reordered = ranker.rerank('crash in handler99 on empty input', [candidate('src/a.py', 'first', 1), candidate('src/b.py', 'second', 2), candidate('src/c.py', 'handler99', 3)]);
+    const reordered = ranker.rerank('crash in handler99 on empty input', [
+      candidate('src/a.py', 'first', 1),
+      candidate('src/b.py', 'second', 2),
+      candidate('src/c.py', 'handler99', 3),
+    ]);
     expect(reordered[0].chunk.symbol).toBe('handler99');
     expect(reordered.map((c) => c.chunk.path).sort()).toEqual(['src/a.py', 'src/b.py', 'src/c.py']);
   });
 
   it('refuses a model written for other features', () => {
-    expect(() => createLearnedRanker({ features: ['bm25_rr'], mean: [0], scale: [1], weights: [1], bias: 0 })).toThrow(/not this version/);
+    expect(() => createLearnedRanker({ features: ['bm25_rr'], mean: [0], scale: [1], weights: [1], bias: 0 })).toThrow(
+      /not this version/,
+    );
   });
 
   it('re-orders hybrid results only, from all fused candidates, keeping k', async () => {
-    const candidates = [candidate('tests/test_config.py', 'test_empty', 1), candidate('docs/config.md', 'Usage', 2, { language: 'markdown', kind: 'section' }), candidate('src/config.py', 'load_config', 3)];
+    const candidates = [
+      candidate('tests/test_config.py', 'test_empty', 1),
+      candidate('docs/config.md', 'Usage', 2, { language: 'markdown', kind: 'section' }),
+      candidate('src/config.py', 'load_config', 3),
+    ];
     const inner: Retriever = {
       retrieve: async (query, options = {}) => {
         const mode: RetrievalMode = options.mode ?? 'hybrid';
-        return { chunks: candidates.slice(0, options.k ?? 5), trace: { query, mode, stages: [], candidates, totalMs: 1 } };
+        return {
+          chunks: candidates.slice(0, options.k ?? 5),
+          trace: { query, mode, stages: [], candidates, totalMs: 1 },
+        };
       },
     };
     const ranked = withLearnedRanker(inner, createLearnedRanker(fitListwise(namedSymbolGroups(), 200)));
     const hybrid = await ranked.retrieve('TypeError in load_config when the config file is empty', { k: 2 });
     expect(hybrid.chunks.map((c) => c.chunk.path)[0]).toBe('src/config.py');
     expect(hybrid.chunks).toHaveLength(2);
-    const bm25 = await ranked.retrieve('TypeError in load_config when the config file is empty', { mode: 'bm25', k: 2 });
+    const bm25 = await ranked.retrieve('TypeError in load_config when the config file is empty', {
+      mode: 'bm25',
+      k: 2,
+    });
     expect(bm25.chunks.map((c) => c.chunk.path)).toEqual(['tests/test_config.py', 'docs/config.md']);
   });
 });

@@ -14,10 +14,13 @@ function list(ids: string[], top: number, step: number): ScoredChunk[] {
 
 describe('reciprocalRankFusion', () => {
   it('puts a chunk ranked well in both lists above one ranked first in only one', () => {
-    const fused = reciprocalRankFusion({
-      bm25: list(['lexical', 'both', 'b3', 'b4'], 30, 5),
-      dense: list(['semantic', 'both', 'd3'], 0.9, 0.1),
-    }, 60);
+    const fused = reciprocalRankFusion(
+      {
+        bm25: list(['lexical', 'both', 'b3', 'b4'], 30, 5),
+        dense: list(['semantic', 'both', 'd3'], 0.9, 0.1),
+      },
+      60,
+    );
 
     expect(fused.map((c) => c.chunk.id)).toEqual(['both', 'lexical', 'semantic', 'b3', 'd3', 'b4']);
     const both = fused[0];
@@ -43,7 +46,10 @@ describe('reciprocalRankFusion', () => {
 
   it('lets k decide how much the top ranks weigh', () => {
     // "top" is first in one list only; "steady" is fifth in both.
-    const lists = { bm25: list(['top', 'x1', 'x2', 'x3', 'steady'], 10, 1), dense: list(['y1', 'y2', 'y3', 'y4', 'steady'], 0.9, 0.1) };
+    const lists = {
+      bm25: list(['top', 'x1', 'x2', 'x3', 'steady'], 10, 1),
+      dense: list(['y1', 'y2', 'y3', 'y4', 'steady'], 0.9, 0.1),
+    };
     // k = 1: 1/2 beats 2/6. k = 60: 1/61 loses to 2/65.
     expect(reciprocalRankFusion(lists, 1)[0].chunk.id).toBe('top');
     expect(reciprocalRankFusion(lists, 60)[0].chunk.id).toBe('steady');

@@ -12,16 +12,30 @@ describe('LLM re-ranker through Ollama', () => {
 
   it('scores each passage by the yes and no probabilities of the first answer token', async () => {
     stub = await startOllamaStub({
-      respond: (request) => (request.endpoint === 'generate' && /Code:\n[^]*slugify/.test(request.prompt) ? 'yes' : 'no'),
+      respond: (request) =>
+        request.endpoint === 'generate' && /Code:\n[\s\S]*slugify/.test(request.prompt) ? 'yes' : 'no',
     });
-    const reranker = createLlmReranker({ client: new OllamaClient({ host: stub.url }), model: 'qwen2.5-coder:7b', concurrency: 2 });
-    const scores = await reranker.score('where are titles turned into URL fragments?', ['def slugify(title): ...', 'def start_server(port): ...', 'x = slugify(name)']);
+    const reranker = createLlmReranker({
+      client: new OllamaClient({ host: stub.url }),
+      model: 'qwen2.5-coder:7b',
+      concurrency: 2,
+    });
+    const scores = await reranker.score('where are titles turned into URL fragments?', [
+      'def slugify(title): ...',
+      'def start_server(port): ...',
+      'x = slugify(name)',
+    ]);
     expect(scores[0]).toBeCloseTo(0.8, 6);
     expect(scores[1]).toBeCloseTo(-0.8, 6);
     expect(scores[2]).toBeCloseTo(0.8, 6);
     const generates = stub.requests.filter((request) => request.path === '/api/generate');
     expect(generates).toHaveLength(3);
-    expect(generates[0].body).toMatchObject({ model: 'qwen2.5-coder:7b', logprobs: true, top_logprobs: 10, options: { num_predict: 1, temperature: 0 } });
+    expect(generates[0].body).toMatchObject({
+      model: 'qwen2.5-coder:7b',
+      logprobs: true,
+      top_logprobs: 10,
+      options: { num_predict: 1, temperature: 0 },
+    });
     expect(reranker.modelId).toBe('ollama:qwen2.5-coder:7b');
   });
 

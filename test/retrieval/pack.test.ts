@@ -16,12 +16,16 @@ function chunk(path: string, startLine: number, code: string[]): Chunk {
   };
 }
 
-const lines = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `const ${prefix}${i} = ${i}; // ${prefix} line ${i}`);
+const lines = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `const ${prefix}${i} = ${i}; // ${prefix} line ${i}`);
 const generous = { budgetTokens: 100_000 };
 
 describe('packContext', () => {
   it('numbers blocks best first and keeps path and lines for citations', () => {
-    const { blocks } = packContext([chunk('src/b.ts', 10, lines('b', 3)), chunk('src/a.ts', 1, lines('a', 2))], generous);
+    const { blocks } = packContext(
+      [chunk('src/b.ts', 10, lines('b', 3)), chunk('src/a.ts', 1, lines('a', 2))],
+      generous,
+    );
     expect(blocks).toEqual([
       { n: 1, path: 'src/b.ts', startLine: 10, endLine: 12, text: lines('b', 3).join('\n'), chunkIds: ['src/b.ts:10'] },
       { n: 2, path: 'src/a.ts', startLine: 1, endLine: 2, text: lines('a', 2).join('\n'), chunkIds: ['src/a.ts:1'] },
@@ -50,7 +54,11 @@ describe('packContext', () => {
   it('joins two blocks when a chunk fills the lines between them', () => {
     const code = lines('y', 30);
     const { blocks } = packContext(
-      [chunk('src/y.ts', 1, code.slice(0, 10)), chunk('src/y.ts', 21, code.slice(20)), chunk('src/y.ts', 11, code.slice(10, 20))],
+      [
+        chunk('src/y.ts', 1, code.slice(0, 10)),
+        chunk('src/y.ts', 21, code.slice(20)),
+        chunk('src/y.ts', 11, code.slice(10, 20)),
+      ],
       generous,
     );
     expect(blocks).toHaveLength(1);
@@ -77,7 +85,12 @@ describe('packContext', () => {
   it('stays within the token budget, skipping what does not fit and taking smaller chunks after', () => {
     const count = (text: string) => text.split('\n').length; // one token per line, to make the arithmetic plain
     const result = packContext(
-      [chunk('src/a.ts', 1, lines('a', 6)), chunk('src/big.ts', 1, lines('big', 10)), chunk('src/c.ts', 1, lines('c', 3)), chunk('src/a.ts', 7, lines('a2', 2))],
+      [
+        chunk('src/a.ts', 1, lines('a', 6)),
+        chunk('src/big.ts', 1, lines('big', 10)),
+        chunk('src/c.ts', 1, lines('c', 3)),
+        chunk('src/a.ts', 7, lines('a2', 2)),
+      ],
       { budgetTokens: 11, countTokens: count },
     );
     expect(result.blocks.map((b) => [b.path, b.startLine, b.endLine])).toEqual([
@@ -90,7 +103,9 @@ describe('packContext', () => {
   });
 
   it('estimates four characters per token without a counter', () => {
-    const result = packContext([chunk('src/a.ts', 1, ['x'.repeat(400)]), chunk('src/b.ts', 1, ['y'.repeat(400)])], { budgetTokens: 150 });
+    const result = packContext([chunk('src/a.ts', 1, ['x'.repeat(400)]), chunk('src/b.ts', 1, ['y'.repeat(400)])], {
+      budgetTokens: 150,
+    });
     expect(result.blocks).toHaveLength(1);
     expect(result.tokens).toBe(100);
   });

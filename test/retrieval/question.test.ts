@@ -3,8 +3,12 @@ import { fileKind, readQuestion } from '../../src/core/retrieval/question';
 
 describe('readQuestion', () => {
   it('takes names written as code, qualified or not, and keeps plain words apart', () => {
-    const signals = readQuestion('`utils.parseaddr` fails, and Session.send() drops headers when parseAddr or get_netrc_auth is called with the proxy');
-    expect(signals.codeNames).toEqual(expect.arrayContaining(['utils.parseaddr', 'Session.send', 'parseAddr', 'get_netrc_auth']));
+    const signals = readQuestion(
+      '`utils.parseaddr` fails, and Session.send() drops headers when parseAddr or get_netrc_auth is called with the proxy',
+    );
+    expect(signals.codeNames).toEqual(
+      expect.arrayContaining(['utils.parseaddr', 'Session.send', 'parseAddr', 'get_netrc_auth']),
+    );
     expect(signals.plainNames).toEqual(expect.arrayContaining(['fails', 'drops', 'headers', 'proxy']));
     expect(signals.plainNames).not.toContain('when');
     expect(readQuestion('self.retries is ignored').codeNames).toEqual(['retries']);
@@ -20,15 +24,22 @@ describe('readQuestion', () => {
     ]);
     expect(python.codeNames).toEqual(expect.arrayContaining(['request', 'send']));
 
-    const js = readQuestion('TypeError: x is undefined\n    at Router.handle (/app/node_modules/lib/router/index.js:45:12)\n    at next (lib/router/route.js:10:3)');
+    const js = readQuestion(
+      'TypeError: x is undefined\n    at Router.handle (/app/node_modules/lib/router/index.js:45:12)\n    at next (lib/router/route.js:10:3)',
+    );
     expect(js.files).toEqual([
       { tail: 'router/index.js', line: 45 },
       { tail: 'router/route.js', line: 10 },
     ]);
     expect(js.codeNames).toEqual(expect.arrayContaining(['Router.handle', 'next']));
 
-    expect(readQuestion('panic in cmd/root.go:120 when flags are empty').files).toEqual([{ tail: 'cmd/root.go', line: 120 }]);
-    expect(readQuestion('the loop in src/core/parser.ts and in helpers.py is slow').files).toEqual([{ tail: 'core/parser.ts' }, { tail: 'helpers.py' }]);
+    expect(readQuestion('panic in cmd/root.go:120 when flags are empty').files).toEqual([
+      { tail: 'cmd/root.go', line: 120 },
+    ]);
+    expect(readQuestion('the loop in src/core/parser.ts and in helpers.py is slow').files).toEqual([
+      { tail: 'core/parser.ts' },
+      { tail: 'helpers.py' },
+    ]);
   });
 
   it('says which kinds of non-source file a question is about', () => {
@@ -42,7 +53,11 @@ describe('readQuestion', () => {
     const log = Array.from({ length: 60 }, (_, i) => `DEBUG 12:00:${i} connection pool state dump ${i}`).join('\n');
     const issue = `Timeout ignored by stream_download\n\nWhen a timeout is passed to stream_download the request still hangs forever.\n\n\`\`\`\n${log}\n\`\`\`\n\nMore context at the end that should not count.`;
     const { denseText } = readQuestion(issue);
-    expect(denseText.startsWith('Timeout ignored by stream_download\nWhen a timeout is passed to stream_download the request still hangs forever.')).toBe(true);
+    expect(
+      denseText.startsWith(
+        'Timeout ignored by stream_download\nWhen a timeout is passed to stream_download the request still hangs forever.',
+      ),
+    ).toBe(true);
     expect(denseText).toContain('stream_download');
     expect(denseText).not.toContain('DEBUG');
     expect(denseText.length).toBeLessThan(1000);

@@ -119,7 +119,10 @@ function wordOverlapReranker(): Reranker & { calls: number } {
     calls: 0,
     async score(query, passages) {
       this.calls++;
-      const words = query.toLowerCase().split(/\W+/).filter((w) => w.length > 2);
+      const words = query
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((w) => w.length > 2);
       return passages.map((p) => words.filter((w) => p.toLowerCase().includes(w)).length - p.length / 1e6);
     },
     async dispose() {},
@@ -140,7 +143,10 @@ describe('retriever on a real index', () => {
     await writeTree(root, FIXTURE);
     indexerModels = await loadIndexerModels({ modelsDir: models.modelsDir });
     await syncIndex({ root, dbDir: path.join(dir, 'index') }, indexerModels);
-    store = await ChunkStore.openForRead(path.join(dir, 'index'), { embeddingModel: models.embeddingModel, chunkerVersion: CHUNKER_VERSION });
+    store = await ChunkStore.openForRead(path.join(dir, 'index'), {
+      embeddingModel: models.embeddingModel,
+      chunkerVersion: CHUNKER_VERSION,
+    });
   });
   afterAll(async () => {
     store?.close();
@@ -158,7 +164,10 @@ describe('retriever on a real index', () => {
 
   it('finds code by meaning with vector search', async () => {
     const retriever = createRetriever({ store, embedder: indexerModels.embedder });
-    const { chunks, trace } = await retriever.retrieve('try the request again with exponential wait', { mode: 'dense', k: 3 });
+    const { chunks, trace } = await retriever.retrieve('try the request again with exponential wait', {
+      mode: 'dense',
+      k: 3,
+    });
     expect(chunks[0].chunk.path).toBe('src/retry.ts');
     expect(chunks[0].scores.dense).toBeGreaterThan(chunks[1].scores.dense!);
     expect(trace.stages.map((s) => s.stage).sort()).toEqual(['dense', 'embed']);
@@ -166,7 +175,11 @@ describe('retriever on a real index', () => {
 
   it('fuses both lists by rank and records every rank and score in the trace', async () => {
     const retriever = createRetriever({ store, embedder: indexerModels.embedder });
-    const { chunks, trace } = await retriever.retrieve('parse settings file with default port', { mode: 'hybrid', k: 3, features: { fileKinds: false, diversity: false } });
+    const { chunks, trace } = await retriever.retrieve('parse settings file with default port', {
+      mode: 'hybrid',
+      k: 3,
+      features: { fileKinds: false, diversity: false },
+    });
     expect(chunks[0].chunk.path).toBe('src/config.ts');
     expect(trace.stages.map((s) => s.stage).sort()).toEqual(['bm25', 'dense', 'embed', 'fusion', 'signals']);
     expect(trace.candidates.length).toBeGreaterThanOrEqual(chunks.length);
@@ -184,10 +197,14 @@ describe('retriever on a real index', () => {
     expect(trace.candidates.some((c) => c.ranks.bm25 !== undefined && c.ranks.dense !== undefined)).toBe(true);
   });
 
-  it('puts the source file before the test and issue template that share a bug report\'s words', async () => {
+  it("puts the source file before the test and issue template that share a bug report's words", async () => {
     const retriever = createRetriever({ store, embedder: indexerModels.embedder });
     const question = 'slugify gives the wrong URL fragment for a title with accents';
-    const plain = await retriever.retrieve(question, { mode: 'hybrid', k: 3, features: { fileKinds: false, definitions: false } });
+    const plain = await retriever.retrieve(question, {
+      mode: 'hybrid',
+      k: 3,
+      features: { fileKinds: false, definitions: false },
+    });
     const { chunks } = await retriever.retrieve(question, { mode: 'hybrid', k: 3 });
     expect(plain.chunks[0].chunk.path).not.toBe('app/slug.py');
     expect(chunks[0].chunk.path).toBe('app/slug.py');
@@ -197,7 +214,10 @@ describe('retriever on a real index', () => {
 
   it('ranks the definition of a name the question mentions first', async () => {
     const retriever = createRetriever({ store, embedder: indexerModels.embedder });
-    const { chunks } = await retriever.retrieve('why does ExpiringCache.get return None for a key stored a moment ago?', { mode: 'hybrid', k: 3 });
+    const { chunks } = await retriever.retrieve(
+      'why does ExpiringCache.get return None for a key stored a moment ago?',
+      { mode: 'hybrid', k: 3 },
+    );
     expect(chunks[0].chunk.path).toBe('app/cache.py');
     expect(chunks[0].ranks.definitions).toBe(1);
     const plainWord = await retriever.retrieve('slugify is slow on long input', { mode: 'hybrid', k: 3 });
@@ -207,11 +227,16 @@ describe('retriever on a real index', () => {
 
   it('ranks the lines a stack trace names first', async () => {
     const retriever = createRetriever({ store, embedder: indexerModels.embedder });
-    const trace = 'Crash on start\n\nTraceback (most recent call last):\n  File "/srv/site/app/server.py", line 6, in start_server\nOSError: [Errno 98] Address already in use';
+    const trace =
+      'Crash on start\n\nTraceback (most recent call last):\n  File "/srv/site/app/server.py", line 6, in start_server\nOSError: [Errno 98] Address already in use';
     const { chunks } = await retriever.retrieve(trace, { mode: 'hybrid', k: 3 });
     expect(chunks[0].chunk.path).toBe('app/server.py');
     expect(chunks[0].ranks.paths).toBe(1);
-    const without = await retriever.retrieve(trace, { mode: 'hybrid', k: 3, features: { paths: false, definitions: false } });
+    const without = await retriever.retrieve(trace, {
+      mode: 'hybrid',
+      k: 3,
+      features: { paths: false, definitions: false },
+    });
     expect(without.chunks[0].ranks.paths).toBeUndefined();
   });
 
@@ -238,7 +263,11 @@ describe('retriever on a real index', () => {
     await expect(retriever.retrieve('anything', { mode: 'rerank' })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
 
     const otherDir = path.join(dir, 'other-index');
-    const { store: other } = await ChunkStore.openForWrite(otherDir, { embeddingModel: 'Xenova/bge-small-en-v1.5', dimension: 384, chunkerVersion: CHUNKER_VERSION });
+    const { store: other } = await ChunkStore.openForWrite(otherDir, {
+      embeddingModel: 'Xenova/bge-small-en-v1.5',
+      dimension: 384,
+      chunkerVersion: CHUNKER_VERSION,
+    });
     try {
       let error: unknown;
       try {
@@ -258,19 +287,26 @@ describe('retriever on a real index', () => {
     const retriever = createRetriever({ store, embedder: indexerModels.embedder });
     const controller = new AbortController();
     controller.abort();
-    await expect(retriever.retrieve('open a window', { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(retriever.retrieve('open a window', { signal: controller.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
   });
 
   describe.skipIf(!models.rerankModel)('with the real cross-encoder', () => {
     let reranker: Reranker;
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: the hooks belong to describe.skipIf's block, which the rule does not see as a scope.
     beforeAll(async () => {
       reranker = await createReranker({ modelId: models.rerankModel!, modelsDir: models.modelsDir });
     });
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: as above.
     afterAll(() => reranker?.dispose());
 
     it('orders candidates by its scores and puts the answer first', async () => {
       const retriever = createRetriever({ store, embedder: indexerModels.embedder, reranker });
-      const { chunks, trace } = await retriever.retrieve('how do I make a URL-friendly version of a title?', { mode: 'rerank', k: 3 });
+      const { chunks, trace } = await retriever.retrieve('how do I make a URL-friendly version of a title?', {
+        mode: 'rerank',
+        k: 3,
+      });
       expect(chunks[0].chunk.path).toBe('app/slug.py');
       const scores = chunks.map((c) => c.scores.rerank!);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));

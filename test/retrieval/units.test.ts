@@ -11,7 +11,16 @@ const identity = { embeddingModel: 'test/model', dimension: 2, chunkerVersion: '
 function piece(startLine: number, endLine: number, symbol: string): Chunk {
   const code = Array.from({ length: endLine - startLine + 1 }, (_, i) => `code ${startLine + i}`);
   const text = [`# path: big.py`, `# in: def ${symbol}():`, ...code].join('\n');
-  return { id: `big.py:${startLine}`, path: 'big.py', language: 'python', startLine, endLine, symbol, contentHash: createHash('sha256').update(text).digest('hex'), text };
+  return {
+    id: `big.py:${startLine}`,
+    path: 'big.py',
+    language: 'python',
+    startLine,
+    endLine,
+    symbol,
+    contentHash: createHash('sha256').update(text).digest('hex'),
+    text,
+  };
 }
 
 describe('wholeUnits (small-to-big)', () => {

@@ -15,7 +15,15 @@ const identity = { embeddingModel: 'test/model', dimension: 4, chunkerVersion: '
 
 function chunk(filePath: string, startLine: number, text: string): Chunk {
   const contentHash = createHash('sha256').update(text).digest('hex');
-  return { id: `${filePath}#${startLine}`, path: filePath, language: 'typescript', startLine, endLine: startLine + 2, contentHash, text };
+  return {
+    id: `${filePath}#${startLine}`,
+    path: filePath,
+    language: 'typescript',
+    startLine,
+    endLine: startLine + 2,
+    contentHash,
+    text,
+  };
 }
 
 function unit(...values: number[]): Float32Array {
@@ -50,10 +58,19 @@ describe('ChunkStore', () => {
   it('stores chunks and finds them by vector and by keyword', async () => {
     const { store, rebuiltBecause } = await ChunkStore.openForWrite(dir, identity);
     expect(rebuiltBecause).toBeUndefined();
-    await store.replaceFiles([file('src/config.ts', 'h1', 1), file('src/window.ts', 'h2', 1)], [
-      { chunk: chunk('src/config.ts', 1, 'function parseConfigFile(path) { return read(path) }'), vector: unit(1, 0, 0, 0) },
-      { chunk: chunk('src/window.ts', 1, 'function openWindow(title) { return show(title) }'), vector: unit(0, 1, 0, 0) },
-    ]);
+    await store.replaceFiles(
+      [file('src/config.ts', 'h1', 1), file('src/window.ts', 'h2', 1)],
+      [
+        {
+          chunk: chunk('src/config.ts', 1, 'function parseConfigFile(path) { return read(path) }'),
+          vector: unit(1, 0, 0, 0),
+        },
+        {
+          chunk: chunk('src/window.ts', 1, 'function openWindow(title) { return show(title) }'),
+          vector: unit(0, 1, 0, 0),
+        },
+      ],
+    );
     await store.finishWrite();
 
     const dense = await store.searchDense(unit(0.9, 0.1, 0, 0), 2);
@@ -72,10 +89,13 @@ describe('ChunkStore', () => {
     const { store } = await ChunkStore.openForWrite(dir, identity);
     const config = chunk('src/config.ts', 1, 'function parseConfigFile(path) { return read(path) }');
     const table = chunk('data/rates.csv', 1, 'country rate france');
-    await store.replaceFiles([file('src/config.ts', 'h1', 1), file('data/rates.csv', 'h2', 1)], [
-      { chunk: config, vector: 'pending' },
-      { chunk: table, vector: 'none' },
-    ]);
+    await store.replaceFiles(
+      [file('src/config.ts', 'h1', 1), file('data/rates.csv', 'h2', 1)],
+      [
+        { chunk: config, vector: 'pending' },
+        { chunk: table, vector: 'none' },
+      ],
+    );
     expect(await store.makeKeywordSearchable()).toBe(true);
     expect(await store.makeKeywordSearchable()).toBe(false);
     // Written after the keyword index: still found (unindexed rows are scanned).
@@ -100,32 +120,43 @@ describe('ChunkStore', () => {
   it('finds the chunks that define a name, and the chunks of a file named by the tail of its path', async () => {
     const { store } = await ChunkStore.openForWrite(dir, identity);
     const define = (c: Chunk, definitions: string[]) => ({ chunk: { ...c, definitions }, vector: unit(1, 0, 0, 0) });
-    await store.replaceFiles([file('pkg/utils.py', 'h1', 2), file('pkg/sessions.py', 'h2', 1)], [
-      define(chunk('pkg/utils.py', 1, 'def parseaddr(text): ...'), ['parseaddr']),
-      define(chunk('pkg/utils.py', 9, 'x = parseaddr(y)'), []),
-      define(chunk('pkg/sessions.py', 1, 'class Session: def send(self): ...'), ['Session', 'Session.send']),
-    ]);
+    await store.replaceFiles(
+      [file('pkg/utils.py', 'h1', 2), file('pkg/sessions.py', 'h2', 1)],
+      [
+        define(chunk('pkg/utils.py', 1, 'def parseaddr(text): ...'), ['parseaddr']),
+        define(chunk('pkg/utils.py', 9, 'x = parseaddr(y)'), []),
+        define(chunk('pkg/sessions.py', 1, 'class Session: def send(self): ...'), ['Session', 'Session.send']),
+      ],
+    );
     await store.finishWrite();
-    const found = async (names: string[]) => (await store.searchDefinitions(names, 10)).map((hit) => `${hit.chunk.path}:${hit.chunk.startLine} ${hit.matched.join(',')}`).sort();
+    const found = async (names: string[]) =>
+      (await store.searchDefinitions(names, 10))
+        .map((hit) => `${hit.chunk.path}:${hit.chunk.startLine} ${hit.matched.join(',')}`)
+        .sort();
     expect(await found(['utils.parseaddr'])).toEqual(['pkg/utils.py:1 parseaddr']);
     expect(await found(['Session.send'])).toEqual(['pkg/sessions.py:1 session.send,send']);
     expect(await found(['send', 'ParseAddr'])).toEqual(['pkg/sessions.py:1 send', 'pkg/utils.py:1 parseaddr']);
     expect(await found(['missing'])).toEqual([]);
     expect((await store.searchPaths(['utils.py'], 10)).map((c) => c.startLine).sort()).toEqual([1, 9]);
-    expect((await store.searchPaths(['pkg/sessions.py', 'ils.py'], 10)).map((c) => c.path)).toEqual(['pkg/sessions.py']);
+    expect((await store.searchPaths(['pkg/sessions.py', 'ils.py'], 10)).map((c) => c.path)).toEqual([
+      'pkg/sessions.py',
+    ]);
     expect(await store.searchPaths(["it's_%.py"], 10)).toEqual([]);
     store.close();
   });
 
-  it('replaces a file\'s chunks, removes deleted files and reuses vectors by content hash', async () => {
+  it("replaces a file's chunks, removes deleted files and reuses vectors by content hash", async () => {
     const { store } = await ChunkStore.openForWrite(dir, identity);
     const a1 = chunk('a.ts', 1, 'alpha one');
     const a2 = chunk('a.ts', 5, 'alpha two');
-    await store.replaceFiles([file('a.ts', 'h1', 2), file('b.ts', 'h2', 1)], [
-      { chunk: a1, vector: unit(1, 0, 0, 0) },
-      { chunk: a2, vector: unit(0, 1, 0, 0) },
-      { chunk: chunk('b.ts', 1, 'beta'), vector: unit(0, 0, 1, 0) },
-    ]);
+    await store.replaceFiles(
+      [file('a.ts', 'h1', 2), file('b.ts', 'h2', 1)],
+      [
+        { chunk: a1, vector: unit(1, 0, 0, 0) },
+        { chunk: a2, vector: unit(0, 1, 0, 0) },
+        { chunk: chunk('b.ts', 1, 'beta'), vector: unit(0, 0, 1, 0) },
+      ],
+    );
     await store.replaceFiles([file('a.ts', 'h3', 1)], [{ chunk: a2, vector: unit(0, 1, 0, 0) }]);
     expect((await store.chunksOfFile('a.ts')).map((c) => c.text)).toEqual(['alpha two']);
     expect((await store.catalog()).get('a.ts')?.content_hash).toBe('h3');
@@ -143,9 +174,13 @@ describe('ChunkStore', () => {
 
   it('builds a vector index once the table is large enough and still finds rows added after it', async () => {
     // 16 dimensions so 300 scattered directions stay far apart; a sine hash keeps them deterministic.
-    const spread = (seed: number) => unit(...Array.from({ length: 16 }, (_, j) => Math.sin((seed + 1) * (j + 1) * 12.9898)));
+    const spread = (seed: number) =>
+      unit(...Array.from({ length: 16 }, (_, j) => Math.sin((seed + 1) * (j + 1) * 12.9898)));
     const rows = (filePath: string, from: number, count: number) =>
-      Array.from({ length: count }, (_, i) => ({ chunk: chunk(filePath, from + i, `row ${from + i}`), vector: spread(from + i) }));
+      Array.from({ length: count }, (_, i) => ({
+        chunk: chunk(filePath, from + i, `row ${from + i}`),
+        vector: spread(from + i),
+      }));
     const { store } = await ChunkStore.openForWrite(dir, { ...identity, dimension: 16 }, { vectorIndexMinRows: 300 });
     const nearest = async (vector: Float32Array) => (await store.searchDense(vector, 5))[0];
     // The store's table as written on disk, re-read on every call to see the store's latest writes.
@@ -159,7 +194,11 @@ describe('ChunkStore', () => {
 
     await store.replaceFiles([file('one.ts', 'h2', 1)], rows('one.ts', 300, 1));
     await store.finishWrite();
-    expect(await vectorIndexStats()).toMatchObject({ indexType: 'IVF_FLAT', distanceType: 'cosine', numIndexedRows: 300 });
+    expect(await vectorIndexStats()).toMatchObject({
+      indexType: 'IVF_FLAT',
+      distanceType: 'cosine',
+      numIndexedRows: 300,
+    });
     expect((await nearest(spread(123))).chunk.id).toBe('bulk.ts#123');
 
     // Rows written after the index was built are outside it until optimize() adds them, yet found.
@@ -172,7 +211,8 @@ describe('ChunkStore', () => {
     expect((await nearest(spread(1000))).chunk.id).toBe('fresh.ts#1000');
 
     // Enough small writes make finishWrite optimize, which folds the fresh rows into the index.
-    for (let i = 0; i < 24; i++) await store.replaceFiles([file(`small${i}.ts`, `s${i}`, 1)], rows(`small${i}.ts`, 2000 + i, 1));
+    for (let i = 0; i < 24; i++)
+      await store.replaceFiles([file(`small${i}.ts`, `s${i}`, 1)], rows(`small${i}.ts`, 2000 + i, 1));
     await store.finishWrite();
     expect(await vectorIndexStats()).toMatchObject({ numIndexedRows: 325, numUnindexedRows: 0 });
     expect((await nearest(spread(1000))).chunk.id).toBe('fresh.ts#1000');
@@ -183,7 +223,7 @@ describe('ChunkStore', () => {
 
   it('handles paths with quotes in filters', async () => {
     const { store } = await ChunkStore.openForWrite(dir, identity);
-    const odd = "it's a \"file\".ts";
+    const odd = 'it\'s a "file".ts';
     await store.replaceFiles([file(odd, 'h', 1)], [{ chunk: chunk(odd, 1, 'odd'), vector: unit(1, 1, 0, 0) }]);
     expect((await store.chunksOfFile(odd)).length).toBe(1);
     await store.removeFiles([odd]);
@@ -193,13 +233,18 @@ describe('ChunkStore', () => {
 
   it('rebuilds an index made with another model or chunker, and refuses to search it', async () => {
     const first = await ChunkStore.openForWrite(dir, identity);
-    await first.store.replaceFiles([file('a.ts', 'h', 1)], [{ chunk: chunk('a.ts', 1, 'alpha'), vector: unit(1, 0, 0, 0) }]);
+    await first.store.replaceFiles(
+      [file('a.ts', 'h', 1)],
+      [{ chunk: chunk('a.ts', 1, 'alpha'), vector: unit(1, 0, 0, 0) }],
+    );
     await first.store.finishWrite();
     first.store.close();
 
     const other = { ...identity, embeddingModel: 'other/model' };
     await expect(ChunkStore.openForRead(dir, other)).rejects.toMatchObject({ code: 'INDEX_MISMATCH' });
-    await expect(ChunkStore.openForRead(dir, { ...identity, chunkerVersion: 'c2' })).rejects.toMatchObject({ code: 'INDEX_MISMATCH' });
+    await expect(ChunkStore.openForRead(dir, { ...identity, chunkerVersion: 'c2' })).rejects.toMatchObject({
+      code: 'INDEX_MISMATCH',
+    });
 
     const rebuilt = await ChunkStore.openForWrite(dir, { ...other, dimension: 4 });
     expect(rebuilt.rebuiltBecause).toContain('test/model');
@@ -211,13 +256,19 @@ describe('ChunkStore', () => {
     await rebuilt.store.finishWrite();
     rebuilt.store.close();
     expect((await ChunkStore.openForRead(dir, other)).identity.embeddingModel).toBe('other/model');
-    expect((await fs.readdir(dir)).filter((entry) => entry.endsWith('.lance')).sort()).toEqual(['chunks-2.lance', 'files-2.lance']);
+    expect((await fs.readdir(dir)).filter((entry) => entry.endsWith('.lance')).sort()).toEqual([
+      'chunks-2.lance',
+      'files-2.lance',
+    ]);
   });
 
   it('reports a missing index and rebuilds a corrupt one', async () => {
     await expect(ChunkStore.openForRead(dir, identity)).rejects.toMatchObject({ code: 'INDEX_MISSING' });
     const first = await ChunkStore.openForWrite(dir, identity);
-    await first.store.replaceFiles([file('a.ts', 'h', 1)], [{ chunk: chunk('a.ts', 1, 'alpha'), vector: unit(1, 0, 0, 0) }]);
+    await first.store.replaceFiles(
+      [file('a.ts', 'h', 1)],
+      [{ chunk: chunk('a.ts', 1, 'alpha'), vector: unit(1, 0, 0, 0) }],
+    );
     first.store.close();
     await fs.rm(path.join(dir, 'chunks.lance'), { recursive: true });
 
@@ -232,7 +283,10 @@ describe('ChunkStore', () => {
     await expect(acquireIndexLock(dir)).rejects.toMatchObject({ code: 'INDEX_LOCKED' });
     await lock.release();
     // A lock written by a process that no longer exists is stale.
-    await fs.writeFile(path.join(dir, 'index-1.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), startedAt: 'then' }));
+    await fs.writeFile(
+      path.join(dir, 'index-1.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), startedAt: 'then' }),
+    );
     const taken = await acquireIndexLock(dir);
     await taken.release();
   });

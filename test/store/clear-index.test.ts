@@ -8,7 +8,10 @@ import { makeTempDir } from '../support/temp-dir';
 const identity = { embeddingModel: 'test/model', dimension: 4, chunkerVersion: 'c1' };
 
 async function errorCode(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return error instanceof RepoSageError ? error.code : undefined;
 }
 

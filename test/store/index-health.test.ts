@@ -25,11 +25,15 @@ function row(filePath: string) {
 const vector = Float32Array.from([1, 0, 0, 0]);
 
 async function writeFiles(store: ChunkStore, names: string[]): Promise<void> {
-  for (const name of names) await store.replaceFiles([row(name)], [{ chunk: chunk(name, `function ${name.replace(/\W/g, '')}() {}`), vector }]);
+  for (const name of names)
+    await store.replaceFiles([row(name)], [{ chunk: chunk(name, `function ${name.replace(/\W/g, '')}() {}`), vector }]);
 }
 
 async function caught(promise: Promise<unknown>): Promise<RepoSageError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof RepoSageError)) throw new Error(`expected a RepoSageError, got ${String(error)}`);
   return error;
 }
@@ -88,7 +92,12 @@ describe('index health', () => {
     await store.beginRun(4);
     await writeFiles(store, ['d.ts']);
     const lock = await acquireIndexLock(dir);
-    expect(await readIndexStatus(dir)).toMatchObject({ state: 'building', files: 4, filesPlanned: 4, writerPid: process.pid });
+    expect(await readIndexStatus(dir)).toMatchObject({
+      state: 'building',
+      files: 4,
+      filesPlanned: 4,
+      writerPid: process.pid,
+    });
     await lock.release();
     store.close();
     expect(await readIndexStatus(dir)).toMatchObject({ state: 'partial', files: 4 });
@@ -177,9 +186,14 @@ describe('index health', () => {
     expect(check.rowsDamaged).toBe(true);
     expect(check.problems.join(' ')).not.toMatch(/\.rs:/);
 
-    const { store, rebuiltBecause } = await ChunkStore.openForWrite(dir, identity, { rebuildBecause: 'doctor found damaged rows' });
+    const { store, rebuiltBecause } = await ChunkStore.openForWrite(dir, identity, {
+      rebuildBecause: 'doctor found damaged rows',
+    });
     expect(rebuiltBecause).toBe('doctor found damaged rows');
-    await writeFiles(store, Array.from({ length: 40 }, (_, i) => `src/file${i}.ts`));
+    await writeFiles(
+      store,
+      Array.from({ length: 40 }, (_, i) => `src/file${i}.ts`),
+    );
     await store.finishWrite();
     store.close();
     expect(await deepCheck(dir)).toMatchObject({ ok: true, chunksRead: 40 });

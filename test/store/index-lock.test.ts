@@ -70,8 +70,13 @@ describe('the index writer lock', () => {
       await fs.writeFile(path.join(dbDir, 'index-1.lock'), staleHolder(DEAD_PID));
       // Every process has loaded by then, so they all reach for the lock within a few milliseconds.
       const startAt = String(Date.now() + 5000);
-      const outcomes = await Promise.all(Array.from({ length: contenders }, () => run(contender, [dbDir, startAt, '6000'])));
-      expect(outcomes.filter((outcome) => outcome === 'got'), `trial ${trial}: ${outcomes.join(', ')}`).toHaveLength(1);
+      const outcomes = await Promise.all(
+        Array.from({ length: contenders }, () => run(contender, [dbDir, startAt, '6000'])),
+      );
+      expect(
+        outcomes.filter((outcome) => outcome === 'got'),
+        `trial ${trial}: ${outcomes.join(', ')}`,
+      ).toHaveLength(1);
       expect(outcomes.filter((outcome) => outcome === 'INDEX_LOCKED')).toHaveLength(contenders - 1);
       // The stale file is left in place: only its owner ever deletes a lock file.
       expect(await fs.readdir(dbDir)).toContain('index-1.lock');
@@ -86,7 +91,10 @@ describe('the index writer lock', () => {
     const lock = await acquireIndexLock(dbDir);
     expect((await currentWriter(dbDir))?.processStart).toBe(processStartOf(process.pid));
     // Now the holder really is alive: a second writer is refused with what to do.
-    await expect(acquireIndexLock(dbDir)).rejects.toMatchObject({ code: 'INDEX_LOCKED', message: expect.stringContaining(`pid ${process.pid}`) });
+    await expect(acquireIndexLock(dbDir)).rejects.toMatchObject({
+      code: 'INDEX_LOCKED',
+      message: expect.stringContaining(`pid ${process.pid}`),
+    });
     await lock.release();
     expect(await currentWriter(dbDir)).toBeUndefined();
   });

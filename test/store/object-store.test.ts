@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
 import { loadIndexerModels, type IndexerModels } from '../../src/core/indexer/models';
 import { syncIndex } from '../../src/core/indexer/sync';
-import { disposeQueryModels, loadQueryModels, openSearch, type QueryModels } from '../../src/core/retrieval/search-session';
+import {
+  disposeQueryModels,
+  loadQueryModels,
+  openSearch,
+  type QueryModels,
+} from '../../src/core/retrieval/search-session';
 import { ChunkStore } from '../../src/core/store/chunk-store';
 import { readManifest } from '../../src/core/store/manifest';
 import { testModels } from '../support/models';
@@ -16,12 +21,15 @@ import { makeTempDir, writeTree } from '../support/temp-dir';
 /** A small repository: each file has one function with a distinctive name and doc comment. */
 function repoFiles(count = 6): Record<string, string> {
   const files: Record<string, string> = {
-    'src/config.ts': '/** Reads the configuration file and fills in the default port. */\nexport function parseConfigFile(text: string) {\n  return JSON.parse(text).port ?? 8080;\n}\n',
-    'src/server.py': 'def start_http_server(port):\n    """Start the HTTP server listening on a port."""\n    return port\n',
+    'src/config.ts':
+      '/** Reads the configuration file and fills in the default port. */\nexport function parseConfigFile(text: string) {\n  return JSON.parse(text).port ?? 8080;\n}\n',
+    'src/server.py':
+      'def start_http_server(port):\n    """Start the HTTP server listening on a port."""\n    return port\n',
     'docs/guide.md': '# Deployment guide\n\nHow to deploy the service to the staging cluster.\n',
   };
   for (let i = 0; i < count; i++) {
-    files[`src/module${i}.ts`] = `/** Computes the checksum of ledger number ${i}. */\nexport function ledgerChecksum${i}(x: number): number {\n  return x * ${i} + ${i % 7};\n}\n`;
+    files[`src/module${i}.ts`] =
+      `/** Computes the checksum of ledger number ${i}. */\nexport function ledgerChecksum${i}(x: number): number {\n  return x * ${i} + ${i % 7};\n}\n`;
   }
   return files;
 }
@@ -60,7 +68,11 @@ afterAll(async () => {
   await work?.cleanup();
 });
 
-async function paths(dbDir: string, text: string, sharedIndex?: string): Promise<Array<{ path: string; text: string }>> {
+async function paths(
+  dbDir: string,
+  text: string,
+  sharedIndex?: string,
+): Promise<Array<{ path: string; text: string }>> {
   const search = await openSearch(dbDir, query, sharedIndex);
   try {
     const result = await search.retriever.retrieve(text, { mode: 'hybrid', k: 20 });
@@ -96,10 +108,16 @@ describe('an index in object storage (real MinIO)', () => {
     const clone = path.join(work.dir, 'developer');
     await writeTree(clone, repoFiles());
     // An uncommitted edit, a deletion, a rename and a new file.
-    await fs.writeFile(path.join(clone, 'src/config.ts'), '/** Loads settings from environment variables instead of a file. */\nexport function loadSettingsFromEnvironment() {\n  return process.env.PORT;\n}\n');
+    await fs.writeFile(
+      path.join(clone, 'src/config.ts'),
+      '/** Loads settings from environment variables instead of a file. */\nexport function loadSettingsFromEnvironment() {\n  return process.env.PORT;\n}\n',
+    );
     await fs.rm(path.join(clone, 'src/server.py'));
     await fs.rename(path.join(clone, 'docs/guide.md'), path.join(clone, 'docs/deploying.md'));
-    await fs.writeFile(path.join(clone, 'src/retry.ts'), '/** Retries a failed request with exponential backoff. */\nexport function retryWithBackoff() {}\n');
+    await fs.writeFile(
+      path.join(clone, 'src/retry.ts'),
+      '/** Retries a failed request with exponential backoff. */\nexport function retryWithBackoff() {}\n',
+    );
 
     const overlayDir = path.join(work.dir, 'overlay');
     const summary = await syncIndex({ root: clone, dbDir: overlayDir, sharedIndex: shared }, indexer);
@@ -117,7 +135,9 @@ describe('an index in object storage (real MinIO)', () => {
     expect(everything.filter((hit) => hit.text.includes('parseConfigFile'))).toEqual([]);
     expect(everything.map((hit) => hit.path)).not.toContain('src/server.py');
     expect(everything.map((hit) => hit.path)).not.toContain('docs/guide.md');
-    const renamed = (await paths(overlayDir, 'deploy the service to the staging cluster', shared)).map((hit) => hit.path);
+    const renamed = (await paths(overlayDir, 'deploy the service to the staging cluster', shared)).map(
+      (hit) => hit.path,
+    );
     expect(renamed).toContain('docs/deploying.md');
     expect(renamed).not.toContain('docs/guide.md');
     // Unchanged files come from the shared index.
@@ -129,7 +149,9 @@ describe('an index in object storage (real MinIO)', () => {
     const undone = await syncIndex({ root: clone, dbDir: overlayDir, sharedIndex: shared }, indexer);
     expect(undone.files.removed).toBe(1);
     expect((await readManifest(overlayDir))!.overlay!.masked).toEqual(['docs/guide.md', 'src/server.py']);
-    expect((await paths(overlayDir, 'reads the configuration file', shared))[0]).toMatchObject({ path: 'src/config.ts' });
+    expect((await paths(overlayDir, 'reads the configuration file', shared))[0]).toMatchObject({
+      path: 'src/config.ts',
+    });
 
     // The shared index was only read.
     expect(await readManifest(shared)).toEqual(before);
@@ -143,7 +165,10 @@ describe('an index in object storage (real MinIO)', () => {
     const filesB = { ...repoFiles(5), 'src/extra.ts': '/** Only on branch b. */\nexport const extra = 1;\n' };
     await writeTree(a, filesA);
     await writeTree(b, filesB);
-    const [ra, rb] = await Promise.all([syncIndex({ root: a, dbDir: uri }, indexer), syncIndex({ root: b, dbDir: uri }, indexer)]);
+    const [ra, rb] = await Promise.all([
+      syncIndex({ root: a, dbDir: uri }, indexer),
+      syncIndex({ root: b, dbDir: uri }, indexer),
+    ]);
     expect(ra.files.indexed + rb.files.indexed).toBeGreaterThan(0);
 
     // One applied after the other: the index is exactly one of the two trees, each file with its own chunks once.
@@ -163,7 +188,10 @@ describe('an index in object storage (real MinIO)', () => {
 
   it('says what is wrong with bad credentials and a missing bucket', async () => {
     const root = path.join(work.dir, 'ci-checkout');
-    const wrong = await runCli(['index', root, '--db', 's3://team/main'], { ...minio.env, AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    const wrong = await runCli(['index', root, '--db', 's3://team/main'], {
+      ...minio.env,
+      AWS_SECRET_ACCESS_KEY: 'not-the-secret',
+    });
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('refused the credentials for s3://team/main');
     const missing = await runCli(['query', 'server', root, '--db', 's3://no-such-bucket/main'], { ...minio.env });
@@ -184,7 +212,10 @@ describe('an index in object storage (real MinIO)', () => {
         // After the first batch of files is committed, before the rest.
         if (progress.phase === 'writing' && progress.filesDone >= 64) killed ??= minio.kill();
       },
-    }).then(() => undefined, (error: unknown) => error);
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await killed;
     expect(failed).toBeInstanceOf(RepoSageError);
     expect((failed as RepoSageError).code).toBe('INDEX_UNREACHABLE');
@@ -200,6 +231,8 @@ describe('an index in object storage (real MinIO)', () => {
     } finally {
       store.close();
     }
-    expect((await paths(uri, 'checksum of ledger number 150')).map((hit) => hit.path)).not.toContain('src/module150.ts');
+    expect((await paths(uri, 'checksum of ledger number 150')).map((hit) => hit.path)).not.toContain(
+      'src/module150.ts',
+    );
   });
 });

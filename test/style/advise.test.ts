@@ -6,7 +6,18 @@ import { makeTempDir, writeTree } from '../support/temp-dir';
 import { commit, git, makeStyleRepo } from './style-fixture';
 
 const VERBS = ['parse', 'render', 'merge', 'split', 'encode', 'decode', 'validate', 'normalise', 'compress', 'index'];
-const NOUNS = ['invoice', 'ticket', 'schedule', 'profile', 'payload', 'catalog', 'receipt', 'manifest', 'ledger', 'timeline'];
+const NOUNS = [
+  'invoice',
+  'ticket',
+  'schedule',
+  'profile',
+  'payload',
+  'catalog',
+  'receipt',
+  'manifest',
+  'ledger',
+  'timeline',
+];
 const WAYS = ['strictly', 'lazily', 'in place', 'by chunks', 'with caching', 'as a stream'];
 
 /** Enough distinct documented functions for more than 500 examples (two per function). */
@@ -16,8 +27,10 @@ function manyFunctions(): Record<string, string> {
     const functions = NOUNS.flatMap((noun, n) =>
       WAYS.slice(0, 3).map((way, w) => {
         const name = `${verb}_${noun}_${w}`;
-        return `def ${name}(${noun}, limit=${v + n + w}):\n    """${verb[0].toUpperCase()}${verb.slice(1)} the ${noun} ${way}, stopping after ${v + n + w} ${noun}s."""\n` +
-          `    items = [${noun}.get("${verb}") for _ in range(limit)]\n    return [item for item in items if item is not None and "${way}"]\n`;
+        return (
+          `def ${name}(${noun}, limit=${v + n + w}):\n    """${verb[0].toUpperCase()}${verb.slice(1)} the ${noun} ${way}, stopping after ${v + n + w} ${noun}s."""\n` +
+          `    items = [${noun}.get("${verb}") for _ in range(limit)]\n    return [item for item in items if item is not None and "${way}"]\n`
+        );
       }),
     );
     files[`src/${verb}.py`] = functions.join('\n\n');
@@ -64,9 +77,15 @@ describe('style advice from evidence', () => {
 
   it('says when PyTorch itself is missing rather than guessing', async () => {
     const pythonWithoutTorch = path.join(dir, 'python-without-torch');
-    await fs.writeFile(pythonWithoutTorch, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n", { mode: 0o755 });
+    await fs.writeFile(
+      pythonWithoutTorch,
+      '#!/bin/sh\necho "ModuleNotFoundError: No module named \'torch\'" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
     const root = path.join(dir, 'plain');
-    await writeTree(root, { 'a.py': 'def f():\n    """Return nothing at all, on purpose, for tests."""\n    return None\n' });
+    await writeTree(root, {
+      'a.py': 'def f():\n    """Return nothing at all, on purpose, for tests."""\n    return None\n',
+    });
 
     const advice = await adviseStyle(root, { python: pythonWithoutTorch });
 

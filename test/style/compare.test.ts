@@ -22,9 +22,17 @@ const BASE = 'qwen2.5-coder:1.5b-instruct';
 const TUNED = 'tablekit-style:latest';
 
 const GOLDEN: GoldenQuestion[] = [
-  { id: 'csv', question: 'How is a CSV file read from disk into a table of fields?', expected: [{ path: 'src/parse.ts' }] },
+  {
+    id: 'csv',
+    question: 'How is a CSV file read from disk into a table of fields?',
+    expected: [{ path: 'src/parse.ts' }],
+  },
   // Not textutil.py: it holds a credential, so the index leaves the whole file out.
-  { id: 'dedent', question: 'How is the indentation that every line shares removed?', expected: [{ path: 'src/near.py' }] },
+  {
+    id: 'dedent',
+    question: 'How is the indentation that every line shares removed?',
+    expected: [{ path: 'src/near.py' }],
+  },
 ];
 
 describe('comparing base and tuned models, with and without RAG (stand-in Ollama, real index)', () => {
@@ -46,11 +54,17 @@ describe('comparing base and tuned models, with and without RAG (stand-in Ollama
 
     models = await loadIndexerModels({ modelsDir: testModels().modelsDir });
     await syncIndex({ root, dbDir: path.join(dir, 'index') }, models);
-    store = await ChunkStore.openForRead(path.join(dir, 'index'), { embeddingModel: models.embedder.modelId, chunkerVersion: CHUNKER_VERSION });
+    store = await ChunkStore.openForRead(path.join(dir, 'index'), {
+      embeddingModel: models.embedder.modelId,
+      chunkerVersion: CHUNKER_VERSION,
+    });
 
     // The "tuned" model writes exactly what the project wrote; the base answers as the stub always does.
     stub = await startOllamaStub({
-      models: [{ name: BASE, family: 'qwen2', parameterSize: '1.5B' }, { name: TUNED, family: 'qwen2', parameterSize: '1.5B' }],
+      models: [
+        { name: BASE, family: 'qwen2', parameterSize: '1.5B' },
+        { name: TUNED, family: 'qwen2', parameterSize: '1.5B' },
+      ],
       respond: (request) => {
         const last = request.endpoint === 'chat' ? request.messages.at(-1)!.content : '';
         const example = examples.find((candidate) => last.endsWith(candidate.messages[1].content));
@@ -89,7 +103,7 @@ describe('comparing base and tuned models, with and without RAG (stand-in Ollama
     }
   });
 
-  it('scores style by closeness to the project\'s own code: the model that writes it exactly scores 1', () => {
+  it("scores style by closeness to the project's own code: the model that writes it exactly scores 1", () => {
     const [base, , tuned, tunedRag] = report.rows;
     expect(tuned.style.editSimilarity).toBe(1);
     expect(tuned.style.exactMatch).toBe(1);
@@ -100,15 +114,22 @@ describe('comparing base and tuned models, with and without RAG (stand-in Ollama
     expect(kinds.length).toBeGreaterThan(0);
   });
 
-  it('gives RAG style prompts retrieved code from other files only, never the example\'s own', async () => {
+  it("gives RAG style prompts retrieved code from other files only, never the example's own", async () => {
     // Unfiltered, retrieval would hand the model the example's own file.
     const raw = await retriever.retrieve(examples[0].messages[1].content, { k: 12 });
     expect(raw.chunks.some((candidate) => examples[0].files.includes(candidate.chunk.path))).toBe(true);
 
-    const chats = stub.requestsTo('/api/chat').map((request) => request.body as { model: string; messages: Array<{ content: string }> });
-    const exampleOf = (content: string) => examples.find((candidate) => content.endsWith(candidate.messages[1].content));
+    const chats = stub
+      .requestsTo('/api/chat')
+      .map((request) => request.body as { model: string; messages: Array<{ content: string }> });
+    const exampleOf = (content: string) =>
+      examples.find((candidate) => content.endsWith(candidate.messages[1].content));
     // Golden questions through the ask pipeline start the same way; style prompts end with the example's request.
-    const withStyleContext = chats.filter((chat) => chat.messages.at(-1)!.content.startsWith('Context from the repository:') && exampleOf(chat.messages.at(-1)!.content));
+    const withStyleContext = chats.filter(
+      (chat) =>
+        chat.messages.at(-1)!.content.startsWith('Context from the repository:') &&
+        exampleOf(chat.messages.at(-1)!.content),
+    );
     expect(withStyleContext.length).toBe(2 * examples.length);
     for (const chat of withStyleContext) {
       const last = chat.messages.at(-1)!.content;

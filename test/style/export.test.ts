@@ -27,7 +27,9 @@ describe('style dataset export from a real git repository', () => {
 
   /** Implement examples by the function they answer with; others by what their prompt shows. */
   const find = (kind: StyleExample['kind'], needle: string) =>
-    all.filter((example) => example.kind === kind && example.messages[kind === 'implement' ? 2 : 1].content.includes(needle));
+    all.filter(
+      (example) => example.kind === kind && example.messages[kind === 'implement' ? 2 : 1].content.includes(needle),
+    );
 
   it('makes implement-a-function examples: signature, doc summary and file outline → the function as written', () => {
     const [slugify] = find('implement', 'def slugify(text: str) -> str:');
@@ -87,8 +89,16 @@ describe('style dataset export from a real git repository', () => {
       { path: 'src/db/queries.ts', reason: 'generated' },
       { path: 'src/vendored/helper.py', reason: 'vendored' },
     ]);
-    const functionSources = new Set(all.filter((example) => example.kind !== 'commit').map((example) => example.source));
-    for (const excluded of ['src/api_pb2.py', 'src/bundle.js', 'src/db/queries.ts', 'src/vendored/helper.py', 'vendor/lib.py']) {
+    const functionSources = new Set(
+      all.filter((example) => example.kind !== 'commit').map((example) => example.source),
+    );
+    for (const excluded of [
+      'src/api_pb2.py',
+      'src/bundle.js',
+      'src/db/queries.ts',
+      'src/vendored/helper.py',
+      'vendor/lib.py',
+    ]) {
       expect(functionSources.has(excluded)).toBe(false);
     }
     // The commits that added them show none of their code, so they teach nothing and are left out.
@@ -131,7 +141,13 @@ describe('style dataset export from a real git repository', () => {
   it('writes TRL conversational JSONL, metadata and a dataset card, and reads them back', async () => {
     const out = path.join(root, '..', 'dataset');
     const files = await writeStyleDataset(dataset, out);
-    expect(files.map((file) => path.basename(file)).sort()).toEqual(['README.md', 'train.jsonl', 'train.meta.jsonl', 'validation.jsonl', 'validation.meta.jsonl']);
+    expect(files.map((file) => path.basename(file)).sort()).toEqual([
+      'README.md',
+      'train.jsonl',
+      'train.meta.jsonl',
+      'validation.jsonl',
+      'validation.meta.jsonl',
+    ]);
     const lines = (await fs.readFile(path.join(out, 'train.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(dataset.splits.train.length);
     for (const line of lines) {
@@ -144,7 +160,9 @@ describe('style dataset export from a real git repository', () => {
     const head = git(root, 'rev-parse', 'HEAD').trim();
     expect(card).toContain(`at commit \`${head}\``);
     const counts = countsByKind(dataset);
-    expect(card).toContain(`| Commit message (diff → message) | ${counts.commit.train} | ${counts.commit.validation} |`);
+    expect(card).toContain(
+      `| Commit message (diff → message) | ${counts.commit.train} | ${counts.commit.validation} |`,
+    );
     expect(card).toContain('fewer than 500');
   });
 });

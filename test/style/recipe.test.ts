@@ -170,8 +170,21 @@ describe('LoRA recipe: mechanics on a tiny CPU model (not a quality test)', () =
       ({ base, out } = run);
       // The recipe's 2e-4 suits a pretrained base; a random tiny one needs a bolder rate to move in seconds.
       ({ stderr } = await runOk(recipe, [
-        '--cpu', '--base', base, '--data', run.data, '--out', out,
-        '--epochs', '8', '--lr', '1e-2', '--batch-size', '4', '--grad-accum', '1',
+        '--cpu',
+        '--base',
+        base,
+        '--data',
+        run.data,
+        '--out',
+        out,
+        '--epochs',
+        '8',
+        '--lr',
+        '1e-2',
+        '--batch-size',
+        '4',
+        '--grad-accum',
+        '1',
       ]));
       report = await readJson<TrainingReport>(path.join(out, 'training_report.json'));
     }, 5 * 60_000);
@@ -211,41 +224,82 @@ describe('LoRA recipe: mechanics on a tiny CPU model (not a quality test)', () =
       expect(report.config).toMatchObject({ r: 16, alpha: 32, targets: ['q_proj', 'v_proj'] });
     });
 
-    it('warns loudly when the adapter is too large a share of the model', async () => {
-      const wide = path.join(work, 'house-style', 'wide-adapter');
-      const result = await runOk(recipe, [
-        '--cpu', '--base', base, '--data', path.join(work, 'house-style', 'data'), '--out', wide,
-        '--epochs', '1', '--batch-size', '8', '--r', '64', '--targets', 'q_proj,k_proj,v_proj,o_proj',
-      ]);
-      const wideReport = await readJson<TrainingReport>(path.join(wide, 'training_report.json'));
-      expect(wideReport.parameters.trainable_share).toBeGreaterThan(0.05);
-      expect(result.stderr).toMatch(/WARNING: \d+\.\d% of the parameters are trainable/);
-    }, 2 * 60_000);
+    it(
+      'warns loudly when the adapter is too large a share of the model',
+      async () => {
+        const wide = path.join(work, 'house-style', 'wide-adapter');
+        const result = await runOk(recipe, [
+          '--cpu',
+          '--base',
+          base,
+          '--data',
+          path.join(work, 'house-style', 'data'),
+          '--out',
+          wide,
+          '--epochs',
+          '1',
+          '--batch-size',
+          '8',
+          '--r',
+          '64',
+          '--targets',
+          'q_proj,k_proj,v_proj,o_proj',
+        ]);
+        const wideReport = await readJson<TrainingReport>(path.join(wide, 'training_report.json'));
+        expect(wideReport.parameters.trainable_share).toBeGreaterThan(0.05);
+        expect(result.stderr).toMatch(/WARNING: \d+\.\d% of the parameters are trainable/);
+      },
+      2 * 60_000,
+    );
   });
 
-  it('stops early when the validation loss rises, keeping the best epoch\'s adapter', async () => {
-    // Validation in another style: learning the training style makes it less likely.
-    const validation = ['open', 'close', 'sort', 'count', 'print'].flatMap((verb) =>
-      ['file', 'list', 'queue', 'table'].map((noun) => otherStyle(verb, noun)),
-    );
-    const run = await prepare('rising-validation', { train: houseStyleSplits().train, validation });
-    await runOk(recipe, [
-      '--cpu', '--base', run.base, '--data', run.data, '--out', run.out,
-      '--epochs', '6', '--lr', '1e-2', '--batch-size', '8', '--grad-accum', '1',
-    ]);
-    const report = await readJson<TrainingReport>(path.join(run.out, 'training_report.json'));
+  it(
+    "stops early when the validation loss rises, keeping the best epoch's adapter",
+    async () => {
+      // Validation in another style: learning the training style makes it less likely.
+      const validation = ['open', 'close', 'sort', 'count', 'print'].flatMap((verb) =>
+        ['file', 'list', 'queue', 'table'].map((noun) => otherStyle(verb, noun)),
+      );
+      const run = await prepare('rising-validation', { train: houseStyleSplits().train, validation });
+      await runOk(recipe, [
+        '--cpu',
+        '--base',
+        run.base,
+        '--data',
+        run.data,
+        '--out',
+        run.out,
+        '--epochs',
+        '6',
+        '--lr',
+        '1e-2',
+        '--batch-size',
+        '8',
+        '--grad-accum',
+        '1',
+      ]);
+      const report = await readJson<TrainingReport>(path.join(run.out, 'training_report.json'));
 
-    expect(report.stopped_early).toBe(true);
-    expect(report.epochs.length).toBeLessThan(6);
-    expect(report.epochs[1].eval_loss).toBeGreaterThan(report.epochs[0].eval_loss);
-    // The saved adapter scores the best epoch's validation loss, not the last epoch's.
-    const scored = await runOk(evaluateAdapter, [
-      '--base', run.base, '--adapter', run.out, '--data', run.data, '--batch-size', '8',
-    ]);
-    const { eval_loss } = JSON.parse(scored.stdout.trim().split('\n').pop()!) as { eval_loss: number };
-    expect(eval_loss).toBeCloseTo(report.best_eval_loss, 4);
-    expect(eval_loss).toBeLessThan(report.epochs[report.epochs.length - 1].eval_loss);
-  }, 5 * 60_000);
+      expect(report.stopped_early).toBe(true);
+      expect(report.epochs.length).toBeLessThan(6);
+      expect(report.epochs[1].eval_loss).toBeGreaterThan(report.epochs[0].eval_loss);
+      // The saved adapter scores the best epoch's validation loss, not the last epoch's.
+      const scored = await runOk(evaluateAdapter, [
+        '--base',
+        run.base,
+        '--adapter',
+        run.out,
+        '--data',
+        run.data,
+        '--batch-size',
+        '8',
+      ]);
+      const { eval_loss } = JSON.parse(scored.stdout.trim().split('\n').pop()!) as { eval_loss: number };
+      expect(eval_loss).toBeCloseTo(report.best_eval_loss, 4);
+      expect(eval_loss).toBeLessThan(report.epochs[report.epochs.length - 1].eval_loss);
+    },
+    5 * 60_000,
+  );
 
   it('names the missing data file and exits 2 before loading any model', async () => {
     const data = path.join(work, 'no-validation');
@@ -272,13 +326,17 @@ describe('LoRA recipe: mechanics on a tiny CPU model (not a quality test)', () =
     expect(result.stderr).toContain(`${train}:2: the last message must be the assistant's reply`);
   });
 
-  it('says so, with exit 2, when the base model cannot load', async () => {
-    const data = path.join(work, 'unloadable-base');
-    await writeDataset(data, houseStyleSplits());
-    const base = path.join(work, 'no-such-model');
-    const result = await runPython(recipe, ['--cpu', '--base', base, '--data', data, '--out', path.join(work, 'y')]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`cannot load the base model '${base}'`);
-    expect(result.stderr).not.toContain('Traceback');
-  }, 2 * 60_000);
+  it(
+    'says so, with exit 2, when the base model cannot load',
+    async () => {
+      const data = path.join(work, 'unloadable-base');
+      await writeDataset(data, houseStyleSplits());
+      const base = path.join(work, 'no-such-model');
+      const result = await runPython(recipe, ['--cpu', '--base', base, '--data', data, '--out', path.join(work, 'y')]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`cannot load the base model '${base}'`);
+      expect(result.stderr).not.toContain('Traceback');
+    },
+    2 * 60_000,
+  );
 });

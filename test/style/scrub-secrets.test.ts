@@ -13,13 +13,21 @@ describe('scrubSecrets', () => {
     ].join('\n');
     const { text: scrubbed, count } = scrubSecrets(text);
     expect(scrubbed).toBe(
-      [`const pem = \`${S}\`;`, `aws = "${S}"`, `token: ${S}`, `OPENAI = "${S}"`, `db = "postgres://admin:${S}@db.local:5432/app"`].join('\n'),
+      [
+        `const pem = \`${S}\`;`,
+        `aws = "${S}"`,
+        `token: ${S}`,
+        `OPENAI = "${S}"`,
+        `db = "postgres://admin:${S}@db.local:5432/app"`,
+      ].join('\n'),
     );
     expect(count).toBe(5);
   });
 
   it('replaces literal values of secret-named settings, keeping the name', () => {
-    const { text, count } = scrubSecrets(`password = "correct-horse"\n"apiKey": "abcdef123456"\nDB_PASSWORD := 'Tr0ub4dor&3'`);
+    const { text, count } = scrubSecrets(
+      `password = "correct-horse"\n"apiKey": "abcdef123456"\nDB_PASSWORD := 'Tr0ub4dor&3'`,
+    );
     expect(text).toBe(`password = "${S}"\n"apiKey": "${S}"\nDB_PASSWORD := '${S}'`);
     expect(count).toBe(3);
   });

@@ -93,7 +93,9 @@ export function splitFields(line: string): string[] {
 `;
 
 /** dedent_lines again, one name changed: a near-duplicate of the original. */
-export const NEAR_COPY_PY = TEXT_UTILS_PY.split('\n\n\n')[2].replace('cut = min(widths, default=0)', 'cut = min(widths, default=0)  # shared').replace(/\n+$/, '\n');
+export const NEAR_COPY_PY = TEXT_UTILS_PY.split('\n\n\n')[2]
+  .replace('cut = min(widths, default=0)', 'cut = min(widths, default=0)  # shared')
+  .replace(/\n+$/, '\n');
 
 /** A protobuf module: its header says a tool wrote it. */
 export const GENERATED_PY = `# -*- coding: utf-8 -*-
@@ -147,7 +149,11 @@ export function moduleFiles(count: number): Record<string, string> {
 export async function makeStyleRepo(root: string): Promise<void> {
   git(root, 'init', '-q', '-b', 'main');
   await commit(root, 'Add text helpers for slugs and dedenting', { 'src/textutil.py': TEXT_UTILS_PY });
-  await commit(root, 'Parse CSV tables into rows of fields', { 'src/parse.ts': PARSE_TS, 'src/copy.ts': COPY_TS, 'src/near.py': NEAR_COPY_PY });
+  await commit(root, 'Parse CSV tables into rows of fields', {
+    'src/parse.ts': PARSE_TS,
+    'src/copy.ts': COPY_TS,
+    'src/near.py': NEAR_COPY_PY,
+  });
   await commit(root, 'wip', { 'notes.txt': 'thinking\n' });
   await commit(root, 'Bump version to 2.4.1', { 'package.json': '{ "version": "2.4.1" }\n' });
   await commit(root, 'Add request handlers with retries for every backend module', moduleFiles(12));

@@ -9,7 +9,9 @@ const LIMIT = 90_000_000;
 
 export function sizeByPackage(cwd = process.cwd()) {
   const vsce = path.join(cwd, 'node_modules', '.bin', 'vsce');
-  const files = execFileSync(vsce, ['ls'], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n').filter(Boolean);
+  const files = execFileSync(vsce, ['ls'], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    .split('\n')
+    .filter(Boolean);
   const groups = new Map();
   for (const file of files) {
     const parts = file.split('/');
@@ -31,11 +33,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const total = rows.reduce((sum, row) => sum + row.bytes, 0);
   console.log('VSIX contents by package (uncompressed MB, files):');
   for (const row of rows.slice(0, 25)) console.log(`${mb(row.bytes)}  ${String(row.files).padStart(5)}  ${row.name}`);
-  if (rows.length > 25) console.log(`${mb(rows.slice(25).reduce((s, r) => s + r.bytes, 0))}  ${String(rows.slice(25).reduce((s, r) => s + r.files, 0)).padStart(5)}  (${rows.length - 25} more)`);
+  if (rows.length > 25)
+    console.log(
+      `${mb(rows.slice(25).reduce((s, r) => s + r.bytes, 0))}  ${String(rows.slice(25).reduce((s, r) => s + r.files, 0)).padStart(5)}  (${rows.length - 25} more)`,
+    );
   console.log(`${mb(total)}  ${String(rows.reduce((s, r) => s + r.files, 0)).padStart(5)}  total, uncompressed`);
-  const vsix = process.argv[2] ?? readdirSync('.').filter((f) => f.endsWith('.vsix')).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  const vsix =
+    process.argv[2] ??
+    readdirSync('.')
+      .filter((f) => f.endsWith('.vsix'))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (vsix) {
     const size = statSync(vsix).size;
-    console.log(`${vsix}: ${size.toLocaleString('en')} bytes (goal ≤ ${LIMIT.toLocaleString('en')}: ${size <= LIMIT ? 'met' : 'NOT met'})`);
+    console.log(
+      `${vsix}: ${size.toLocaleString('en')} bytes (goal ≤ ${LIMIT.toLocaleString('en')}: ${size <= LIMIT ? 'met' : 'NOT met'})`,
+    );
   }
 }

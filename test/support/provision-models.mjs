@@ -117,8 +117,7 @@ function readZipMember(archive, member) {
     const localHeader = zip.readUInt32LE(entry + 42);
     const name = zip.toString('utf8', entry + 46, entry + 46 + nameLength);
     if (name === member) {
-      const dataStart =
-        localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
+      const dataStart = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
       const data = zip.subarray(dataStart, dataStart + compressedSize);
       if (method === 0) return data;
       if (method === 8) return inflateRawSync(data);

@@ -43,9 +43,13 @@ export async function ensureMinioBinary(): Promise<string> {
   await fs.mkdir(PREFIX, { recursive: true });
   const script = path.join(repoRoot, 'test', 'support', 'real-minio', 'build.sh');
   const log = path.join(PREFIX, 'build.log');
-  await run('flock', [path.join(PREFIX, 'build.lock'), 'bash', '-c', `bash "$0" "$1" > "$2" 2>&1`, script, PREFIX, log], {
-    timeout: BUILD_TIMEOUT_MS,
-  }).catch(async (error: unknown) => {
+  await run(
+    'flock',
+    [path.join(PREFIX, 'build.lock'), 'bash', '-c', `bash "$0" "$1" > "$2" 2>&1`, script, PREFIX, log],
+    {
+      timeout: BUILD_TIMEOUT_MS,
+    },
+  ).catch(async (error: unknown) => {
     const tail = (await fs.readFile(log, 'utf8').catch(() => '')).slice(-2000);
     throw new Error(`Building MinIO failed (${String(error)}); end of ${log}:\n${tail}`);
   });
@@ -76,18 +80,22 @@ export async function startMinio(): Promise<RealMinio> {
   let child: ChildProcess | undefined;
 
   const launch = async () => {
-    child = spawn(bin, ['server', '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, dataDir], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: work,
-        MINIO_ROOT_USER: accessKey,
-        MINIO_ROOT_PASSWORD: secretKey,
-        MINIO_BROWSER: 'off',
-        MINIO_UPDATE: 'off',
-        MINIO_REGION: REGION,
+    child = spawn(
+      bin,
+      ['server', '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, dataDir],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: work,
+          MINIO_ROOT_USER: accessKey,
+          MINIO_ROOT_PASSWORD: secretKey,
+          MINIO_BROWSER: 'off',
+          MINIO_UPDATE: 'off',
+          MINIO_REGION: REGION,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     const log = createWriteStream(logFile, { flags: 'a' });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
@@ -133,12 +141,22 @@ export async function startMinio(): Promise<RealMinio> {
 async function createBucket(endpoint: string, accessKey: string, secretKey: string, bucket: string): Promise<void> {
   const url = new URL(`/${bucket}`, endpoint);
   const now = new Date();
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const payloadHash = createHash('sha256').update('').digest('hex');
-  const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+  const headers: Record<string, string> = {
+    host: url.host,
+    'x-amz-content-sha256': payloadHash,
+    'x-amz-date': amzDate,
+  };
   const signedHeaders = Object.keys(headers).sort().join(';');
-  const canonicalHeaders = Object.keys(headers).sort().map((key) => `${key}:${headers[key]}\n`).join('');
+  const canonicalHeaders = Object.keys(headers)
+    .sort()
+    .map((key) => `${key}:${headers[key]}\n`)
+    .join('');
   const canonical = ['PUT', url.pathname, '', canonicalHeaders, signedHeaders, payloadHash].join('\n');
   const scope = `${day}/${REGION}/s3/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');

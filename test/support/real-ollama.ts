@@ -55,11 +55,16 @@ export async function ensureOllamaBinary(): Promise<string> {
   if (await runs(OLLAMA_BIN)) return OLLAMA_BIN;
   await fs.mkdir(PREFIX, { recursive: true });
   const script = path.join(TOOLS, 'build.sh');
-  if (!existsSync(script)) throw new Error(`Cannot build Ollama: ${script} is missing (../shared must sit beside the repository).`);
+  if (!existsSync(script))
+    throw new Error(`Cannot build Ollama: ${script} is missing (../shared must sit beside the repository).`);
   const log = path.join(PREFIX, 'build.log');
-  await run('flock', [path.join(PREFIX, 'build.lock'), 'bash', '-c', `bash "$0" "$1" > "$2" 2>&1`, script, PREFIX, log], {
-    timeout: BUILD_TIMEOUT_MS,
-  }).catch(async (error: unknown) => {
+  await run(
+    'flock',
+    [path.join(PREFIX, 'build.lock'), 'bash', '-c', `bash "$0" "$1" > "$2" 2>&1`, script, PREFIX, log],
+    {
+      timeout: BUILD_TIMEOUT_MS,
+    },
+  ).catch(async (error: unknown) => {
     const tail = (await fs.readFile(log, 'utf8').catch(() => '')).slice(-2000);
     throw new Error(`Building Ollama failed (${String(error)}); end of ${log}:\n${tail}`);
   });
@@ -108,14 +113,17 @@ export async function startRealOllama(options: StartOptions = {}): Promise<RealO
  */
 export async function ensureModel(server: RealOllama, model: string): Promise<void> {
   if (await hasModel(server.url, model)) return;
-  if (model !== SMALL_MODEL) throw new Error(`The real-server harness cannot make the model ${model}; only ${SMALL_MODEL}.`);
+  if (model !== SMALL_MODEL)
+    throw new Error(`The real-server harness cannot make the model ${model}; only ${SMALL_MODEL}.`);
   await run('bash', [path.join(TOOLS, 'gemma3-270m.sh'), server.bin], {
     env: server.env,
     timeout: 20 * 60_000,
     maxBuffer: 64 * 1024 * 1024,
   }).catch((error: unknown) => {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-    throw new Error(`Creating ${model} failed: ${String(error)}\n${(stdout ?? '').slice(-1000)}${(stderr ?? '').slice(-2000)}`);
+    throw new Error(
+      `Creating ${model} failed: ${String(error)}\n${(stdout ?? '').slice(-1000)}${(stderr ?? '').slice(-2000)}`,
+    );
   });
   if (!(await hasModel(server.url, model))) throw new Error(`${model} is still missing after gemma3-270m.sh ran.`);
 }
@@ -161,7 +169,9 @@ async function waitForVersion(url: string, child: ChildProcess, logFile: string)
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`ollama serve did not answer at ${url} within ${START_TIMEOUT_MS / 1000} s; log:\n${await tail(logFile)}`);
+  throw new Error(
+    `ollama serve did not answer at ${url} within ${START_TIMEOUT_MS / 1000} s; log:\n${await tail(logFile)}`,
+  );
 }
 
 async function stopServer(child: ChildProcess, logDir: string): Promise<void> {

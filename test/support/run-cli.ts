@@ -12,7 +12,11 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (dist/cli.js) as a user would, with the provisioned real models. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { cwd?: string } = {},
+): Promise<CliResult> {
   buildDist();
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
     env: { ...process.env, REPOSAGE_MODELS_DIR: testModels().modelsDir, ...env },

@@ -26,9 +26,23 @@ describe('highlight', () => {
   });
 
   it('always gives back exactly the input, even unterminated or odd code', () => {
-    const samples = ['"unterminated', "'a\\'b", '/* open', 'x = 1e10 + 0xff', '<script>alert(1)</script>', '`${`nested`}`', ''];
+    const samples = [
+      '"unterminated',
+      "'a\\'b",
+      '/* open',
+      'x = 1e10 + 0xff',
+      '<script>alert(1)</script>',
+      '`${`nested`}`',
+      '',
+    ];
     for (const language of ['ts', 'python', 'go', 'bash', 'ruby', 'html', 'unknown']) {
-      for (const code of samples) expect(highlight(code, language).map((t) => t.text).join(''), `${language}: ${code}`).toBe(code);
+      for (const code of samples)
+        expect(
+          highlight(code, language)
+            .map((t) => t.text)
+            .join(''),
+          `${language}: ${code}`,
+        ).toBe(code);
     }
   });
 });

@@ -8,14 +8,15 @@ function walk(blocks: readonly Block[]): { hrefs: string[]; texts: string[] } {
   const inline = (node: Inline): void => {
     if (node.type === 'text' || node.type === 'code') texts.push(node.text);
     if (node.type === 'link') hrefs.push(node.href);
-    if ('children' in node) node.children.forEach(inline);
+    if ('children' in node) for (const child of node.children) inline(child);
   };
   const block = (node: Block): void => {
     if (node.type === 'code') texts.push(node.text);
     if (node.type === 'paragraph' || node.type === 'heading') node.children.forEach(inline);
-    if (node.type === 'list') node.items.forEach((item) => item.children.forEach(block));
-    if (node.type === 'quote') node.children.forEach(block);
-    if (node.type === 'table') node.rows.forEach((row) => row.forEach((cell) => cell.forEach(inline)));
+    if (node.type === 'list') for (const item of node.items) for (const child of item.children) block(child);
+    if (node.type === 'quote') for (const child of node.children) block(child);
+    if (node.type === 'table')
+      for (const row of node.rows) for (const cell of row) for (const part of cell) inline(part);
   };
   blocks.forEach(block);
   return { hrefs, texts };
@@ -23,25 +24,27 @@ function walk(blocks: readonly Block[]): { hrefs: string[]; texts: string[] } {
 
 describe('parseMarkdown: structure', () => {
   it('parses the block types answers use', () => {
-    const blocks = parseMarkdown([
-      '## Where',
-      '',
-      'The lock is in **index-lock.ts** and *sync* uses it [1].',
-      '',
-      '- first',
-      '- second',
-      '  continued',
-      '',
-      '1. one',
-      '2. two',
-      '',
-      '> quoted',
-      '',
-      '---',
-      '```ts',
-      'const x = 1;',
-      '```',
-    ].join('\n'));
+    const blocks = parseMarkdown(
+      [
+        '## Where',
+        '',
+        'The lock is in **index-lock.ts** and *sync* uses it [1].',
+        '',
+        '- first',
+        '- second',
+        '  continued',
+        '',
+        '1. one',
+        '2. two',
+        '',
+        '> quoted',
+        '',
+        '---',
+        '```ts',
+        'const x = 1;',
+        '```',
+      ].join('\n'),
+    );
     expect(blocks.map((b) => b.type)).toEqual(['heading', 'paragraph', 'list', 'list', 'quote', 'rule', 'code']);
     expect(blocks[0]).toEqual({ type: 'heading', level: 2, children: [{ type: 'text', text: 'Where' }] });
     expect(blocks[1]).toEqual({
@@ -69,25 +72,56 @@ describe('parseMarkdown: structure', () => {
   });
 
   it('parses GitHub tables with their alignment, and cells with inline markup and citations', () => {
-    const [table] = parseMarkdown(['| mode | recall@5 |', '| :--- | ---: |', '| `bm25` | **0.58** [1] |', '| hybrid | 0.63 |'].join('\n'));
+    const [table] = parseMarkdown(
+      ['| mode | recall@5 |', '| :--- | ---: |', '| `bm25` | **0.58** [1] |', '| hybrid | 0.63 |'].join('\n'),
+    );
     expect(table).toEqual({
       type: 'table',
       align: ['left', 'right'],
       rows: [
         [[{ type: 'text', text: 'mode' }], [{ type: 'text', text: 'recall@5' }]],
-        [[{ type: 'code', text: 'bm25' }], [{ type: 'strong', children: [{ type: 'text', text: '0.58' }] }, { type: 'text', text: ' ' }, { type: 'citation', n: 1 }]],
+        [
+          [{ type: 'code', text: 'bm25' }],
+          [
+            { type: 'strong', children: [{ type: 'text', text: '0.58' }] },
+            { type: 'text', text: ' ' },
+            { type: 'citation', n: 1 },
+          ],
+        ],
         [[{ type: 'text', text: 'hybrid' }], [{ type: 'text', text: '0.63' }]],
       ],
     });
   });
 
   it('nests lists, and reads task boxes and strikethrough', () => {
-    const [list] = parseMarkdown(['- outer', '  1. inner one', '  2. inner two', '- [x] done ~~old~~', '- [ ] to do'].join('\n'));
+    const [list] = parseMarkdown(
+      ['- outer', '  1. inner one', '  2. inner two', '- [x] done ~~old~~', '- [ ] to do'].join('\n'),
+    );
     expect(list).toMatchObject({
       type: 'list',
       items: [
-        { children: [{ type: 'paragraph' }, { type: 'list', ordered: true, items: [{ children: [{ type: 'paragraph', children: [{ text: 'inner one' }] }] }, {}] }] },
-        { checked: true, children: [{ type: 'paragraph', children: [{ type: 'text', text: 'done ' }, { type: 'delete', children: [{ type: 'text', text: 'old' }] }] }] },
+        {
+          children: [
+            { type: 'paragraph' },
+            {
+              type: 'list',
+              ordered: true,
+              items: [{ children: [{ type: 'paragraph', children: [{ text: 'inner one' }] }] }, {}],
+            },
+          ],
+        },
+        {
+          checked: true,
+          children: [
+            {
+              type: 'paragraph',
+              children: [
+                { type: 'text', text: 'done ' },
+                { type: 'delete', children: [{ type: 'text', text: 'old' }] },
+              ],
+            },
+          ],
+        },
         { checked: false },
       ],
     });
@@ -110,11 +144,16 @@ describe('parseMarkdown: structure', () => {
   });
 
   it('leaves snake_case and lone markers alone', () => {
-    expect(parseInline('call read_text_file with 2 * 3')).toEqual([{ type: 'text', text: 'call read_text_file with 2 * 3' }]);
+    expect(parseInline('call read_text_file with 2 * 3')).toEqual([
+      { type: 'text', text: 'call read_text_file with 2 * 3' },
+    ]);
   });
 
   it('keeps markup inside inline code literal', () => {
-    expect(parseInline('use `<b>**x**</b>`')).toEqual([{ type: 'text', text: 'use ' }, { type: 'code', text: '<b>**x**</b>' }]);
+    expect(parseInline('use `<b>**x**</b>`')).toEqual([
+      { type: 'text', text: 'use ' },
+      { type: 'code', text: '<b>**x**</b>' },
+    ]);
   });
 });
 
@@ -130,7 +169,14 @@ describe('parseMarkdown: untrusted input stays inert', () => {
   });
 
   it('keeps HTML and unsafe links inert inside tables and nested lists too', () => {
-    const answer = ['| a | b |', '| - | - |', '| <img src=x onerror=alert(1)> | [x](javascript:alert(2)) |', '', '- one', '  - [y](data:text/html,hi) <script>z</script>'].join('\n');
+    const answer = [
+      '| a | b |',
+      '| - | - |',
+      '| <img src=x onerror=alert(1)> | [x](javascript:alert(2)) |',
+      '',
+      '- one',
+      '  - [y](data:text/html,hi) <script>z</script>',
+    ].join('\n');
     const { hrefs, texts } = walk(parseMarkdown(answer));
     expect(hrefs).toEqual([]);
     expect(texts.join('')).toContain('<img src=x onerror=alert(1)>');
@@ -172,14 +218,36 @@ describe('parseMarkdown: untrusted input stays inert', () => {
   });
 
   it('never yields a link that is not http(s), whatever the input', () => {
-    const pieces = ['[', ']', '(', ')', '<', '>', 'javascript:', 'https://x.y', ' ', '*', '_', '`', '\\', '"', 'a', '\n', '[1]', 'data:'];
+    const pieces = [
+      '[',
+      ']',
+      '(',
+      ')',
+      '<',
+      '>',
+      'javascript:',
+      'https://x.y',
+      ' ',
+      '*',
+      '_',
+      '`',
+      '\\',
+      '"',
+      'a',
+      '\n',
+      '[1]',
+      'data:',
+    ];
     let seed = 7;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
     for (let round = 0; round < 2_000; round++) {
-      const answer = Array.from({ length: 1 + Math.floor(random() * 30) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+      const answer = Array.from(
+        { length: 1 + Math.floor(random() * 30) },
+        () => pieces[Math.floor(random() * pieces.length)],
+      ).join('');
       for (const href of walk(parseMarkdown(answer)).hrefs) expect(href, answer).toMatch(/^https?:\/\/[^\s<>"]+$/i);
     }
   });

@@ -4,14 +4,26 @@ import type { AskResult, Source } from '../../core/chat/types';
 import { OllamaClient } from '../../core/ollama';
 import { type CliStreams, contextFor, resolveRoot, warn } from '../context';
 import { terminalSafe } from '../terminal-text';
-import { dbOption, dirArgument, jsonOption, kOption, modelsOption, nonBlank, ollamaOption, quietOption, sharedOption } from '../options';
+import {
+  dbOption,
+  dirArgument,
+  jsonOption,
+  kOption,
+  modelsOption,
+  nonBlank,
+  ollamaOption,
+  quietOption,
+  sharedOption,
+} from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
 
 export function registerAskCommand(program: Command, streams: CliStreams): void {
   program
     .command('ask')
     .summary('answer a question from the code with a local Ollama model')
-    .description("Answer a question from the repository's code with a local Ollama model, citing and checking its sources.")
+    .description(
+      "Answer a question from the repository's code with a local Ollama model, citing and checking its sources.",
+    )
     .argument('<question>', 'the question', nonBlank)
     .argument(...dirArgument)
     .addOption(dbOption())
@@ -30,17 +42,30 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
       await ollama.showModel(model, ctx.signal);
 
       const root = await resolveRoot(dir, flags.db);
-      const session = await openSearchSession(ctx, { root, db: flags.db, shared: flags.shared, models: flags.models }, 'optional');
+      const session = await openSearchSession(
+        ctx,
+        { root, db: flags.db, shared: flags.shared, models: flags.models },
+        'optional',
+      );
       try {
         const incomplete = incompleteLine(session);
         if (incomplete && !ctx.json) warn(ctx, incomplete);
         let result: AskResult | undefined;
-        for await (const event of askQuestion({ question }, { retriever: session.retriever, ollama, model, root, k }, ctx.signal)) {
+        for await (const event of askQuestion(
+          { question },
+          { retriever: session.retriever, ollama, model, root, k },
+          ctx.signal,
+        )) {
           if (event.type === 'status' && !ctx.quiet) warn(ctx, statusText(event));
           if (event.type === 'delta' && !ctx.json) ctx.stdout.write(terminalSafe(event.text));
           if (event.type === 'final') result = event;
         }
-        if (result) ctx.stdout.write(ctx.json ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n` : `\n\n${terminalSafe(formatSources(result))}\n`);
+        if (result)
+          ctx.stdout.write(
+            ctx.json
+              ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n`
+              : `\n\n${terminalSafe(formatSources(result))}\n`,
+          );
         if (result?.truncated) warn(ctx, 'the answer stopped at the token limit before it was finished.');
       } finally {
         await session.close();
@@ -50,14 +75,22 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
 /** Every timing is present, null when it did not happen, so scripts can rely on the keys. */
 function jsonResult({ answer, citations, sources, model, timings, truncated }: AskResult) {
   const { retrieval_ms, first_token_ms = null, total_ms } = timings;
-  return { answer, citations, sources, model, timings: { retrieval_ms, first_token_ms, total_ms }, ...(truncated ? { truncated } : {}) };
+  return {
+    answer,
+    citations,
+    sources,
+    model,
+    timings: { retrieval_ms, first_token_ms, total_ms },
+    ...(truncated ? { truncated } : {}),
+  };
 }
 
 function formatSources(result: AskResult): string {
   const cited = new Set(result.citations.map((citation) => citation.n));
-  const lines = result.sources.length > 0
-    ? ['Sources:', ...result.sources.map((source) => `  ${formatSource(source, cited.has(source.n))}`)]
-    : ['Sources: none (no indexed code matched the question).'];
+  const lines =
+    result.sources.length > 0
+      ? ['Sources:', ...result.sources.map((source) => `  ${formatSource(source, cited.has(source.n))}`)]
+      : ['Sources: none (no indexed code matched the question).'];
   const { retrieval_ms, first_token_ms, total_ms } = result.timings;
   const firstToken = first_token_ms === undefined ? '' : `, first token ${first_token_ms} ms`;
   lines.push(`${result.model}: retrieval ${retrieval_ms} ms${firstToken}, total ${total_ms} ms`);

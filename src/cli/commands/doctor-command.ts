@@ -39,10 +39,20 @@ export function registerDoctorCommand(program: Command, streams: CliStreams): vo
       });
       const after = await deepCheck(dbDir);
       if (!after.ok) {
-        throw new RepoSageError('INDEX_CORRUPT', `${describe(dbDir, after).replace(/\n\s*/g, ' ')}`, `Delete ${dbDir} and run \`reposage index\` to build it anew.`);
+        throw new RepoSageError(
+          'INDEX_CORRUPT',
+          `${describe(dbDir, after).replace(/\n\s*/g, ' ')}`,
+          `Delete ${dbDir} and run \`reposage index\` to build it anew.`,
+        );
       }
       const outcome = summary.rebuiltBecause ? `Rebuilt the index: ${summary.rebuiltBecause}.` : 'Repaired the index.';
-      print(ctx, `${outcome}\n${describe(dbDir, after)}`, { dbDir, before, repaired: true, rebuiltBecause: summary.rebuiltBecause, after });
+      print(ctx, `${outcome}\n${describe(dbDir, after)}`, {
+        dbDir,
+        before,
+        repaired: true,
+        rebuiltBecause: summary.rebuiltBecause,
+        after,
+      });
     });
 }
 

@@ -7,7 +7,16 @@ import { formatReportMarkdown, formatReportTable } from '../../core/eval/report'
 import type { RetrievalMode } from '../../core/retrieval/types';
 import type { SearchableStore } from '../../core/store/layered-store';
 import { type CliContext, type CliStreams, contextFor, print, warn } from '../context';
-import { RETRIEVAL_MODES, dbOption, dirArgument, jsonOption, kOption, modeList, modelsOption, quietOption } from '../options';
+import {
+  RETRIEVAL_MODES,
+  dbOption,
+  dirArgument,
+  jsonOption,
+  kOption,
+  modeList,
+  modelsOption,
+  quietOption,
+} from '../options';
 import { formatEta, progressLine } from '../progress';
 import { openSearchSession } from './search-session';
 
@@ -15,12 +24,18 @@ export function registerEvalCommand(program: Command, streams: CliStreams): void
   program
     .command('eval')
     .summary('measure retrieval quality and latency per mode against a golden set')
-    .description('Measure retrieval quality and latency per mode against a golden set (`reposage golden bootstrap` makes one).')
+    .description(
+      'Measure retrieval quality and latency per mode against a golden set (`reposage golden bootstrap` makes one).',
+    )
     .argument(...dirArgument)
     .requiredOption('--golden <file>', 'the golden set (JSON lines of questions and expected locations)')
     .addOption(dbOption())
     .addOption(modelsOption())
-    .option('--modes <list>', `comma-separated modes, of ${RETRIEVAL_MODES.join(', ')} (default: every mode the installed models allow)`, modeList)
+    .option(
+      '--modes <list>',
+      `comma-separated modes, of ${RETRIEVAL_MODES.join(', ')} (default: every mode the installed models allow)`,
+      modeList,
+    )
     .addOption(kOption('rank cut-off of the measures', 20))
     .option('--report <file>', 'also write the report as markdown to this file')
     .addOption(jsonOption())
@@ -35,9 +50,15 @@ export function registerEvalCommand(program: Command, streams: CliStreams): void
         askedModes === undefined ? 'optional' : askedModes.includes('rerank') ? 'required' : 'none',
       );
       try {
-        const modes: RetrievalMode[] = askedModes ?? (session.canRerank ? ['bm25', 'dense', 'hybrid', 'rerank'] : ['bm25', 'dense', 'hybrid']);
+        const modes: RetrievalMode[] =
+          askedModes ?? (session.canRerank ? ['bm25', 'dense', 'hybrid', 'rerank'] : ['bm25', 'dense', 'hybrid']);
         await warnAboutUnindexedFiles(ctx, session.store, questions);
-        const report = await evaluate(session.retriever, questions, { modes, k: flags.k, signal: ctx.signal, onProgress: evalProgress(ctx) });
+        const report = await evaluate(session.retriever, questions, {
+          modes,
+          k: flags.k,
+          signal: ctx.signal,
+          onProgress: evalProgress(ctx),
+        });
         if (flags.report !== undefined) {
           const title = `Retrieval evaluation: ${path.basename(flags.golden)}`;
           await fs.writeFile(flags.report, formatReportMarkdown(report, title));
@@ -51,12 +72,19 @@ export function registerEvalCommand(program: Command, streams: CliStreams): void
 }
 
 /** A golden set for another checkout, or a stale index, shows up as files the index does not hold. */
-async function warnAboutUnindexedFiles(ctx: CliContext, store: SearchableStore, questions: readonly GoldenQuestion[]): Promise<void> {
+async function warnAboutUnindexedFiles(
+  ctx: CliContext,
+  store: SearchableStore,
+  questions: readonly GoldenQuestion[],
+): Promise<void> {
   const catalog = await store.catalog();
   const missing = new Set(questions.flatMap((q) => q.expected.map((e) => e.path)).filter((p) => !catalog.has(p)));
   if (missing.size === 0) return;
   const examples = [...missing].slice(0, 3).join(', ');
-  warn(ctx, `${missing.size} expected files are not in the index (${examples}${missing.size > 3 ? ', ...' : ''}); their questions cannot be answered.`);
+  warn(
+    ctx,
+    `${missing.size} expected files are not in the index (${examples}${missing.size > 3 ? ', ...' : ''}); their questions cannot be answered.`,
+  );
 }
 
 function evalProgress(ctx: CliContext): (done: number, total: number, mode: RetrievalMode) => void {
@@ -65,7 +93,10 @@ function evalProgress(ctx: CliContext): (done: number, total: number, mode: Retr
   let startedAt = Date.now();
   return (done, total, mode) => {
     if (mode !== current) startedAt = Date.now();
-    line.update([`${mode}: ${done}/${total} questions`, formatEta(done, total, startedAt)].filter(Boolean).join(', '), mode !== current);
+    line.update(
+      [`${mode}: ${done}/${total} questions`, formatEta(done, total, startedAt)].filter(Boolean).join(', '),
+      mode !== current,
+    );
     current = mode;
     if (done === total) line.done();
   };

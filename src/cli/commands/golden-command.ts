@@ -34,7 +34,9 @@ export function registerGoldenCommand(program: Command, streams: CliStreams): vo
         );
       }
       const heldOutDir = flags.heldOut === undefined ? undefined : path.resolve(flags.heldOut);
-      const heldOut = heldOutDir ? await writeHeldOutCopy({ root, questions: result.questions, dest: heldOutDir, signal: ctx.signal }) : undefined;
+      const heldOut = heldOutDir
+        ? await writeHeldOutCopy({ root, questions: result.questions, dest: heldOutDir, signal: ctx.signal })
+        : undefined;
       const questions = heldOut?.questions ?? result.questions;
       await writeGoldenSet(out, questions);
       let text = `Wrote ${questions.length} questions to ${out} (from ${result.candidates} usable of ${result.documented} documented symbols in ${result.files} files).`;
@@ -66,11 +68,20 @@ export function registerGoldenCommand(program: Command, streams: CliStreams): vo
     .addOption(jsonOption())
     .action(async (dir, flags) => {
       const ctx = contextFor(streams, flags);
-      await fromHistory(ctx, path.resolve(dir ?? '.'), flags.out, { limit: flags.limit, range: flags.range, requireBody: flags.withBody === true });
+      await fromHistory(ctx, path.resolve(dir ?? '.'), flags.out, {
+        limit: flags.limit,
+        range: flags.range,
+        requireBody: flags.withBody === true,
+      });
     });
 }
 
-async function fromHistory(ctx: CliContext, root: string, out: string, options: { limit?: number; range?: string; requireBody: boolean }): Promise<void> {
+async function fromHistory(
+  ctx: CliContext,
+  root: string,
+  out: string,
+  options: { limit?: number; range?: string; requireBody: boolean },
+): Promise<void> {
   const result = await goldenFromHistory({ root, ...options, signal: ctx.signal });
   const skipped = Object.entries(result.skipped)
     .filter(([, count]) => count > 0)
@@ -79,18 +90,28 @@ async function fromHistory(ctx: CliContext, root: string, out: string, options: 
     throw new RepoSageError(
       'INVALID_INPUT',
       `No usable fix commits in ${root}${options.range ? ` (${options.range})` : ''}: ${result.fixes} commits read as fixes${skipped.length ? `; ${skipped.join(', ')}` : ''}.`,
-      options.requireBody ? 'Try without --with-body, or a wider --range.' : 'from-history needs commits that fix source files with a descriptive message; bootstrap makes questions from doc comments instead.',
+      options.requireBody
+        ? 'Try without --with-body, or a wider --range.'
+        : 'from-history needs commits that fix source files with a descriptive message; bootstrap makes questions from doc comments instead.',
     );
   }
   // Extra fields (commit, date) stay in the file for the reader; eval ignores them.
   await writeGoldenSet(out, result.questions);
-  const lined = result.questions.filter((question) => question.expected.some((location) => location.startLine !== undefined)).length;
+  const lined = result.questions.filter((question) =>
+    question.expected.some((location) => location.startLine !== undefined),
+  ).length;
   const text = [
     `Wrote ${result.questions.length} questions to ${out} from ${result.fixes} fix commits (${lined} with changed lines as they read at HEAD).`,
     ...(skipped.length > 0 ? [`Left out: ${skipped.join(', ')}.`] : []),
     `Next: reposage index ${root}, then reposage eval ${root} --golden ${out}`,
   ].join('\n');
-  print(ctx, text, { out, questions: result.questions.length, fixes: result.fixes, with_lines: lined, skipped: result.skipped });
+  print(ctx, text, {
+    out,
+    questions: result.questions.length,
+    fixes: result.fixes,
+    with_lines: lined,
+    skipped: result.skipped,
+  });
 }
 
 const SKIP_REASONS = {

@@ -6,7 +6,15 @@ import { vectorPercent } from '../../core/indexer/coverage';
 import { loadIndexerModels } from '../../core/indexer/models';
 import { readIndexModel } from '../../core/store/manifest';
 import type { IndexProgress, IndexSummary } from '../../core/indexer/types';
-import { type CliContext, type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir, resolveSharedIndex } from '../context';
+import {
+  type CliContext,
+  type CliStreams,
+  contextFor,
+  print,
+  resolveDbDir,
+  resolveModelsDir,
+  resolveSharedIndex,
+} from '../context';
 import { dbOption, dirArgument, jsonOption, modelsOption, quietOption, sharedOption } from '../options';
 import { formatEta, formatRate, progressLine, ratePerSecond } from '../progress';
 
@@ -20,7 +28,11 @@ export function registerIndexCommand(program: Command, streams: CliStreams): voi
     .addOption(sharedOption())
     .addOption(modelsOption())
     .option('--model <id>', 'embedding model (default: the one the index was built with, else Xenova/all-MiniLM-L6-v2)')
-    .option('--include-kind <kinds>', `also index files skipped by kind, repeatable or comma-separated: ${SKIPPABLE_KINDS.join(', ')}`, collectKinds)
+    .option(
+      '--include-kind <kinds>',
+      `also index files skipped by kind, repeatable or comma-separated: ${SKIPPABLE_KINDS.join(', ')}`,
+      collectKinds,
+    )
     .addOption(jsonOption())
     .addOption(quietOption())
     .action(async (dir, flags) => {
@@ -32,9 +44,13 @@ export function registerIndexCommand(program: Command, streams: CliStreams): voi
 
 /** `--include-kind design --include-kind lock,data`: every kind named, checked. */
 function collectKinds(value: string, previous: SkippableKind[] = []): SkippableKind[] {
-  const kinds = value.split(',').map((kind) => kind.trim()).filter(Boolean);
+  const kinds = value
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter(Boolean);
   for (const kind of kinds) {
-    if (!(SKIPPABLE_KINDS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`Unknown file kind "${kind}"; use some of ${SKIPPABLE_KINDS.join(', ')}.`);
+    if (!(SKIPPABLE_KINDS as readonly string[]).includes(kind))
+      throw new InvalidArgumentError(`Unknown file kind "${kind}"; use some of ${SKIPPABLE_KINDS.join(', ')}.`);
   }
   return [...previous, ...(kinds as SkippableKind[])];
 }
@@ -63,7 +79,15 @@ export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promi
   const progress = indexProgress(ctx);
   try {
     return await syncIndex(
-      { root, dbDir, modelsDir, embeddingModel, includeKinds: flags.includeKinds, rebuildBecause: flags.rebuildBecause, sharedIndex },
+      {
+        root,
+        dbDir,
+        modelsDir,
+        embeddingModel,
+        includeKinds: flags.includeKinds,
+        rebuildBecause: flags.rebuildBecause,
+        sharedIndex,
+      },
       models,
       { signal: ctx.signal, onProgress: progress },
     );
@@ -81,7 +105,9 @@ function indexProgress(ctx: CliContext): (progress: IndexProgress) => void {
     if (progress.phase === 'done') return line.done();
     const embedding = progress.phase === 'embedding' && progress.keywordReady;
     const rate = ratePerSecond(embedding ? progress.vectors.ready : progress.chunks, startedAt);
-    const eta = embedding ? formatEta(progress.vectors.ready, progress.vectors.total, startedAt) : formatEta(progress.filesDone, progress.filesTotal, startedAt);
+    const eta = embedding
+      ? formatEta(progress.vectors.ready, progress.vectors.total, startedAt)
+      : formatEta(progress.filesDone, progress.filesTotal, startedAt);
     const speed = [rate === undefined ? '' : formatRate(rate, 'chunks'), eta].filter(Boolean).join(', ');
     line.update(`${describeProgress(progress)}${speed ? `, ${speed}` : ''}`, progress.phase !== phase);
     phase = progress.phase;
@@ -98,8 +124,14 @@ export function describeProgress(progress: IndexProgress): string {
 }
 
 function formatSummary(summary: IndexSummary): string {
-  const skipped = Object.entries(summary.files.skipped).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
-  const languages = Object.entries(summary.languages).sort((a, b) => b[1] - a[1]).map(([lang, n]) => `${lang} ${n}`).join(', ');
+  const skipped =
+    Object.entries(summary.files.skipped)
+      .map(([reason, n]) => `${n} ${reason}`)
+      .join(', ') || 'none';
+  const languages = Object.entries(summary.languages)
+    .sort((a, b) => b[1] - a[1])
+    .map(([lang, n]) => `${lang} ${n}`)
+    .join(', ');
   return [
     summary.rebuiltBecause ? `Rebuilt the index: ${summary.rebuiltBecause}.` : undefined,
     `Indexed ${summary.root} in ${summary.seconds}s`,
@@ -108,5 +140,7 @@ function formatSummary(summary: IndexSummary): string {
     `  languages: ${languages || 'none'}`,
     `  model:     ${summary.embeddingModel} (${summary.dimension} dimensions), chunker ${summary.chunkerVersion}`,
     `  index:     ${summary.dbDir}`,
-  ].filter((line) => line !== undefined).join('\n');
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n');
 }

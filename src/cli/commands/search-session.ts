@@ -38,7 +38,11 @@ export interface SearchSession {
  * An optional cross-encoder that is not installed is left out without a word (the default mode is the
  * best one the installed models allow, and `reposage status` says what is missing); one that fails to load is reported.
  */
-export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rerankerNeed: RerankerNeed): Promise<SearchSession> {
+export async function openSearchSession(
+  ctx: CliContext,
+  flags: SearchFlags,
+  rerankerNeed: RerankerNeed,
+): Promise<SearchSession> {
   const root = await resolveRoot(flags.root, flags.db);
   const dbDir = resolveDbDir(root, flags.db);
   const models = await loadQueryModelsForIndex(resolveSharedIndex(flags.shared) ?? dbDir, {
@@ -63,7 +67,12 @@ export async function openSearchSession(ctx: CliContext, flags: SearchFlags, rer
   }
 }
 
-async function openOrBuild(ctx: CliContext, flags: SearchFlags, dbDir: string, models: QueryModels): Promise<SearchHandle> {
+async function openOrBuild(
+  ctx: CliContext,
+  flags: SearchFlags,
+  dbDir: string,
+  models: QueryModels,
+): Promise<SearchHandle> {
   const shared = resolveSharedIndex(flags.shared);
   if (shared) {
     // The overlay is brought up to date first, so no edited file is answered from the shared copy.

@@ -42,7 +42,9 @@ export function registerStatusCommand(program: Command, streams: CliStreams): vo
 
 function describeVectors(status: IndexStatus): string {
   const { ready, pending, none } = status.vectors;
-  const parts = [`${ready} of ${ready + pending} chunks embedded (${vectorPercent({ ready, total: ready + pending })}%)`];
+  const parts = [
+    `${ready} of ${ready + pending} chunks embedded (${vectorPercent({ ready, total: ready + pending })}%)`,
+  ];
   if (pending > 0) parts.push(`${pending} found by keyword only until embedded`);
   if (none > 0) parts.push(`${none} keyword-only by design (vendored, generated, data, translations)`);
   return parts.join('; ');

@@ -6,7 +6,12 @@ import { adviseStyle, formatAdvice } from '../../core/style/advise';
 import { DEFAULT_COMPARE_LIMIT, compareModels } from '../../core/style/compare';
 import { formatCompareTable } from '../../core/style/compare-report';
 import { readStyleSplit, writeStyleDataset } from '../../core/style/dataset-files';
-import { DEFAULT_MAX_EXAMPLE_TOKENS, type StyleDataset, buildStyleDataset, countsByKind } from '../../core/style/export';
+import {
+  DEFAULT_MAX_EXAMPLE_TOKENS,
+  type StyleDataset,
+  buildStyleDataset,
+  countsByKind,
+} from '../../core/style/export';
 import { registerAdapter } from '../../core/style/register';
 import { EXAMPLE_KINDS } from '../../core/style/types';
 import { type CliStreams, contextFor, print, warn } from '../context';
@@ -18,8 +23,13 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
   const style = program
     .command('style')
     .summary('project-style adapter: advise, export the dataset, register an adapter, compare models')
-    .description('Project-style adapter: advise whether to train one, export the dataset, register an adapter with Ollama, compare models.');
-  const maxTokens = () => new Option('--max-tokens <n>', 'longest example, in tokens').argParser(wholeNumber).default(DEFAULT_MAX_EXAMPLE_TOKENS);
+    .description(
+      'Project-style adapter: advise whether to train one, export the dataset, register an adapter with Ollama, compare models.',
+    );
+  const maxTokens = () =>
+    new Option('--max-tokens <n>', 'longest example, in tokens')
+      .argParser(wholeNumber)
+      .default(DEFAULT_MAX_EXAMPLE_TOKENS);
 
   style
     .command('advise')
@@ -69,12 +79,17 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
         ollama: new OllamaClient({ host: flags.ollama }),
         force: flags.force === true,
         signal: ctx.signal,
-        onProgress: (event) => progress.update(event.stage === 'upload' ? `uploaded ${event.file} (${event.digest})` : event.status, true),
+        onProgress: (event) =>
+          progress.update(event.stage === 'upload' ? `uploaded ${event.file} (${event.digest})` : event.status, true),
       });
       progress.done();
       for (const problem of result.check.problems) warn(ctx, `registered despite a mismatch (--force): ${problem}`);
       if (result.check.unchecked.length > 0) warn(ctx, `could not check ${result.check.unchecked.join(' or ')}.`);
-      print(ctx, `Created ${result.model}: ${result.base} with the adapter (${Object.keys(result.adapters).join(', ')}). Try it: ollama run ${result.model}`, result);
+      print(
+        ctx,
+        `Created ${result.model}: ${result.base} with the adapter (${Object.keys(result.adapters).join(', ')}). Try it: ollama run ${result.model}`,
+        result,
+      );
     });
 
   style
@@ -88,7 +103,9 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
     .addOption(dbOption())
     .addOption(modelsOption())
     .addOption(ollamaOption())
-    .addOption(new Option('--limit <n>', 'at most this many examples').argParser(wholeNumber).default(DEFAULT_COMPARE_LIMIT))
+    .addOption(
+      new Option('--limit <n>', 'at most this many examples').argParser(wholeNumber).default(DEFAULT_COMPARE_LIMIT),
+    )
     .addOption(maxTokens())
     .addOption(jsonOption())
     .addOption(quietOption())
@@ -96,9 +113,10 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
       const ctx = contextFor(streams, flags);
       const { base, tuned } = flags;
       const root = path.resolve(dir ?? '.');
-      const examples = flags.data !== undefined
-        ? await readStyleSplit(path.resolve(flags.data), 'validation')
-        : (await buildStyleDataset({ root, maxTokens: flags.maxTokens, signal: ctx.signal })).splits.validation;
+      const examples =
+        flags.data !== undefined
+          ? await readStyleSplit(path.resolve(flags.data), 'validation')
+          : (await buildStyleDataset({ root, maxTokens: flags.maxTokens, signal: ctx.signal })).splits.validation;
       const golden = flags.golden !== undefined ? await readGoldenSet(flags.golden) : undefined;
       const ollama = new OllamaClient({ host: flags.ollama });
       // Before loading models or building an index, which can take minutes, for nothing if a model is missing.
@@ -117,7 +135,8 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
           ollama,
           limit: flags.limit,
           signal: ctx.signal,
-          onProgress: (config, done, total) => (done === total ? progress.done() : progress.update(`${config}: ${done}/${total}`)),
+          onProgress: (config, done, total) =>
+            done === total ? progress.done() : progress.update(`${config}: ${done}/${total}`),
         });
         print(ctx, formatCompareTable(report), report);
       } finally {
@@ -153,8 +172,12 @@ function exportSummary(dataset: StyleDataset, out: string, files: string[]): Exp
 }
 
 function formatExportSummary(summary: ExportSummary): string {
-  const kinds = EXAMPLE_KINDS.map((kind) => `  ${kind.padEnd(10)} train ${summary.counts[kind].train}, validation ${summary.counts[kind].validation}`);
-  const dropped = Object.entries(summary.dropped).filter(([, count]) => count > 0).map(([reason, count]) => `${reason} ${count}`);
+  const kinds = EXAMPLE_KINDS.map(
+    (kind) => `  ${kind.padEnd(10)} train ${summary.counts[kind].train}, validation ${summary.counts[kind].validation}`,
+  );
+  const dropped = Object.entries(summary.dropped)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${reason} ${count}`);
   return [
     `Wrote ${summary.totals.train} training and ${summary.totals.validation} validation examples to ${summary.out}`,
     ...kinds,

@@ -48,10 +48,15 @@ const CONDENSE_MAX_TOKENS = 96;
  * block the model was shown against the files as they are now. Errors from Ollama arrive as the
  * RepoSageErrors its client throws; cancelling the signal, or leaving the loop early, ends the request.
  */
-export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: AbortSignal): AsyncGenerator<AskEvent, void, undefined> {
+export async function* askQuestion(
+  input: AskInput,
+  deps: AskDeps,
+  signal?: AbortSignal,
+): AsyncGenerator<AskEvent, void, undefined> {
   const started = performance.now();
   const question = input.question.trim();
-  if (question.length === 0) throw new RepoSageError('INVALID_INPUT', 'The question is empty.', 'Type a question about the code.');
+  if (question.length === 0)
+    throw new RepoSageError('INVALID_INPUT', 'The question is empty.', 'Type a question about the code.');
   const { model, keepAlive = DEFAULT_KEEP_ALIVE } = deps;
   const history = input.history ?? [];
 
@@ -60,7 +65,9 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
   const budget = planBudget({
     modelContextLength: info.contextLength,
     maxContextTokens: deps.maxContextTokens,
-    fixedTokens: messageTokens(SYSTEM_PROMPT) + messageTokens(questionMessage({ question, blocks: [], selection: input.selection })),
+    fixedTokens:
+      messageTokens(SYSTEM_PROMPT) +
+      messageTokens(questionMessage({ question, blocks: [], selection: input.selection })),
     historyTokens: historyTokens(history),
   });
   // Both calls ask for the same window: Ollama reloads a model whose num_ctx changes.
@@ -72,13 +79,28 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
   }
 
   const complete: CompleteFn = async (messages, callSignal) =>
-    (await deps.ollama.chat({ model, messages, options: { ...options, temperature: 0, num_predict: CONDENSE_MAX_TOKENS }, keepAlive, signal: callSignal })).text;
+    (
+      await deps.ollama.chat({
+        model,
+        messages,
+        options: { ...options, temperature: 0, num_predict: CONDENSE_MAX_TOKENS },
+        keepAlive,
+        signal: callSignal,
+      })
+    ).text;
   const query = await standaloneQuery(question, history, complete, signal);
-  const retrieval = await deps.retriever.retrieve(query, { k: deps.k ?? DEFAULT_ASK_K, mode: deps.mode, rerankCandidates: deps.rerankCandidates, signal });
+  const retrieval = await deps.retriever.retrieve(query, {
+    k: deps.k ?? DEFAULT_ASK_K,
+    mode: deps.mode,
+    rerankCandidates: deps.rerankCandidates,
+    signal,
+  });
   const pieces = retrieval.chunks.map((candidate) => candidate.chunk);
   const countTokens = (text: string) => estimateTokens(text) + BLOCK_OVERHEAD_TOKENS;
   // Pieces rank better than whole declarations; the model reads better with the whole one.
-  const chunks = deps.retriever.wholeUnits ? await deps.retriever.wholeUnits(pieces, { maxTokens: Math.floor(budget.context / 2), countTokens }) : pieces;
+  const chunks = deps.retriever.wholeUnits
+    ? await deps.retriever.wholeUnits(pieces, { maxTokens: Math.floor(budget.context / 2), countTokens })
+    : pieces;
   const { blocks } = packContext(chunks, { budgetTokens: budget.context, countTokens });
   const retrievalMs = performance.now() - started;
   yield {
@@ -90,8 +112,19 @@ export async function* askQuestion(input: AskInput, deps: AskDeps, signal?: Abor
 
   // Until the first token the model reads the prompt, which grows with the sources.
   yield { type: 'status', stage: 'reading-sources', model, sources: blocks.length };
-  const messages = buildAnswerMessages({ question, history: trimHistory(history, budget.history), blocks, selection: input.selection });
-  const stream = deps.ollama.chatStream({ model, messages, options: { ...options, num_predict: budget.answer }, keepAlive, signal });
+  const messages = buildAnswerMessages({
+    question,
+    history: trimHistory(history, budget.history),
+    blocks,
+    selection: input.selection,
+  });
+  const stream = deps.ollama.chatStream({
+    model,
+    messages,
+    options: { ...options, num_predict: budget.answer },
+    keepAlive,
+    signal,
+  });
   let answer = '';
   let firstTokenMs: number | undefined;
   for await (const text of stream) {

@@ -54,7 +54,10 @@ const HISTORY_SHARE = 0.25;
  * needs), and everything left goes to retrieved context.
  */
 export function planBudget(input: BudgetInput): PromptBudget {
-  const window = Math.min(input.modelContextLength ?? FALLBACK_CONTEXT_TOKENS, input.maxContextTokens ?? DEFAULT_MAX_CONTEXT_TOKENS);
+  const window = Math.min(
+    input.modelContextLength ?? FALLBACK_CONTEXT_TOKENS,
+    input.maxContextTokens ?? DEFAULT_MAX_CONTEXT_TOKENS,
+  );
   const answer = Math.min(2048, Math.max(256, Math.floor(window / 4)));
   const available = window - answer - input.fixedTokens;
   // Less than this leaves no room for even one block of code to answer from.

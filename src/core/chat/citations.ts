@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
 import type { ContextBlock } from '../retrieval/pack';
-import { citationNumbers } from './citation-grammar';
+import { citationNumbers } from '../../shared/citation-grammar';
 import type { Citation, Source, Verification } from './types';
 
 /**
@@ -24,7 +24,11 @@ export function parseCitationMarkers(answer: string): number[] {
  * be the end of the line on disk and its last line the start. Any other edit to those lines, or
  * lines shifting under them, makes the block unverified.
  */
-export async function verifySources(root: string, blocks: readonly ContextBlock[], chunks: readonly Chunk[]): Promise<Source[]> {
+export async function verifySources(
+  root: string,
+  blocks: readonly ContextBlock[],
+  chunks: readonly Chunk[],
+): Promise<Source[]> {
   const chunksById = new Map(chunks.map((chunk) => [chunk.id, chunk]));
   const files = new Map<string, Promise<FileLines>>();
   const linesOf = (relative: string) => {
@@ -41,7 +45,11 @@ export async function verifySources(root: string, blocks: readonly ContextBlock[
       path: block.path,
       startLine: block.startLine,
       endLine: block.endLine,
-      ...verifyBlock(await linesOf(block.path), block, block.chunkIds.map((id) => chunksById.get(id))),
+      ...verifyBlock(
+        await linesOf(block.path),
+        block,
+        block.chunkIds.map((id) => chunksById.get(id)),
+      ),
     })),
   );
 }
@@ -85,9 +93,13 @@ function verifyBlock(file: FileLines, block: ContextBlock, chunks: Array<Chunk |
   if ('problem' in file) return { verified: false, reason: file.problem };
   const { startLine, endLine } = block;
   if (endLine > file.lines.length) {
-    return { verified: false, reason: `lines ${startLine}-${endLine} no longer exist (the file has ${file.lines.length})` };
+    return {
+      verified: false,
+      reason: `lines ${startLine}-${endLine} no longer exist (the file has ${file.lines.length})`,
+    };
   }
-  if (chunks.length === 0 || chunks.some((chunk) => !chunk)) return { verified: false, reason: 'the block does not come from the index' };
+  if (chunks.length === 0 || chunks.some((chunk) => !chunk))
+    return { verified: false, reason: 'the block does not come from the index' };
   return chunks.every((chunk) => chunkMatches(file.lines, chunk!))
     ? { verified: true }
     : { verified: false, reason: `lines ${startLine}-${endLine} changed since they were indexed` };
@@ -96,7 +108,10 @@ function verifyBlock(file: FileLines, block: ContextBlock, chunks: Array<Chunk |
 function chunkMatches(fileLines: readonly string[], chunk: Chunk): boolean {
   const count = chunk.endLine - chunk.startLine + 1;
   // The header comes first, so the code is the text's last `count` lines.
-  const indexed = chunk.text.split('\n').slice(-count).map((line) => line.trimEnd());
+  const indexed = chunk.text
+    .split('\n')
+    .slice(-count)
+    .map((line) => line.trimEnd());
   const now = fileLines.slice(chunk.startLine - 1, chunk.endLine).map((line) => line.trimEnd());
   if (indexed.length !== count || now.length !== count) return false;
   const last = count - 1;

@@ -23,7 +23,12 @@ const MAX_CONDENSED_CHARS = 400;
  * called?") means little to a search engine, so the chat model rewrites it with the history into
  * a standalone question; when that fails or gives nothing usable, the raw question is searched.
  */
-export async function standaloneQuery(question: string, history: readonly ChatTurn[], complete: CompleteFn, signal?: AbortSignal): Promise<string> {
+export async function standaloneQuery(
+  question: string,
+  history: readonly ChatTurn[],
+  complete: CompleteFn,
+  signal?: AbortSignal,
+): Promise<string> {
   if (history.length === 0) return question;
   try {
     const reply = await complete(condenseMessages(question, history), signal);
@@ -42,12 +47,17 @@ function condenseMessages(question: string, history: readonly ChatTurn[]): ChatM
     .join('\n');
   return [
     { role: 'system', content: CONDENSE_SYSTEM_PROMPT },
-    { role: 'user', content: `Conversation:\n${transcript}\n\nLast question: ${question.trim()}\n\nStandalone question:` },
+    {
+      role: 'user',
+      content: `Conversation:\n${transcript}\n\nLast question: ${question.trim()}\n\nStandalone question:`,
+    },
   ];
 }
 
 function cleanCondensed(reply: string): string | undefined {
-  const line = reply.trim().split('\n')[0]
+  const line = reply
+    .trim()
+    .split('\n')[0]
     .replace(/^(standalone question|question)\s*:\s*/i, '')
     .replace(/^["'`]+|["'`]+$/g, '')
     .trim();

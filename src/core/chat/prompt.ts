@@ -39,9 +39,10 @@ export function buildAnswerMessages(parts: AnswerPromptParts): ChatMessage[] {
 
 /** The last user message: the retrieved blocks, the selection, then the question. */
 export function questionMessage(parts: Pick<AnswerPromptParts, 'question' | 'blocks' | 'selection'>): string {
-  const context = parts.blocks.length > 0
-    ? parts.blocks.map(formatBlock).join('\n\n')
-    : '(No code in the repository matched this question.)';
+  const context =
+    parts.blocks.length > 0
+      ? parts.blocks.map(formatBlock).join('\n\n')
+      : '(No code in the repository matched this question.)';
   const sections = [`Context from the repository:\n\n${context}`];
   if (parts.selection) sections.push(formatSelection(parts.selection));
   sections.push(`Question: ${parts.question.trim()}`);
@@ -65,4 +66,3 @@ function fenced(filePath: string, code: string): string {
   // VS Code's language ids (typescript, python, …) read well as fence tags, to models and renderers alike.
   return `${fence}${languageForPath(filePath) ?? ''}\n${code.replace(/\n$/, '')}\n${fence}`;
 }
-

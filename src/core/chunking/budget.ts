@@ -26,7 +26,7 @@ export class TokenBudget {
   ) {
     this.overhead = counter.count('');
     this.prefix = new Float64Array(lines.length + 1);
-    lines.forEach((line, row) => (this.prefix[row + 1] = this.prefix[row] + this.tokens(line)));
+    for (const [row, line] of lines.entries()) this.prefix[row + 1] = this.prefix[row] + this.tokens(line);
   }
 
   get maxTokens(): number {
@@ -94,7 +94,8 @@ export function groupNeighbours<T>(
   for (const item of items) {
     const itemSize = size(item);
     const big = itemSize >= limit(item) / 2;
-    const joins = current.length > 0 && !big && currentSize + itemSize <= limit(current[0]) && (!startedBig || loose(item));
+    const joins =
+      current.length > 0 && !big && currentSize + itemSize <= limit(current[0]) && (!startedBig || loose(item));
     if (!joins) {
       if (current.length > 0) groups.push(current);
       current = [];

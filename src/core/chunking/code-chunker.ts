@@ -96,9 +96,17 @@ function buildUnits(children: ReadonlyArray<Node | null>, scope: Scope, endRow: 
 function chunkUnits(units: Unit[], scope: Scope, budget: TokenBudget): Piece[] {
   const limit = budget.contentBudget(scope.context);
   const size = (unit: Unit) => budget.rows(unit.startRow, unit.endRow);
-  return groupNeighbours(units, size, () => limit, (unit) => !unit.named).flatMap((group) => {
+  return groupNeighbours(
+    units,
+    size,
+    () => limit,
+    (unit) => !unit.named,
+  ).flatMap((group) => {
     if (group.length === 1 && size(group[0]) > limit) return splitUnit(group[0], scope, budget);
-    const piece = rowsPiece(budget.lines, group[0].startRow, group[group.length - 1].endRow, { context: contextOf(group[0], scope), ...label(group, scope) });
+    const piece = rowsPiece(budget.lines, group[0].startRow, group[group.length - 1].endRow, {
+      context: contextOf(group[0], scope),
+      ...label(group, scope),
+    });
     return piece ? [piece] : [];
   });
 }
@@ -111,7 +119,11 @@ function splitUnit(unit: Unit, scope: Scope, budget: TokenBudget): Piece[] {
   const node = unit.decl?.node ?? unit.node;
   const body = node && bodyOf(node);
   if (node && body) {
-    const inner: Scope = { context: [...scope.context, `in: ${signatureOf(node, budget.lines)}`], symbol: unit.symbol, kind: unit.kind };
+    const inner: Scope = {
+      context: [...scope.context, `in: ${signatureOf(node, budget.lines)}`],
+      symbol: unit.symbol,
+      kind: unit.kind,
+    };
     const members = memberUnits(unit, body, inner, budget);
     if (members.length > 0) return chunkUnits(members, inner, budget);
   }
@@ -163,7 +175,8 @@ function label(group: Unit[], scope: Scope): { symbol?: string; kind?: string } 
   const symbols = [...new Set(named.map((unit) => unit.symbol).filter((symbol) => symbol !== undefined))];
   const kinds = new Set(named.map((unit) => unit.kind));
   return {
-    symbol: symbols.length > MAX_SYMBOLS ? `${symbols.slice(0, MAX_SYMBOLS).join(', ')}, …` : symbols.join(', ') || undefined,
+    symbol:
+      symbols.length > MAX_SYMBOLS ? `${symbols.slice(0, MAX_SYMBOLS).join(', ')}, …` : symbols.join(', ') || undefined,
     kind: kinds.size === 1 ? named[0].kind : 'declarations',
   };
 }

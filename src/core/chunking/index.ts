@@ -42,17 +42,28 @@ export async function chunkFile(input: { path: string; text: string }, ctx: Chun
   throwIfCancelled(ctx.signal);
   if (input.text.trim() === '') return [];
   const language = languageForPath(input.path) ?? PLAIN_TEXT;
-  const budget = new TokenBudget(ctx.tokenCounter, input.text.split(/\r?\n/), { path: input.path, comment: commentFor(language) });
+  const budget = new TokenBudget(ctx.tokenCounter, input.text.split(/\r?\n/), {
+    path: input.path,
+    comment: commentFor(language),
+  });
   const code = await codePieces(language, input.text, budget, ctx);
   const pieces = code?.pieces ?? textPieces(language, budget, ctx.overlap ?? DEFAULT_OVERLAP);
   throwIfCancelled(ctx.signal);
   return toChunks(pieces, { path: input.path, language, definitions: code?.definitions }, budget);
 }
 
-async function codePieces(language: string, text: string, budget: TokenBudget, ctx: ChunkContext): Promise<{ pieces: Piece[]; definitions: Definition[] } | undefined> {
+async function codePieces(
+  language: string,
+  text: string,
+  budget: TokenBudget,
+  ctx: ChunkContext,
+): Promise<{ pieces: Piece[]; definitions: Definition[] } | undefined> {
   const grammar = grammarFor(language);
   if (!grammar) return undefined;
-  const parsed = await parseSource(text, grammar, { wasmDir: ctx.wasmDir, timeoutMs: ctx.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS });
+  const parsed = await parseSource(text, grammar, {
+    wasmDir: ctx.wasmDir,
+    timeoutMs: ctx.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+  });
   if ('failed' in parsed) return undefined;
   try {
     const pieces = chunkSyntaxTree(parsed.tree, budget);

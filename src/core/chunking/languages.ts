@@ -26,11 +26,21 @@ const LANGUAGES: LanguageSpec[] = [
   { id: 'csharp', matches: ['.cs'], grammar: 'c-sharp', comment: '//' },
   // The C++ grammar reads C as well; no C grammar ships with @vscode/tree-sitter-wasm.
   { id: 'c', matches: ['.c', '.h'], grammar: 'cpp', comment: '//' },
-  { id: 'cpp', matches: ['.cpp', '.cc', '.cxx', '.c++', '.hpp', '.hh', '.hxx', '.h++', '.ipp', '.inl'], grammar: 'cpp', comment: '//' },
+  {
+    id: 'cpp',
+    matches: ['.cpp', '.cc', '.cxx', '.c++', '.hpp', '.hh', '.hxx', '.h++', '.ipp', '.inl'],
+    grammar: 'cpp',
+    comment: '//',
+  },
   { id: 'php', matches: ['.php', '.phtml'], grammar: 'php', comment: '//' },
   { id: 'powershell', matches: ['.ps1', '.psm1', '.psd1'], grammar: 'powershell', comment: '#' },
   { id: 'ruby', matches: ['.rb', '.rake', '.gemspec', 'rakefile', 'gemfile'], grammar: 'ruby', comment: '#' },
-  { id: 'shellscript', matches: ['.sh', '.bash', '.zsh', '.ksh', '.bashrc', '.bash_profile', '.zshrc'], grammar: 'bash', comment: '#' },
+  {
+    id: 'shellscript',
+    matches: ['.sh', '.bash', '.zsh', '.ksh', '.bashrc', '.bash_profile', '.zshrc'],
+    grammar: 'bash',
+    comment: '#',
+  },
   { id: 'css', matches: ['.css'], grammar: 'css', comment: '//' },
   { id: 'ini', matches: ['.ini', '.cfg', '.editorconfig', '.gitconfig'], grammar: 'ini', comment: '#' },
 

@@ -30,7 +30,11 @@ export function chunkMarkdown(budget: TokenBudget, overlapShare: number): Piece[
     const label = { context: contextOf(first), symbol: symbolOf(group), kind: 'section' };
     if (group.length === 1 && size(first) > limit(first)) {
       const pieceBudget = limit(first);
-      return splitRows(budget, first.startRow, first.endRow, { budget: pieceBudget, overlap: Math.floor(pieceBudget * overlapShare), label });
+      return splitRows(budget, first.startRow, first.endRow, {
+        budget: pieceBudget,
+        overlap: Math.floor(pieceBudget * overlapShare),
+        label,
+      });
     }
     const piece = rowsPiece(budget.lines, first.startRow, last.endRow, label);
     return piece ? [piece] : [];

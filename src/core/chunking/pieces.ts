@@ -32,7 +32,12 @@ function linesPiece(lines: readonly string[], startRow: number, label: PieceLabe
   while (first <= last && lines[first].trim() === '') first++;
   while (last >= first && lines[last].trim() === '') last--;
   if (first > last) return undefined;
-  return { ...label, startRow: startRow + first, endRow: startRow + last, text: lines.slice(first, last + 1).join('\n') };
+  return {
+    ...label,
+    startRow: startRow + first,
+    endRow: startRow + last,
+    text: lines.slice(first, last + 1).join('\n'),
+  };
 }
 
 /** A short, single-line form of a source line for headers and symbols. */
@@ -46,7 +51,11 @@ export function clip(text: string, max = 160): string {
  * any piece that is still too long, so nothing the model reads is ever cut off. Ids depend on the
  * content, not the position, so a declaration keeps its id when code above it moves.
  */
-export function toChunks(pieces: readonly Piece[], file: { path: string; language: string; definitions?: readonly Definition[] }, budget: TokenBudget): Chunk[] {
+export function toChunks(
+  pieces: readonly Piece[],
+  file: { path: string; language: string; definitions?: readonly Definition[] },
+  budget: TokenBudget,
+): Chunk[] {
   const seen = new Map<string, number>();
   return pieces.flatMap((piece) => {
     const header = budget.header(piece.context);
@@ -67,7 +76,12 @@ export function toChunks(pieces: readonly Piece[], file: { path: string; languag
         contentHash,
         text,
       };
-      if (file.definitions) chunk.definitions = [...new Set(file.definitions.filter((d) => d.row >= fitted.startRow && d.row <= fitted.endRow).map((d) => d.name))];
+      if (file.definitions)
+        chunk.definitions = [
+          ...new Set(
+            file.definitions.filter((d) => d.row >= fitted.startRow && d.row <= fitted.endRow).map((d) => d.name),
+          ),
+        ];
       return chunk;
     });
   });
@@ -82,7 +96,8 @@ const MAX_CHARS_PER_TOKEN = 8;
 
 function fitPiece(piece: Piece, header: string, budget: TokenBudget): Piece[] {
   const text = `${header}\n${piece.text}`;
-  if (text.length <= budget.maxTokens * MAX_CHARS_PER_TOKEN && budget.counter.count(text) <= budget.maxTokens) return [piece];
+  if (text.length <= budget.maxTokens * MAX_CHARS_PER_TOKEN && budget.counter.count(text) <= budget.maxTokens)
+    return [piece];
   const halves = halve(piece);
   // Only a single character cannot be halved, and the header always leaves room for one.
   return halves[0] === piece ? halves : halves.flatMap((half) => fitPiece(half, header, budget));
@@ -93,9 +108,10 @@ function halve(piece: Piece): Piece[] {
   const lines = piece.text.split('\n');
   if (lines.length > 1) {
     const middle = Math.floor(lines.length / 2);
-    return [linesPiece(lines.slice(0, middle), piece.startRow, piece), linesPiece(lines.slice(middle), piece.startRow + middle, piece)].filter(
-      (half): half is Piece => half !== undefined,
-    );
+    return [
+      linesPiece(lines.slice(0, middle), piece.startRow, piece),
+      linesPiece(lines.slice(middle), piece.startRow + middle, piece),
+    ].filter((half): half is Piece => half !== undefined);
   }
   const cut = cutPoint(piece.text);
   if (cut <= 0 || cut >= piece.text.length) return [piece];

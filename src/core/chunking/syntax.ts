@@ -190,7 +190,10 @@ export function definitionsIn(root: Node): Definition[] {
 }
 
 /** How a declaration nested in another is called and what it is. */
-export function qualify(inner: Declaration, outer: { symbol?: string; kind?: string }): { symbol?: string; kind: string } {
+export function qualify(
+  inner: Declaration,
+  outer: { symbol?: string; kind?: string },
+): { symbol?: string; kind: string } {
   const insideType = outer.kind !== undefined && TYPE_KINDS.has(outer.kind);
   const kind = insideType && inner.kind === 'function' ? 'method' : inner.kind;
   const symbol = inner.name && outer.symbol && !inner.name.includes('.') ? `${outer.symbol}.${inner.name}` : inner.name;

@@ -28,7 +28,7 @@ export interface SplitOptions {
 export function splitRows(budget: TokenBudget, from: number, to: number, options: SplitOptions): Piece[] {
   const atoms = atomsOf(budget, from, to, options.budget);
   const sums = new Float64Array(atoms.length + 1);
-  atoms.forEach((atom, i) => (sums[i + 1] = sums[i] + atom.tokens));
+  for (const [i, atom] of atoms.entries()) sums[i + 1] = sums[i] + atom.tokens;
   const tokens = (start: number, end: number) => sums[end] - sums[start];
 
   const pieces: Piece[] = [];
@@ -37,7 +37,10 @@ export function splitRows(budget: TokenBudget, from: number, to: number, options
     let end = start + 1;
     while (end < atoms.length && tokens(start, end + 1) <= options.budget) end++;
     const cut = end === atoms.length ? end : bestCut(atoms, start, end, (p) => tokens(start, p) >= options.budget / 2);
-    const label = pieces.length === 0 ? options.label : { ...options.label, context: options.laterContext ?? options.label.context };
+    const label =
+      pieces.length === 0
+        ? options.label
+        : { ...options.label, context: options.laterContext ?? options.label.context };
     const piece = atomsPiece(atoms.slice(start, cut), label);
     if (piece) pieces.push(piece);
     start = cut < atoms.length ? overlapStart(atoms, start, cut, tokens, options) : cut;

@@ -36,7 +36,11 @@ const DEFINITION_CANDIDATES = 50;
  * the names the code at the cursor uses, then the user's recent edits, then code that reads like
  * the code around the cursor. The packer keeps what fits.
  */
-export async function gatherContext(request: ContextRequest, sources: ContextSources, signal?: AbortSignal): Promise<ContextItem[]> {
+export async function gatherContext(
+  request: ContextRequest,
+  sources: ContextSources,
+  signal?: AbortSignal,
+): Promise<ContextItem[]> {
   const { path, language, text, view } = request;
   const { index } = sources;
   // The search for similar code runs in LanceDB's threads while this one parses the file.
@@ -50,8 +54,12 @@ export async function gatherContext(request: ContextRequest, sources: ContextSou
   // Nearest name first; the file's own definition of a name wins over a same-named one elsewhere.
   const definitions = symbols.names.flatMap((name) => {
     const local = symbols.definitions.filter((definition) => definition.name === name);
-    if (local.length > 0) return local.map(({ startLine, endLine, text: code }) => ({ path, startLine, endLine, text: code }));
-    return indexed.filter((chunk) => definesName(chunk, name)).slice(0, 1).map(codeOf);
+    if (local.length > 0)
+      return local.map(({ startLine, endLine, text: code }) => ({ path, startLine, endLine, text: code }));
+    return indexed
+      .filter((chunk) => definesName(chunk, name))
+      .slice(0, 1)
+      .map(codeOf);
   });
   return [
     ...definitions.map((item) => ({ ...item, source: 'definition' as const })),
@@ -63,7 +71,12 @@ export async function gatherContext(request: ContextRequest, sources: ContextSou
 /** A parse longer than this is given up: the completion goes on without definitions. */
 const PARSE_TIMEOUT_MS = 50;
 
-async function symbolsOfFile(language: string | undefined, text: string, view: CursorView, wasmDir: string | undefined): Promise<CursorSymbols> {
+async function symbolsOfFile(
+  language: string | undefined,
+  text: string,
+  view: CursorView,
+  wasmDir: string | undefined,
+): Promise<CursorSymbols> {
   const grammar = language && grammarFor(language);
   const parsed = grammar ? await parseSource(text, grammar, { wasmDir, timeoutMs: PARSE_TIMEOUT_MS }) : undefined;
   if (!parsed || 'failed' in parsed) return { names: [], definitions: [] };
@@ -83,13 +96,18 @@ async function definitionsInIndex(index: KeywordIndex, symbols: CursorSymbols, p
   const wanted = symbols.names.filter((name) => !symbols.definitions.some((definition) => definition.name === name));
   if (wanted.length === 0) return [];
   const hits = await index.searchKeywords(wanted.join(' '), DEFINITION_CANDIDATES);
-  return hits.map(({ chunk }) => chunk).filter((chunk) => chunk.path !== path && wanted.some((name) => definesName(chunk, name)));
+  return hits
+    .map(({ chunk }) => chunk)
+    .filter((chunk) => chunk.path !== path && wanted.some((name) => definesName(chunk, name)));
 }
 
 /** Chunks of other files that share the most words with the lines around the cursor. */
 async function similarInIndex(index: KeywordIndex, view: CursorView, path: string): Promise<Chunk[]> {
   const before = view.prefix.split('\n').slice(-QUERY_LINES_BEFORE).join('\n');
-  const after = view.suffix.split('\n').slice(0, QUERY_LINES_AFTER + 1).join('\n');
+  const after = view.suffix
+    .split('\n')
+    .slice(0, QUERY_LINES_AFTER + 1)
+    .join('\n');
   // Each distinct word once: a query's cost grows with its terms, and repeats add little to BM25.
   const words = new Set(`${before}${after}`.match(IDENTIFIER));
   const hits = await index.searchKeywords([...words].join(' '), SIMILAR_LIMIT + 4);
@@ -107,6 +125,9 @@ function definesName(chunk: Chunk, name: string): boolean {
 /** The chunk's code without the header the chunker puts above it (path, enclosing declaration). */
 function codeOf(chunk: Chunk): Omit<ContextItem, 'source'> {
   // The code is one text line per source line, so it is the chunk's last endLine - startLine + 1 lines.
-  const code = chunk.text.split('\n').slice(-(chunk.endLine - chunk.startLine + 1)).join('\n');
+  const code = chunk.text
+    .split('\n')
+    .slice(-(chunk.endLine - chunk.startLine + 1))
+    .join('\n');
   return { path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, text: code };
 }

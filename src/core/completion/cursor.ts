@@ -76,7 +76,10 @@ export function indentOf(line: string): number {
 }
 
 function lastNonBlankLine(text: string): string | undefined {
-  return text.split('\n').reverse().find((line) => line.trim() !== '');
+  return text
+    .split('\n')
+    .reverse()
+    .find((line) => line.trim() !== '');
 }
 
 export function firstNonBlankLine(text: string): string | undefined {

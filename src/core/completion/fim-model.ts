@@ -16,7 +16,11 @@ export interface CompletionModel {
  * sees the code after the cursor too; any other is still used, with the text before the cursor
  * alone, since a chat model is often all a user has pulled.
  */
-export async function describeCompletionModel(ollama: Pick<OllamaClient, 'showModel'>, model: string, signal?: AbortSignal): Promise<CompletionModel> {
+export async function describeCompletionModel(
+  ollama: Pick<OllamaClient, 'showModel'>,
+  model: string,
+  signal?: AbortSignal,
+): Promise<CompletionModel> {
   const info = await ollama.showModel(model, signal);
   return { info, fim: info.supportsFim };
 }

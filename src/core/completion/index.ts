@@ -2,6 +2,19 @@ export { CompletionSession, type CompletionCounters, type CompletionSessionOptio
 export { openKeywordIndex, type KeywordIndex, type OpenedKeywordIndex } from './keyword-index';
 export { DEFAULT_COMPLETION_MODEL, FIM_MODELS, prefixOnlyNotice } from './fim-model';
 export { offsetOf } from './cursor';
-export { evaluateCompletionQuality, editSimilarity, type QualityOptions, type QualityReport, type QualityScores } from './quality';
+export {
+  evaluateCompletionQuality,
+  editSimilarity,
+  type QualityOptions,
+  type QualityReport,
+  type QualityScores,
+} from './quality';
 export { heldOutCases, type CaseOptions, type QualityCase } from './quality-cases';
-export type { CompletionMode, CompletionRequest, CompletionResult, ContextItem, ContextSource, RecentEdit } from './types';
+export type {
+  CompletionMode,
+  CompletionRequest,
+  CompletionResult,
+  ContextItem,
+  ContextSource,
+  RecentEdit,
+} from './types';

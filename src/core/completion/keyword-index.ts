@@ -18,10 +18,14 @@ export async function openKeywordIndex(dbDir: string): Promise<OpenedKeywordInde
   const manifest = await readManifest(dbDir);
   if (!manifest) return { unavailable: `no RepoSage index in ${dbDir}` };
   try {
-    const store = await ChunkStore.openForRead(dbDir, { embeddingModel: manifest.embeddingModel, chunkerVersion: manifest.chunkerVersion });
+    const store = await ChunkStore.openForRead(dbDir, {
+      embeddingModel: manifest.embeddingModel,
+      chunkerVersion: manifest.chunkerVersion,
+    });
     return { store };
   } catch (error) {
-    if (error instanceof RepoSageError && error.code !== 'CANCELLED') return { unavailable: error.message.replace(/\.$/, '') };
+    if (error instanceof RepoSageError && error.code !== 'CANCELLED')
+      return { unavailable: error.message.replace(/\.$/, '') };
     throw error;
   }
 }

@@ -45,14 +45,21 @@ export function packPrompt(input: PackInput): PackedPrompt {
   const chosen: Array<{ item: ContextItem; block: string }> = [];
   for (const item of input.candidates) {
     if (item.path === input.path && overlaps(item, shownFrom, shownTo)) continue;
-    if (chosen.some(({ item: taken }) => taken.path === item.path && overlaps(item, taken.startLine, taken.endLine))) continue;
+    if (chosen.some(({ item: taken }) => taken.path === item.path && overlaps(item, taken.startLine, taken.endLine)))
+      continue;
     const block = `${pathComment(item.path, languageOfItem(item, input))}\n${item.text.trimEnd()}\n\n`;
     const cost = estimateTokens(block);
     if (cost > left) continue;
     chosen.push({ item, block });
     left -= cost;
   }
-  const prompt = [...chosen].reverse().map(({ block }) => block).join('') + fileHeader + prefix;
+  const prompt =
+    [...chosen]
+      .reverse()
+      .map(({ block }) => block)
+      .join('') +
+    fileHeader +
+    prefix;
   return {
     prompt,
     suffix,
@@ -94,7 +101,8 @@ function firstLinesWithin(text: string, tokens: number): string {
   let end = 1;
   let used = estimateTokens(lines[0]);
   if (used > tokens) return lines[0].slice(0, charsWithin(lines[0], tokens));
-  while (end < lines.length && used + estimateTokens(lines[end]) + 1 <= tokens) used += estimateTokens(lines[end++]) + 1;
+  while (end < lines.length && used + estimateTokens(lines[end]) + 1 <= tokens)
+    used += estimateTokens(lines[end++]) + 1;
   return lines.slice(0, end).join('\n');
 }
 

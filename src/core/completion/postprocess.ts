@@ -76,7 +76,8 @@ function withoutSuffixOverlap(text: string, view: CursorView): string {
   for (let k = Math.min(text.length, head.length); k > 0; k--) {
     const kept = text.slice(0, -k);
     // `bar(|)` answered with `foo()`: the `)` overlaps the suffix but closes the completion's own bracket.
-    if (text.endsWith(head.slice(0, k)) && scanBrackets(kept, 0).unclosed <= scanBrackets(text, 0).unclosed) return kept;
+    if (text.endsWith(head.slice(0, k)) && scanBrackets(kept, 0).unclosed <= scanBrackets(text, 0).unclosed)
+      return kept;
   }
   return text;
 }
@@ -97,7 +98,10 @@ function repeatsExisting(text: string, view: CursorView, mode: CompletionMode): 
   if (mode === 'single' && view.linePrefix.trim() !== '') return false;
   const written = nonBlankLines(view.prefix);
   const proposed = nonBlankLines(text);
-  return proposed.length <= written.length && proposed.every((line, i) => line === written[written.length - proposed.length + i]);
+  return (
+    proposed.length <= written.length &&
+    proposed.every((line, i) => line === written[written.length - proposed.length + i])
+  );
 }
 
 function nonBlankLines(text: string): string[] {

@@ -44,7 +44,13 @@ export interface QualityReport {
  */
 export async function evaluateCompletionQuality(options: QualityOptions): Promise<QualityReport> {
   const run = async (index: KeywordIndex | undefined): Promise<QualityScores> => {
-    const session = new CompletionSession({ ollama: options.ollama, model: options.model, wasmDir: options.wasmDir, index, debounceMs: 0 });
+    const session = new CompletionSession({
+      ollama: options.ollama,
+      model: options.model,
+      wasmDir: options.wasmDir,
+      index,
+      debounceMs: 0,
+    });
     try {
       const scored: Array<{ exact: number; similarity: number; empty: number; context: number }> = [];
       for (const c of options.cases) {
@@ -58,7 +64,8 @@ export async function evaluateCompletionQuality(options: QualityOptions): Promis
           context: result?.context.length ?? 0,
         });
       }
-      const mean = (pick: (s: (typeof scored)[number]) => number) => (scored.length ? scored.reduce((sum, s) => sum + pick(s), 0) / scored.length : 0);
+      const mean = (pick: (s: (typeof scored)[number]) => number) =>
+        scored.length ? scored.reduce((sum, s) => sum + pick(s), 0) / scored.length : 0;
       return {
         cases: scored.length,
         exactMatch: mean((s) => s.exact),

@@ -11,7 +11,8 @@ export class RecentEdits {
 
   /** The newest text of a region replaces every older edit it overlaps. */
   record(edit: RecentEdit): void {
-    const overlaps = (old: RecentEdit) => old.path === edit.path && old.startLine <= edit.endLine && edit.startLine <= old.endLine;
+    const overlaps = (old: RecentEdit) =>
+      old.path === edit.path && old.startLine <= edit.endLine && edit.startLine <= old.endLine;
     this.edits = [edit, ...this.edits.filter((old) => !overlaps(old))].slice(0, this.capacity);
   }
 

@@ -127,14 +127,23 @@ export class CompletionSession {
       signal,
     );
     const window = Math.min(info.contextLength ?? WINDOW_TOKENS, WINDOW_TOKENS);
-    const maxPromptTokens = Math.min(this.options.maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS, window - MAX_ANSWER_TOKENS.multi);
+    const maxPromptTokens = Math.min(
+      this.options.maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS,
+      window - MAX_ANSWER_TOKENS.multi,
+    );
     const packed = packPrompt({ path: request.path, language, view, candidates, maxPromptTokens });
     const contextMs = performance.now() - contextStart;
 
     const modelStart = performance.now();
     const raw = await this.generate(packed, view, mode, window, fim, signal);
     const modelMs = performance.now() - modelStart;
-    const answer = { completion: postProcess(raw, view, mode) ?? '', mode, fim, context: packed.context, promptTokens: packed.promptTokens };
+    const answer = {
+      completion: postProcess(raw, view, mode) ?? '',
+      mode,
+      fim,
+      context: packed.context,
+      promptTokens: packed.promptTokens,
+    };
     this.cache.set(request.path, view.prefix, view.suffix, answer);
     return { ...answer, cached: false, timings: { contextMs, modelMs } };
   }
@@ -143,7 +152,14 @@ export class CompletionSession {
    * Streams the answer and stops reading (which stops Ollama) once the rest would be cut anyway.
    * Without fill-in-the-middle the prompt goes raw: the chat template would turn code into a question.
    */
-  private async generate(packed: PackedPrompt, view: CursorView, mode: CompletionMode, window: number, fim: boolean, signal: AbortSignal): Promise<string> {
+  private async generate(
+    packed: PackedPrompt,
+    view: CursorView,
+    mode: CompletionMode,
+    window: number,
+    fim: boolean,
+    signal: AbortSignal,
+  ): Promise<string> {
     this.counters.modelCalls++;
     const stream = this.options.ollama.generateStream({
       model: this.options.model,
@@ -179,7 +195,10 @@ export class CompletionSession {
   private requireModel(signal: AbortSignal): Promise<CompletionModel> {
     if (!this.modelInfo) {
       const check = describeCompletionModel(this.options.ollama, this.options.model);
-      check.then(({ fim }) => fim || this.options.onNotice?.(prefixOnlyNotice(this.options.model)), () => undefined);
+      check.then(
+        ({ fim }) => fim || this.options.onNotice?.(prefixOnlyNotice(this.options.model)),
+        () => undefined,
+      );
       check.catch(() => {
         if (this.modelInfo === check) this.modelInfo = undefined;
       });

@@ -42,15 +42,23 @@ export interface CursorSymbols {
 export function symbolsNearCursor(tree: Tree, text: string, cursorRow: number): CursorSymbols {
   const root = tree.rootNode;
   const around = root
-    .descendantsOfType(NAME_TYPES, { row: Math.max(0, cursorRow - LINES_BEFORE), column: 0 }, { row: cursorRow + LINES_AFTER + 1, column: 0 })
+    .descendantsOfType(
+      NAME_TYPES,
+      { row: Math.max(0, cursorRow - LINES_BEFORE), column: 0 },
+      { row: cursorRow + LINES_AFTER + 1, column: 0 },
+    )
     .filter((node): node is Node => node !== null)
     .sort((a, b) => Math.abs(a.startPosition.row - cursorRow) - Math.abs(b.startPosition.row - cursorRow));
-  const names = unique([...around.map((node) => node.text), ...importedNames(root)]).filter((name) => name.length > 1).slice(0, MAX_NAMES);
+  const names = unique([...around.map((node) => node.text), ...importedNames(root)])
+    .filter((name) => name.length > 1)
+    .slice(0, MAX_NAMES);
   const lines = text.split('\n');
-  const definitions = names.flatMap((name) => definitionsOf(root, text, name)).map((range) => ({
-    ...range,
-    text: lines.slice(range.startLine - 1, range.endLine).join('\n'),
-  }));
+  const definitions = names
+    .flatMap((name) => definitionsOf(root, text, name))
+    .map((range) => ({
+      ...range,
+      text: lines.slice(range.startLine - 1, range.endLine).join('\n'),
+    }));
   return { names, definitions };
 }
 

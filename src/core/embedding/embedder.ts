@@ -40,8 +40,11 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
       for (let start = 0; start < byLength.length; start += batchSize) {
         throwIfCancelled(signal);
         const batch = byLength.slice(start, start + batchSize);
-        const batchVectors = await embedBatch(extractor, batch.map((i) => texts[i]));
-        batch.forEach((textIndex, j) => (vectors[textIndex] = batchVectors[j]));
+        const batchVectors = await embedBatch(
+          extractor,
+          batch.map((i) => texts[i]),
+        );
+        for (const [j, textIndex] of batch.entries()) vectors[textIndex] = batchVectors[j];
       }
       return vectors;
     },

@@ -27,11 +27,7 @@ export const sessionOptions = {
  * Loads one model through transformers.js and turns its failures into errors the user can act on:
  * a missing folder or file is MODEL_NOT_FOUND (naming where it looked), anything else MODEL_LOAD_FAILED.
  */
-export async function loadModel<T>(
-  modelId: string,
-  modelsDir: string | undefined,
-  load: () => Promise<T>,
-): Promise<T> {
+export async function loadModel<T>(modelId: string, modelsDir: string | undefined, load: () => Promise<T>): Promise<T> {
   if (modelsDir) await requireModelFolder(modelId, modelsDir);
   useModelSource(modelsDir);
   try {

@@ -9,7 +9,10 @@ import { DEFAULT_EMBEDDING_MODEL } from './types';
  * holds the embedding model. Undefined lets transformers.js use its own cache and download, as on a
  * normal machine.
  */
-export function defaultModelsDir(bundledDir: string | undefined, modelId = DEFAULT_EMBEDDING_MODEL): string | undefined {
+export function defaultModelsDir(
+  bundledDir: string | undefined,
+  modelId = DEFAULT_EMBEDDING_MODEL,
+): string | undefined {
   const candidates = [
     process.env.REPOSAGE_MODELS_DIR,
     bundledDir,

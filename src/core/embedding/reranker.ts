@@ -30,7 +30,9 @@ export async function createReranker(options: RerankerOptions = {}): Promise<Rer
     });
     if (!hasSingleScore(model)) {
       await model.dispose();
-      throw new Error(`${modelId} is not a cross-encoder with a single relevance score (see id2label in its config.json).`);
+      throw new Error(
+        `${modelId} is not a cross-encoder with a single relevance score (see id2label in its config.json).`,
+      );
     }
     return { tokenizer, model };
   });

@@ -64,9 +64,14 @@ async function sentenceTransformersLimit(modelId: string, modelsDir: string | un
     const limit = (JSON.parse(text) as { max_seq_length?: unknown }).max_seq_length;
     return typeof limit === 'number' ? limit : undefined;
   } catch (error) {
-    throw new RepoSageError('MODEL_LOAD_FAILED', `${file} is not valid JSON.`, "Restore the file from the model's original files.", {
-      cause: error,
-    });
+    throw new RepoSageError(
+      'MODEL_LOAD_FAILED',
+      `${file} is not valid JSON.`,
+      "Restore the file from the model's original files.",
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -23,7 +23,8 @@ export interface BootstrapResult {
 }
 
 /** Questions about tests would ask the repository about itself; users ask about the code. */
-const TEST_FILE = /(^|\/)(tests?|__tests__|spec|testing)\/|(^|\/)(test_[^/]*|tests?)\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$/;
+const TEST_FILE =
+  /(^|\/)(tests?|__tests__|spec|testing)\/|(^|\/)(test_[^/]*|tests?)\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$/;
 
 /**
  * Makes a golden set for any repository from its own documentation: each documented function,
@@ -68,6 +69,12 @@ function withoutSharedQuestions(questions: GoldenQuestion[]): GoldenQuestion[] {
 function sample(questions: GoldenQuestion[], limit: number | undefined): GoldenQuestion[] {
   if (limit === undefined || questions.length <= limit) return questions;
   const hash = (id: string) => createHash('sha256').update(id).digest('hex');
-  const picked = new Set(questions.map((q) => ({ q, h: hash(q.id) })).sort((a, b) => (a.h < b.h ? -1 : 1)).slice(0, limit).map(({ q }) => q));
+  const picked = new Set(
+    questions
+      .map((q) => ({ q, h: hash(q.id) }))
+      .sort((a, b) => (a.h < b.h ? -1 : 1))
+      .slice(0, limit)
+      .map(({ q }) => q),
+  );
   return questions.filter((q) => picked.has(q));
 }

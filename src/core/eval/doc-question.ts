@@ -2,10 +2,12 @@
 const MIN_WORDS = 4;
 
 /** Summaries that describe no behaviour. */
-const BOILERPLATE = /^(todo|fixme|xxx|deprecated|internal|private|override|overrides|inheritdoc|see\b|alias\b|constructor\b|initiali[sz]e\b|create (a )?new instance)/i;
+const BOILERPLATE =
+  /^(todo|fixme|xxx|deprecated|internal|private|override|overrides|inheritdoc|see\b|alias\b|constructor\b|initiali[sz]e\b|create (a )?new instance)/i;
 
 /** Where the summary paragraph ends: a tag, a section header, or a parameter list. */
-const SECTION = /^(@\w+|:(param|type|return|returns|rtype|raises)\b|(args|arguments|parameters|params|returns?|yields?|raises|example|examples|note|notes|see also)\s*:?\s*$|-{3,}$)/i;
+const SECTION =
+  /^(@\w+|:(param|type|return|returns|rtype|raises)\b|(args|arguments|parameters|params|returns?|yields?|raises|example|examples|note|notes|see also)\s*:?\s*$|-{3,}$)/i;
 
 /**
  * Turns a doc comment into a retrieval question: its summary sentence with the documented symbol's
@@ -46,7 +48,7 @@ function firstSentence(paragraph: string): string {
   const guarded = paragraph.replace(/\b(e\.g|i\.e|etc|vs|cf)\./gi, (match) => match.replace(/\./g, '\u0000'));
   const end = guarded.search(/[.!?](\s|$)/);
   const sentence = end < 0 ? guarded : guarded.slice(0, end + 1);
-  return sentence.replace(/\u0000/g, '.').trim();
+  return sentence.replaceAll('\u0000', '.').trim();
 }
 
 /** Markup readers do not type: {@link X}, :role:`X`, `X`, **X**, [X](url), <see cref="X"/>, <summary>. */

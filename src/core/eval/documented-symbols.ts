@@ -28,8 +28,18 @@ const DEFINITIONS: Record<string, Record<string, DocumentedSymbol['kind']>> = {
   },
   go: { function_declaration: 'function', method_declaration: 'function', type_spec: 'class' },
   rust: { function_item: 'function', struct_item: 'class', enum_item: 'class', trait_item: 'class' },
-  java: { method_declaration: 'function', constructor_declaration: 'function', class_declaration: 'class', interface_declaration: 'class' },
-  'c-sharp': { method_declaration: 'function', constructor_declaration: 'function', class_declaration: 'class', interface_declaration: 'class' },
+  java: {
+    method_declaration: 'function',
+    constructor_declaration: 'function',
+    class_declaration: 'class',
+    interface_declaration: 'class',
+  },
+  'c-sharp': {
+    method_declaration: 'function',
+    constructor_declaration: 'function',
+    class_declaration: 'class',
+    interface_declaration: 'class',
+  },
   ruby: { method: 'function', singleton_method: 'function', class: 'class', module: 'class' },
 };
 DEFINITIONS.typescript = {
@@ -46,7 +56,13 @@ DEFINITIONS.tsx = DEFINITIONS.typescript;
 const MARKED_DOCS = new Set(['javascript', 'typescript', 'tsx', 'java', 'rust', 'c-sharp']);
 
 /** Nodes that may stand between a doc comment and what it documents. */
-const WRAPPERS = new Set(['export_statement', 'lexical_declaration', 'variable_declaration', 'decorated_definition', 'type_declaration']);
+const WRAPPERS = new Set([
+  'export_statement',
+  'lexical_declaration',
+  'variable_declaration',
+  'decorated_definition',
+  'type_declaration',
+]);
 const BETWEEN_DOC_AND_DEFINITION = new Set(['decorator', 'attribute_item']);
 const COMMENTS = new Set(['comment', 'line_comment', 'block_comment']);
 
@@ -73,7 +89,10 @@ function describe(node: Node, kind: DocumentedSymbol['kind'], grammar: string): 
   const name = node.childForFieldName('name')?.text;
   if (!name) return undefined;
   // `const f = () => ...` is a function only when its value is one.
-  if (node.type === 'variable_declarator' && !/^(arrow_function|function_expression|function)$/.test(node.childForFieldName('value')?.type ?? '')) {
+  if (
+    node.type === 'variable_declarator' &&
+    !/^(arrow_function|function_expression|function)$/.test(node.childForFieldName('value')?.type ?? '')
+  ) {
     return undefined;
   }
   const outer = outermost(node);

@@ -44,7 +44,11 @@ export interface EvalOptions {
  * Runs every question through every mode and scores the results. Each mode first answers one
  * question unmeasured, so model warm-up and cold caches do not land in its latency figures.
  */
-export async function evaluate(retriever: Retriever, questions: readonly GoldenQuestion[], options: EvalOptions): Promise<EvalReport> {
+export async function evaluate(
+  retriever: Retriever,
+  questions: readonly GoldenQuestion[],
+  options: EvalOptions,
+): Promise<EvalReport> {
   const k = options.k ?? 20;
   const cutoffs = [...new Set([...CUTOFFS.filter((n) => n <= k), k])].sort((a, b) => a - b);
   const report: EvalReport = { modes: {}, questions: questions.length, k };

@@ -14,10 +14,17 @@ export function firstHitRank(files: readonly string[], expected: readonly Expect
 }
 
 /** Hit@n for each cut-off and the reciprocal rank, averaged over questions from their first-hit ranks. */
-export function localizationScores(ranks: ReadonlyArray<number | undefined>, cutoffs: readonly number[]): Record<string, number> {
-  const share = (hit: (rank: number) => boolean) => (ranks.length === 0 ? NaN : ranks.filter((rank) => rank !== undefined && hit(rank)).length / ranks.length);
+export function localizationScores(
+  ranks: ReadonlyArray<number | undefined>,
+  cutoffs: readonly number[],
+): Record<string, number> {
+  const share = (hit: (rank: number) => boolean) =>
+    ranks.length === 0 ? NaN : ranks.filter((rank) => rank !== undefined && hit(rank)).length / ranks.length;
   const scores: Record<string, number> = {};
   for (const n of cutoffs) scores[`hit@${n}`] = share((rank) => rank <= n);
-  scores.mrr = ranks.length === 0 ? NaN : ranks.reduce<number>((sum, rank) => sum + (rank === undefined ? 0 : 1 / rank), 0) / ranks.length;
+  scores.mrr =
+    ranks.length === 0
+      ? NaN
+      : ranks.reduce<number>((sum, rank) => sum + (rank === undefined ? 0 : 1 / rank), 0) / ranks.length;
   return scores;
 }

@@ -6,7 +6,8 @@ export const FIX_WORDS = 'fix|bug|crash|error|incorrect|wrong|broken|regression|
 const FIX_PATTERN = /\b(fix|bug)|crash|error|incorrect|wrong|broken|regression|panic|fail|exception|problem|issue/i;
 
 /** Conventional-commit types that never fix the product's code. */
-const NOT_A_FIX = /^(docs?|chore|ci|build|test|tests|style|typo|deps|bump|release|revert)\b|^(bump|release|revert|update dependenc|merge branch)/i;
+const NOT_A_FIX =
+  /^(docs?|chore|ci|build|test|tests|style|typo|deps|bump|release|revert)\b|^(bump|release|revert|update dependenc|merge branch)/i;
 
 /** Lines that carry no issue text: trailers, PR templates, merge headers. */
 const NOISE_LINE = [
@@ -35,21 +36,37 @@ export function questionFromMessage(messages: readonly string[]): string {
       const line = raw.trimEnd();
       if (NOISE_LINE.some((pattern) => pattern.test(line.trim()))) continue;
       // Squash merges repeat the subject as a bullet; keep each line once.
-      const key = line.trim().replace(/^[-*]\s+/, '').replace(/\s*\(#\d+\)$/, '').toLowerCase();
+      const key = line
+        .trim()
+        .replace(/^[-*]\s+/, '')
+        .replace(/\s*\(#\d+\)$/, '')
+        .toLowerCase();
       if (key.length > 0 && seen.has(key)) continue;
       if (key.length > 0) seen.add(key);
       kept.push(line);
     }
     kept.push('');
   }
-  return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return kept
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** A test, fixture or benchmark file, by the conventions of the common languages' tools. */
 export function isTestPath(filePath: string): boolean {
   const parts = filePath.toLowerCase().split('/');
   const name = parts[parts.length - 1];
-  if (parts.slice(0, -1).some((dir) => /^(tests?|__tests__|spec|specs|testdata|test_data|testing|fixtures?|__fixtures__|__mocks__|benches|benchmarks?|e2e)$/.test(dir))) return true;
+  if (
+    parts
+      .slice(0, -1)
+      .some((dir) =>
+        /^(tests?|__tests__|spec|specs|testdata|test_data|testing|fixtures?|__fixtures__|__mocks__|benches|benchmarks?|e2e)$/.test(
+          dir,
+        ),
+      )
+  )
+    return true;
   return /^(test_.*|.*_test\.[a-z]+|.*\.(test|spec)\.[a-z]+|conftest\.py|.*_spec\.rb|.*tests?\.rs)$/.test(name);
 }
 

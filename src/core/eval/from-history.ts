@@ -1,6 +1,15 @@
 import { throwIfCancelled } from '../errors';
 import { isFixMessage, isSourcePath, isTestPath, questionFromMessage, FIX_WORDS } from './fix-commits';
-import { type GitLocation, type HistoryCommit, diffHunks, filesAt, mergedMessages, readHistory, resolveCommit, runGit } from './git-history';
+import {
+  type GitLocation,
+  type HistoryCommit,
+  diffHunks,
+  filesAt,
+  mergedMessages,
+  readHistory,
+  resolveCommit,
+  runGit,
+} from './git-history';
 import type { ExpectedLocation, GoldenQuestion } from './golden-set';
 import { changedRanges, mapRanges } from './line-map';
 
@@ -46,15 +55,25 @@ export async function goldenFromHistory(options: FromHistoryOptions): Promise<Fr
   const present = await filesAt(where, target, options.signal);
   const maxFiles = options.maxFiles ?? 4;
   const minWords = options.minWords ?? 5;
-  const result: FromHistoryResult = { questions: [], fixes: 0, skipped: { noSourceFile: 0, tooManyFiles: 0, tooShort: 0, noBody: 0, goneAtTarget: 0 } };
+  const result: FromHistoryResult = {
+    questions: [],
+    fixes: 0,
+    skipped: { noSourceFile: 0, tooManyFiles: 0, tooShort: 0, noBody: 0, goneAtTarget: 0 },
+  };
 
-  for await (const commit of readHistory(where, { range: options.range ?? 'HEAD', grep: FIX_WORDS, signal: options.signal })) {
+  for await (const commit of readHistory(where, {
+    range: options.range ?? 'HEAD',
+    grep: FIX_WORDS,
+    signal: options.signal,
+  })) {
     throwIfCancelled(options.signal);
     if (options.limit !== undefined && result.questions.length >= options.limit) break;
     const messages = [commit.message, ...(await mergedMessages(where, commit, options.signal))];
     if (!messages.some(isFixMessage)) continue;
     result.fixes++;
-    const gold = commit.files.filter((file) => file.status !== 'added' && isSourcePath(file.path) && !isTestPath(file.path));
+    const gold = commit.files.filter(
+      (file) => file.status !== 'added' && isSourcePath(file.path) && !isTestPath(file.path),
+    );
     if (gold.length === 0) {
       result.skipped.noSourceFile++;
       continue;
@@ -77,7 +96,13 @@ export async function goldenFromHistory(options: FromHistoryOptions): Promise<Fr
       continue;
     }
     const expected = await expectedAt(where, commit, gold, target, options.signal);
-    result.questions.push({ id: `fix-${commit.hash.slice(0, 12)}`, question, expected, commit: commit.hash, date: commit.date });
+    result.questions.push({
+      id: `fix-${commit.hash.slice(0, 12)}`,
+      question,
+      expected,
+      commit: commit.hash,
+      date: commit.date,
+    });
   }
   return result;
 }
@@ -109,7 +134,12 @@ async function expectedAt(
   return expected;
 }
 
-async function isAncestor(where: GitLocation, ancestor: string, descendant: string, signal?: AbortSignal): Promise<boolean> {
+async function isAncestor(
+  where: GitLocation,
+  ancestor: string,
+  descendant: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   try {
     await runGit(where, ['merge-base', '--is-ancestor', ancestor, descendant], signal);
     return true;

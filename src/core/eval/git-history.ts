@@ -43,14 +43,25 @@ function gitArgs(where: GitLocation, args: string[]): string[] {
 /** Runs git to completion; a failure is an error naming the command. */
 export function runGit(where: GitLocation, args: string[], signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', gitArgs(where, args), { cwd: where.root, maxBuffer: 256 * 1024 * 1024, signal }, (error, stdout, stderr) => {
-      if (error) {
-        const reason = stderr.trim() || error.message;
-        reject(new RepoSageError('INVALID_INPUT', `git ${args.slice(0, 2).join(' ')} failed in ${where.gitDir ?? where.root}: ${reason}`, 'Run it inside a git repository with history (not a shallow clone).'));
-      } else {
-        resolve(stdout);
-      }
-    });
+    execFile(
+      'git',
+      gitArgs(where, args),
+      { cwd: where.root, maxBuffer: 256 * 1024 * 1024, signal },
+      (error, stdout, stderr) => {
+        if (error) {
+          const reason = stderr.trim() || error.message;
+          reject(
+            new RepoSageError(
+              'INVALID_INPUT',
+              `git ${args.slice(0, 2).join(' ')} failed in ${where.gitDir ?? where.root}: ${reason}`,
+              'Run it inside a git repository with history (not a shallow clone).',
+            ),
+          );
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
   });
 }
 
@@ -64,10 +75,20 @@ export async function* readHistory(
   options: { range: string; grep?: string; signal?: AbortSignal },
 ): AsyncGenerator<HistoryCommit> {
   const args = gitArgs(where, [
-    'log', '--first-parent', '--diff-merges=first-parent', '--no-color', '--no-ext-diff', '--no-renames',
-    '--patch', '--unified=0', ...(where.gitDir ? [] : ['--relative']),
+    'log',
+    '--first-parent',
+    '--diff-merges=first-parent',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-renames',
+    '--patch',
+    '--unified=0',
+    ...(where.gitDir ? [] : ['--relative']),
     ...(options.grep ? ['--regexp-ignore-case', '--extended-regexp', `--grep=${options.grep}`] : []),
-    '--format=%x1e%H %P%n%cI%n%B%x1f', options.range, '--', ...(where.gitDir ? [] : ['.']),
+    '--format=%x1e%H %P%n%cI%n%B%x1f',
+    options.range,
+    '--',
+    ...(where.gitDir ? [] : ['.']),
   ]);
   const child = spawn('git', args, { cwd: where.root, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
   let stderr = '';
@@ -122,7 +143,11 @@ export async function* readHistory(
   }
   const code = await exited;
   if (code !== 0 && code !== null && !options.signal?.aborted) {
-    throw new RepoSageError('INVALID_INPUT', `git log failed in ${where.gitDir ?? where.root}: ${stderr.trim() || `exit code ${code}`}`, 'Run it inside a git repository with history (not a shallow clone).');
+    throw new RepoSageError(
+      'INVALID_INPUT',
+      `git log failed in ${where.gitDir ?? where.root}: ${stderr.trim() || `exit code ${code}`}`,
+      'Run it inside a git repository with history (not a shallow clone).',
+    );
   }
 }
 
@@ -142,9 +167,34 @@ export function parseHunkHeader(line: string): Hunk | undefined {
 }
 
 /** The zero-context hunks that turn `path` at commit `from` into `path` at commit `to`. */
-export async function diffHunks(where: GitLocation, from: string, to: string, filePath: string, signal?: AbortSignal): Promise<Hunk[]> {
-  const out = await runGit(where, ['diff', '--no-color', '--no-ext-diff', '--no-renames', '--unified=0', ...(where.gitDir ? [] : ['--relative']), from, to, '--', filePath], signal);
-  return out.split('\n').flatMap((line) => (line.startsWith('@@ ') ? [parseHunkHeader(line)].filter((h): h is Hunk => h !== undefined) : []));
+export async function diffHunks(
+  where: GitLocation,
+  from: string,
+  to: string,
+  filePath: string,
+  signal?: AbortSignal,
+): Promise<Hunk[]> {
+  const out = await runGit(
+    where,
+    [
+      'diff',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-renames',
+      '--unified=0',
+      ...(where.gitDir ? [] : ['--relative']),
+      from,
+      to,
+      '--',
+      filePath,
+    ],
+    signal,
+  );
+  return out
+    .split('\n')
+    .flatMap((line) =>
+      line.startsWith('@@ ') ? [parseHunkHeader(line)].filter((h): h is Hunk => h !== undefined) : [],
+    );
 }
 
 /** Every file path at `commit` (relative to the work tree folder, or to the top of a bare repository). */
@@ -159,8 +209,19 @@ export async function resolveCommit(where: GitLocation, revision: string, signal
 }
 
 /** Messages of the commits a merge brought in (its second parent's side), oldest first. */
-export async function mergedMessages(where: GitLocation, merge: HistoryCommit, signal?: AbortSignal): Promise<string[]> {
+export async function mergedMessages(
+  where: GitLocation,
+  merge: HistoryCommit,
+  signal?: AbortSignal,
+): Promise<string[]> {
   if (merge.parents.length < 2) return [];
-  const out = await runGit(where, ['log', '--reverse', '--no-merges', '--format=%B%x1f', `${merge.parents[0]}..${merge.parents[1]}`], signal);
-  return out.split(MESSAGE_END).map((message) => message.trim()).filter((message) => message.length > 0);
+  const out = await runGit(
+    where,
+    ['log', '--reverse', '--no-merges', '--format=%B%x1f', `${merge.parents[0]}..${merge.parents[1]}`],
+    signal,
+  );
+  return out
+    .split(MESSAGE_END)
+    .map((message) => message.trim())
+    .filter((message) => message.length > 0);
 }

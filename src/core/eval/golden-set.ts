@@ -23,7 +23,11 @@ export async function readGoldenSet(file: string): Promise<GoldenQuestion[]> {
   try {
     raw = await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new RepoSageError('FILE_UNREADABLE', `Cannot read the golden set ${file}: ${(error as Error).message}.`, 'Check the --golden path.');
+    throw new RepoSageError(
+      'FILE_UNREADABLE',
+      `Cannot read the golden set ${file}: ${(error as Error).message}.`,
+      'Check the --golden path.',
+    );
   }
   return parseGoldenSet(raw, file);
 }
@@ -61,9 +65,12 @@ function validateQuestion(value: unknown, where: string): GoldenQuestion {
   if (!isRecord(value)) throw invalid(where, 'each line must be a JSON object');
   const { id, question, expected, answer } = value;
   if (typeof id !== 'string' || id.length === 0) throw invalid(where, '"id" must be a non-empty string');
-  if (typeof question !== 'string' || question.trim().length === 0) throw invalid(where, '"question" must be a non-empty string');
-  if (!Array.isArray(expected) || expected.length === 0) throw invalid(where, '"expected" must be a non-empty array of {path, startLine?, endLine?}');
-  if (answer !== undefined && typeof answer !== 'string') throw invalid(where, '"answer" must be a string when present');
+  if (typeof question !== 'string' || question.trim().length === 0)
+    throw invalid(where, '"question" must be a non-empty string');
+  if (!Array.isArray(expected) || expected.length === 0)
+    throw invalid(where, '"expected" must be a non-empty array of {path, startLine?, endLine?}');
+  if (answer !== undefined && typeof answer !== 'string')
+    throw invalid(where, '"answer" must be a string when present');
   return {
     id,
     question,
@@ -76,10 +83,12 @@ function validateLocation(value: unknown, where: string): ExpectedLocation {
   if (!isRecord(value)) throw invalid(where, 'must be an object');
   const { path, startLine, endLine } = value;
   if (typeof path !== 'string' || path.length === 0) throw invalid(where, '"path" must be a non-empty string');
-  if (path.includes('\\') || path.startsWith('/')) throw invalid(where, `"path" must be relative to the repository root with / separators, not ${path}`);
+  if (path.includes('\\') || path.startsWith('/'))
+    throw invalid(where, `"path" must be relative to the repository root with / separators, not ${path}`);
   const location: ExpectedLocation = { path };
   if (startLine === undefined && endLine === undefined) return location;
-  if (!isLine(startLine) || !isLine(endLine)) throw invalid(where, '"startLine" and "endLine" must both be given, as whole numbers from 1');
+  if (!isLine(startLine) || !isLine(endLine))
+    throw invalid(where, '"startLine" and "endLine" must both be given, as whole numbers from 1');
   if (endLine < startLine) throw invalid(where, `"endLine" ${endLine} is before "startLine" ${startLine}`);
   return { path, startLine, endLine };
 }
@@ -93,5 +102,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function invalid(where: string, problem: string): RepoSageError {
-  return new RepoSageError('INVALID_INPUT', `Golden set ${where}: ${problem}.`, 'Each line is {"id","question","expected":[{"path","startLine"?,"endLine"?}],"answer"?}.');
+  return new RepoSageError(
+    'INVALID_INPUT',
+    `Golden set ${where}: ${problem}.`,
+    'Each line is {"id","question","expected":[{"path","startLine"?,"endLine"?}],"answer"?}.',
+  );
 }

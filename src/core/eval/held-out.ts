@@ -69,12 +69,20 @@ export async function writeHeldOutCopy(options: HeldOutOptions): Promise<HeldOut
     }
     if (blanked.length > 0) await fs.writeFile(path.join(dest, file), blankDocs(lines, blanked, documented.grammar));
   }
-  return { questions: options.questions.filter((question) => kept.has(question)), files: walk.files.length, skipped: options.questions.length - kept.size };
+  return {
+    questions: options.questions.filter((question) => kept.has(question)),
+    files: walk.files.length,
+    skipped: options.questions.length - kept.size,
+  };
 }
 
 /** True when nothing but the doc is on its lines, so blanking them leaves the code as it was. */
 function docOwnsItsLines(symbol: DocumentedSymbol, lines: string[]): boolean {
-  const words = (text: string) => text.split('\n').map((line) => line.trim()).join('\n');
+  const words = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .join('\n');
   return words(lines.slice(symbol.docStartLine - 1, symbol.docEndLine).join('\n')) === words(symbol.doc);
 }
 

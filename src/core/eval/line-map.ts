@@ -16,7 +16,9 @@ const MERGE_GAP = 10;
 export function changedRanges(hunks: readonly Hunk[], side: 'before' | 'after'): LineRange[] {
   const ranges = hunks.map((hunk) => {
     const [start, count] = side === 'before' ? [hunk.oldStart, hunk.oldLines] : [hunk.newStart, hunk.newLines];
-    return count > 0 ? { startLine: start, endLine: start + count - 1 } : { startLine: Math.max(1, start), endLine: start + 1 };
+    return count > 0
+      ? { startLine: start, endLine: start + count - 1 }
+      : { startLine: Math.max(1, start), endLine: start + 1 };
   });
   return mergeRanges(ranges);
 }

@@ -30,7 +30,11 @@ export function isHit(result: RetrievedLocation, expected: ExpectedLocation, lev
  * For each result, best first: true when it finds an expected location no earlier result found.
  * Several chunks of one expected function count once, so a retriever cannot score by repetition.
  */
-export function newHits(results: readonly RetrievedLocation[], expected: readonly ExpectedLocation[], level: HitLevel): boolean[] {
+export function newHits(
+  results: readonly RetrievedLocation[],
+  expected: readonly ExpectedLocation[],
+  level: HitLevel,
+): boolean[] {
   const found = new Set<number>();
   return results.map((result) => {
     const index = expected.findIndex((location, i) => !found.has(i) && isHit(result, location, level));
@@ -48,7 +52,12 @@ export function scoreQuestion(
   cutoffs: readonly number[],
 ): QuestionScores {
   // At file level, several expected ranges in one file are one expected file.
-  const expected = level === 'file' ? expectedLocations.filter((location, i) => expectedLocations.findIndex((other) => other.path === location.path) === i) : expectedLocations;
+  const expected =
+    level === 'file'
+      ? expectedLocations.filter(
+          (location, i) => expectedLocations.findIndex((other) => other.path === location.path) === i,
+        )
+      : expectedLocations;
   const hits = newHits(results, expected, level);
   const recall: Record<number, number> = {};
   for (const n of cutoffs) recall[n] = hits.slice(0, n).filter(Boolean).length / expected.length;

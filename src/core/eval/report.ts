@@ -9,8 +9,11 @@ type Table = { header: string[]; rows: string[][] };
 export function formatReportTable(report: EvalReport): string {
   const tables = reportTables(report);
   const all = [tables.quality, tables.fileLevel, tables.latency];
-  const widths = all[0].header.map((_, column) => Math.max(...all.flatMap((t) => [t.header, ...t.rows]).map((row) => row[column].length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const widths = all[0].header.map((_, column) =>
+    Math.max(...all.flatMap((t) => [t.header, ...t.rows]).map((row) => row[column].length)),
+  );
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   const block = (title: string, table: Table) => [title, line(table.header), ...table.rows.map(line)].join('\n');
   return [
     `${report.questions} questions, top ${report.k} results per query`,
@@ -70,7 +73,10 @@ function reportTables(report: EvalReport): { quality: Table; fileLevel: Table; l
       rows: [
         latencyRow('total', (f) => f, 'p50_ms'),
         latencyRow('total', (f) => f, 'p95_ms'),
-        ...stages.flatMap((stage) => [latencyRow(stage, (f) => f.stages[stage], 'p50_ms'), latencyRow(stage, (f) => f.stages[stage], 'p95_ms')]),
+        ...stages.flatMap((stage) => [
+          latencyRow(stage, (f) => f.stages[stage], 'p50_ms'),
+          latencyRow(stage, (f) => f.stages[stage], 'p95_ms'),
+        ]),
       ],
     },
   };

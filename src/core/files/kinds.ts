@@ -6,7 +6,14 @@ import { looksMinified } from './sniff';
  * content where it is not. A user who does want them names the kind (`--include-kind`, the
  * `reposage.includeFileKinds` setting).
  */
-export const SKIPPABLE_KINDS = ['design-file', 'certificate', 'lock-file', 'generated', 'minified', 'data-dump'] as const;
+export const SKIPPABLE_KINDS = [
+  'design-file',
+  'certificate',
+  'lock-file',
+  'generated',
+  'minified',
+  'data-dump',
+] as const;
 export type SkippableKind = (typeof SKIPPABLE_KINDS)[number];
 
 const BY_NAME: ReadonlyArray<{ kind: SkippableKind; pattern: RegExp }> = [
@@ -14,9 +21,13 @@ const BY_NAME: ReadonlyArray<{ kind: SkippableKind; pattern: RegExp }> = [
   { kind: 'certificate', pattern: /(\.(crt|cer|der|p7b|p7c|ca-bundle)$)|(^|\/)(ca-?bundle|cacerts?)(\.\w+)?$/ },
   {
     kind: 'lock-file',
-    pattern: /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|cargo\.lock|poetry\.lock|pipfile\.lock|uv\.lock|composer\.lock|gemfile\.lock|go\.sum|mix\.lock|flake\.lock|pubspec\.lock|podfile\.lock|packages\.lock\.json|gradle\.lockfile|[\w.-]+\.lock)$/,
+    pattern:
+      /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|cargo\.lock|poetry\.lock|pipfile\.lock|uv\.lock|composer\.lock|gemfile\.lock|go\.sum|mix\.lock|flake\.lock|pubspec\.lock|podfile\.lock|packages\.lock\.json|gradle\.lockfile|[\w.-]+\.lock)$/,
   },
-  { kind: 'generated', pattern: /(\.pb\.go|_pb2(_grpc)?\.pyi?|\.g\.dart|\.freezed\.dart|\.designer\.cs|\.generated\.\w+|\.gen\.go)$/ },
+  {
+    kind: 'generated',
+    pattern: /(\.pb\.go|_pb2(_grpc)?\.pyi?|\.g\.dart|\.freezed\.dart|\.designer\.cs|\.generated\.\w+|\.gen\.go)$/,
+  },
   { kind: 'minified', pattern: /\.min\.(js|css|mjs)$|\.map$/ },
   { kind: 'data-dump', pattern: /\.(parquet|avro|orc|dump|sqlite3?|db)$/ },
 ];
@@ -28,7 +39,8 @@ export function kindByName(relativePath: string): SkippableKind | undefined {
 }
 
 /** Where tools announce that they wrote a file; read in the first lines only. */
-const GENERATED_MARK = /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b|\bthis file (is|was) (automatically |auto-)?generated\b/i;
+const GENERATED_MARK =
+  /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b|\bthis file (is|was) (automatically |auto-)?generated\b/i;
 const HEAD_CHARS = 1024;
 
 /** Data needs some size to be a dump; a small fixture is worth reading. */

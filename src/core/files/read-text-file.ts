@@ -10,7 +10,11 @@ import { DEFAULT_MAX_FILE_BYTES, type ReadOptions, type ReadResult } from './typ
  * secret, and kinds no one asks about (generated, minified, data dumps...) come back as a skip
  * reason rather than an error, so one odd file never stops an index run.
  */
-export async function readTextFile(absolutePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES, options: ReadOptions = {}): Promise<ReadResult> {
+export async function readTextFile(
+  absolutePath: string,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+  options: ReadOptions = {},
+): Promise<ReadResult> {
   let bytes: Buffer;
   try {
     const handle = await fs.open(absolutePath, 'r');

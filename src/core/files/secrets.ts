@@ -24,7 +24,11 @@ const SECRET_NAMES: readonly RegExp[] = [
 ];
 
 /** Files whose name alone says little, but whose place does. */
-const SECRET_PATHS: readonly RegExp[] = [/(^|\/)\.docker\/config\.json$/, /(^|\/)\.kube\/config$/, /(^|\/)\.aws\/config$/];
+const SECRET_PATHS: readonly RegExp[] = [
+  /(^|\/)\.docker\/config\.json$/,
+  /(^|\/)\.kube\/config$/,
+  /(^|\/)\.aws\/config$/,
+];
 
 const TEMPLATE = /^(\.env\.(example|sample|template|dist)|(example|sample|template)\.env)$/;
 

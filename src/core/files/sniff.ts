@@ -52,7 +52,9 @@ export function decodeText(bytes: Buffer): string {
     case 'utf16le':
       return body.toString('utf16le');
     case 'utf16be':
-      return Buffer.from(body.subarray(0, body.length - (body.length % 2))).swap16().toString('utf16le');
+      return Buffer.from(body.subarray(0, body.length - (body.length % 2)))
+        .swap16()
+        .toString('utf16le');
     default:
       try {
         return strictUtf8.decode(body);

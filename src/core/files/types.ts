@@ -58,7 +58,9 @@ export interface WalkResult {
 }
 
 /** What readTextFile gives back: the decoded text, or why the content is not worth indexing. */
-export type ReadResult = { text: string } | { skipped: 'binary' | 'too-large' | 'unreadable' | 'secret' | SkippableKind; detail?: string };
+export type ReadResult =
+  | { text: string }
+  | { skipped: 'binary' | 'too-large' | 'unreadable' | 'secret' | SkippableKind; detail?: string };
 
 export interface ReadOptions {
   /** Kinds of file that are skipped by default but wanted here. */

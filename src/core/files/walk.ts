@@ -16,7 +16,13 @@ import { createLimiter } from './limit';
 import { isFileSystemError } from './read-text-file';
 import { kindByName, type SkippableKind } from './kinds';
 import { isSecretPath } from './secrets';
-import { DEFAULT_MAX_FILE_BYTES, type SkippedFile, type WalkOptions, type WalkResult, type WorkspaceFile } from './types';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  type SkippedFile,
+  type WalkOptions,
+  type WalkResult,
+  type WorkspaceFile,
+} from './types';
 
 /** Node 20's fs.promises.stat costs about twice the callback form per call; a walk makes one per file. */
 const statFile = promisify(statCallback);
@@ -41,10 +47,16 @@ interface Folder {
  * Honours .gitignore and .reposageignore at every level, the built-in excludes, the user's globs and
  * the secret-file list; follows symlinks that stay inside the root, never in a loop.
  */
-export async function walkWorkspace(root: string, options: WalkOptions = {}, signal?: AbortSignal): Promise<WalkResult> {
+export async function walkWorkspace(
+  root: string,
+  options: WalkOptions = {},
+  signal?: AbortSignal,
+): Promise<WalkResult> {
   throwIfCancelled(signal);
   const rootReal = await resolveRoot(root);
-  const excluded = await Promise.all((options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))));
+  const excluded = await Promise.all(
+    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
+  );
   return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal).run(path.resolve(root));
 }
 
@@ -108,7 +120,12 @@ class WorkspaceWalk {
         const absolute = path.join(folder.absolute, entry.name);
         if (entry.isDirectory()) {
           const real = path.join(folder.real, entry.name);
-          if (this.isIgnored(`${relative}/`, rules) || isDotnetOutput(entry.name, names) || this.excludedFolders.has(real)) this.ignored++;
+          if (
+            this.isIgnored(`${relative}/`, rules) ||
+            isDotnetOutput(entry.name, names) ||
+            this.excludedFolders.has(real)
+          )
+            this.ignored++;
           else subfolders.push({ absolute, relative, real, parent: folder, rules });
         } else if (entry.isFile()) {
           if (!this.admits(relative, rules, [relative])) return;
@@ -151,7 +168,12 @@ class WorkspaceWalk {
   }
 
   /** Only links that resolve inside the root are followed, and a folder link only if it does not loop. */
-  private async followLink(folder: Folder, relative: string, absolute: string, rules: Ignore): Promise<Folder | undefined> {
+  private async followLink(
+    folder: Folder,
+    relative: string,
+    absolute: string,
+    rules: Ignore,
+  ): Promise<Folder | undefined> {
     let real: string;
     let stats: Stats;
     try {
@@ -168,7 +190,10 @@ class WorkspaceWalk {
       if (this.isIgnored(`${relative}/`, rules) || this.excludedFolders.has(real)) this.ignored++;
       else if (isEnclosing(folder, real)) this.skip(relative, 'symlink-loop');
       else return { absolute, relative, real, parent: folder, rules };
-    } else if (stats.isFile() && this.admits(relative, rules, [relative, path.relative(this.rootReal, real).split(path.sep).join('/')])) {
+    } else if (
+      stats.isFile() &&
+      this.admits(relative, rules, [relative, path.relative(this.rootReal, real).split(path.sep).join('/')])
+    ) {
       this.record(relative, absolute, stats);
     }
     return undefined;

@@ -36,16 +36,26 @@ export async function readSharedBase(uri: string, identity: ManifestIdentity): P
 /** The versions of the shared index's last finished run, which an overlay is computed against. */
 function finishedVersions(manifest: IndexManifest): TableVersions {
   const mark = manifest.complete;
-  if (!mark) throw new RepoSageError('INDEX_MISSING', 'The shared index has no finished build yet.', 'Wait for the CI job that builds it to finish.');
+  if (!mark)
+    throw new RepoSageError(
+      'INDEX_MISSING',
+      'The shared index has no finished build yet.',
+      'Wait for the CI job that builds it to finish.',
+    );
   return { chunks: mark.chunksVersion, files: mark.filesVersion };
 }
 
 /** Opens a shared index for searching, as the overlay saw it when `versions` is given. */
-export async function openShared(uri: string, identity: ManifestIdentity, versions?: TableVersions): Promise<ChunkStore> {
+export async function openShared(
+  uri: string,
+  identity: ManifestIdentity,
+  versions?: TableVersions,
+): Promise<ChunkStore> {
   try {
     return await ChunkStore.openForRead(uri, identity, versions);
   } catch (error) {
-    if (!(error instanceof RepoSageError) || (error.code !== 'INDEX_MISMATCH' && error.code !== 'INDEX_MISSING')) throw error;
+    if (!(error instanceof RepoSageError) || (error.code !== 'INDEX_MISMATCH' && error.code !== 'INDEX_MISSING'))
+      throw error;
     // The usual fixes (re-index here) would write the shared index, which an editor never does.
     throw new RepoSageError(
       error.code,
@@ -82,7 +92,10 @@ export async function splitAgainstShared(
       continue;
     }
     const known = overlayCatalog.get(file.path);
-    const hash = known && known.size === file.size && known.mtime_ms === file.mtimeMs ? known.content_hash : await hashOf(file, readOptions);
+    const hash =
+      known && known.size === file.size && known.mtime_ms === file.mtimeMs
+        ? known.content_hash
+        : await hashOf(file, readOptions);
     if (hash === shared) served.add(file.path);
     else local.push(file);
   }

@@ -46,7 +46,15 @@ export async function readIndexStatus(dbDir: string): Promise<IndexStatus> {
     store = await ChunkStore.openForRead(dbDir, manifest);
   } catch (error) {
     if (!(error instanceof RepoSageError) || error.code !== 'INDEX_CORRUPT') throw error;
-    return { ...described, state: 'damaged', files: 0, chunks: 0, vectors: { ready: 0, pending: 0, none: 0 }, problems: [error.message.replace(/^.*?damaged: /, '')], languages: {} };
+    return {
+      ...described,
+      state: 'damaged',
+      files: 0,
+      chunks: 0,
+      vectors: { ready: 0, pending: 0, none: 0 },
+      problems: [error.message.replace(/^.*?damaged: /, '')],
+      languages: {},
+    };
   }
   try {
     const { health } = store;

@@ -33,7 +33,11 @@ const CHUNKS_PER_VECTOR_WRITE = 128;
  * first batch is in), then the chunks still without one are embedded, most-likely-asked first.
  * Safe to interrupt at any point: the next run finishes the job without redoing finished work.
  */
-export async function syncIndex(options: IndexOptions, models: IndexerModels, controls: SyncControls = {}): Promise<IndexSummary> {
+export async function syncIndex(
+  options: IndexOptions,
+  models: IndexerModels,
+  controls: SyncControls = {},
+): Promise<IndexSummary> {
   try {
     return await syncLocked(options, models, controls);
   } catch (error) {
@@ -46,17 +50,24 @@ async function syncLocked(options: IndexOptions, models: IndexerModels, controls
   const { signal } = controls;
   const lock = await acquireIndexLock(options.dbDir);
   try {
-    const { store, rebuiltBecause, repairing } = await ChunkStore.openForWrite(options.dbDir, {
-      embeddingModel: models.embedder.modelId,
-      dimension: models.embedder.dimension,
-      chunkerVersion: CHUNKER_VERSION,
-    }, { rebuildBecause: options.rebuildBecause });
+    const { store, rebuiltBecause, repairing } = await ChunkStore.openForWrite(
+      options.dbDir,
+      {
+        embeddingModel: models.embedder.modelId,
+        dimension: models.embedder.dimension,
+        chunkerVersion: CHUNKER_VERSION,
+      },
+      { rebuildBecause: options.rebuildBecause },
+    );
     try {
       const run = new SyncRun(options, models, store, controls);
       await run.writeChunks();
       await run.embedPending();
       await run.finish();
-      return { ...(await run.summary(rebuiltBecause, (performance.now() - started) / 1000)), ...(repairing ? { repaired: repairing } : {}) };
+      return {
+        ...(await run.summary(rebuiltBecause, (performance.now() - started) / 1000)),
+        ...(repairing ? { repaired: repairing } : {}),
+      };
     } finally {
       store.close();
     }
@@ -104,14 +115,18 @@ class SyncRun {
   async writeChunks(): Promise<void> {
     const { signal } = this.controls;
     this.report('scanning');
-    const walk = await walkWorkspace(this.options.root, {
-      maxFileBytes: this.options.maxFileBytes,
-      include: this.options.include,
-      exclude: this.options.exclude,
-      includeKinds: this.options.includeKinds,
-      // An index kept inside the folder it indexes must not index itself.
-      excludeFolders: [this.options.dbDir],
-    }, signal);
+    const walk = await walkWorkspace(
+      this.options.root,
+      {
+        maxFileBytes: this.options.maxFileBytes,
+        include: this.options.include,
+        exclude: this.options.exclude,
+        includeKinds: this.options.includeKinds,
+        // An index kept inside the folder it indexes must not index itself.
+        excludeFolders: [this.options.dbDir],
+      },
+      signal,
+    );
     for (const skip of walk.skipped) this.countSkip(skip.reason);
     if (walk.ignored > 0) this.skipped.ignored = walk.ignored;
     for (const file of walk.files) this.mtimes.set(file.path, file.mtimeMs);
@@ -133,7 +148,8 @@ class SyncRun {
     candidates = byPriority(candidates, (file) => ({ path: file.path, mtimeMs: file.mtimeMs }));
     this.filesTotal = candidates.length;
     this.filesDone = 0;
-    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(files.length, path.resolve(this.options.root));
+    if (candidates.length > 0 || gone.length > 0)
+      await this.store.beginRun(files.length, path.resolve(this.options.root));
 
     if (gone.length > 0) {
       this.report('cleaning');
@@ -168,7 +184,10 @@ class SyncRun {
    */
   async embedPending(): Promise<void> {
     const { signal } = this.controls;
-    const pending = byPriority(await this.store.pendingVectors(), (row) => ({ path: row.path, mtimeMs: this.mtimes.get(row.path) ?? 0 }));
+    const pending = byPriority(await this.store.pendingVectors(), (row) => ({
+      path: row.path,
+      mtimeMs: this.mtimes.get(row.path) ?? 0,
+    }));
     const coverage = await this.store.vectorCoverage();
     this.vectors = { ready: coverage.ready, total: coverage.ready + coverage.pending };
     this.report('embedding');
@@ -178,7 +197,10 @@ class SyncRun {
       const ids = pending.slice(start, start + CHUNKS_PER_VECTOR_WRITE).map((row) => row.id);
       const texts = await this.store.textsOf(ids);
       const unique = [...new Map([...texts.values()].map((entry) => [entry.contentHash, entry.text])).entries()];
-      const vectors = await this.models.embedder.embed(unique.map(([, text]) => text), signal);
+      const vectors = await this.models.embedder.embed(
+        unique.map(([, text]) => text),
+        signal,
+      );
       const byHash = new Map(unique.map(([hash], i) => [hash, vectors[i]]));
       // The write of one batch overlaps with embedding the next.
       await writing;
@@ -212,7 +234,10 @@ class SyncRun {
     const { sharedIndex } = this.options;
     if (!sharedIndex) return files;
     const base = await readSharedBase(sharedIndex, this.store.identity);
-    const split = await splitAgainstShared(files, base, catalog, { maxFileBytes: this.options.maxFileBytes, includeKinds: this.options.includeKinds });
+    const split = await splitAgainstShared(files, base, catalog, {
+      maxFileBytes: this.options.maxFileBytes,
+      includeKinds: this.options.includeKinds,
+    });
     this.overlay = split.overlay;
     return split.local;
   }
@@ -234,14 +259,19 @@ class SyncRun {
     };
   }
 
-  private async prepare(files: WorkspaceFile[], catalog: Map<string, FileRow>): Promise<{ changed: PreparedFile[]; touched: FileRow[]; unreadable: string[] }> {
+  private async prepare(
+    files: WorkspaceFile[],
+    catalog: Map<string, FileRow>,
+  ): Promise<{ changed: PreparedFile[]; touched: FileRow[]; unreadable: string[] }> {
     const changed: PreparedFile[] = [];
     const touched: FileRow[] = [];
     const unreadable: string[] = [];
     for (const file of files) {
       throwIfCancelled(this.controls.signal);
       this.report('chunking', file.path);
-      const read = await readTextFile(file.absolutePath, this.options.maxFileBytes, { includeKinds: this.options.includeKinds });
+      const read = await readTextFile(file.absolutePath, this.options.maxFileBytes, {
+        includeKinds: this.options.includeKinds,
+      });
       if ('skipped' in read) {
         this.countSkip(read.skipped);
         if (catalog.has(file.path)) unreadable.push(file.path);
@@ -249,7 +279,14 @@ class SyncRun {
       }
       const contentHash = hashText(read.text);
       const language = languageForPath(file.path) ?? 'plaintext';
-      const row: FileRow = { path: file.path, size: file.size, mtime_ms: file.mtimeMs, content_hash: contentHash, chunk_count: 0, language };
+      const row: FileRow = {
+        path: file.path,
+        size: file.size,
+        mtime_ms: file.mtimeMs,
+        content_hash: contentHash,
+        chunk_count: 0,
+        language,
+      };
       const known = catalog.get(file.path);
       if (known && known.content_hash === contentHash) {
         touched.push({ ...row, chunk_count: known.chunk_count });
@@ -266,14 +303,19 @@ class SyncRun {
   private async write(batch: { changed: PreparedFile[]; touched: FileRow[]; unreadable: string[] }): Promise<void> {
     throwIfCancelled(this.controls.signal);
     const chunks = batch.changed.flatMap((file) => file.chunks.map((chunk) => ({ chunk, embed: file.embed })));
-    const known = await this.store.vectorsByContentHash(chunks.filter(({ embed }) => embed).map(({ chunk }) => chunk.contentHash));
+    const known = await this.store.vectorsByContentHash(
+      chunks.filter(({ embed }) => embed).map(({ chunk }) => chunk.contentHash),
+    );
     const rows: ChunkToStore[] = chunks.map(({ chunk, embed }) => ({
       chunk,
       vector: !embed ? 'none' : (known.get(chunk.contentHash) ?? 'pending'),
     }));
     this.report('writing');
     await this.store.removeFiles(batch.unreadable);
-    await this.store.replaceFiles(batch.changed.map((file) => file.row), rows);
+    await this.store.replaceFiles(
+      batch.changed.map((file) => file.row),
+      rows,
+    );
     await this.store.upsertCatalog(batch.touched);
 
     this.chunksWritten += chunks.length;

@@ -12,7 +12,10 @@ import type { FromWorker, ToWorker, WorkerData } from './worker-protocol';
 export class IndexWorker {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (s: IndexSummary) => void; reject: (e: Error) => void; controls: SyncControls }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (s: IndexSummary) => void; reject: (e: Error) => void; controls: SyncControls }
+  >();
 
   constructor(
     private readonly workerFile: string,
@@ -62,7 +65,12 @@ export class IndexWorker {
     }
     this.pending.delete(message.id);
     if (message.type === 'done') entry.resolve(message.summary);
-    else entry.reject(message.error.code ? new RepoSageError(message.error.code, message.error.message, message.error.hint) : new Error(message.error.message));
+    else
+      entry.reject(
+        message.error.code
+          ? new RepoSageError(message.error.code, message.error.message, message.error.hint)
+          : new Error(message.error.message),
+      );
   }
 
   private post(message: ToWorker): void {

@@ -3,9 +3,7 @@ import type { ModelSettings } from './models';
 import type { IndexOptions, IndexProgress, IndexSummary } from './types';
 
 /** Messages between the extension host and the indexing worker thread. */
-export type ToWorker =
-  | { type: 'sync'; id: number; options: IndexOptions }
-  | { type: 'cancel'; id: number };
+export type ToWorker = { type: 'sync'; id: number; options: IndexOptions } | { type: 'cancel'; id: number };
 
 export type FromWorker =
   | { type: 'progress'; id: number; progress: IndexProgress }

@@ -42,9 +42,10 @@ async function runSync(id: number, options: Parameters<typeof syncIndex>[0]): Pr
     send({
       type: 'error',
       id,
-      error: error instanceof RepoSageError
-        ? { code: error.code, message: error.message, hint: error.hintTemplate }
-        : { message: error instanceof Error ? error.message : String(error) },
+      error:
+        error instanceof RepoSageError
+          ? { code: error.code, message: error.message, hint: error.hintTemplate }
+          : { message: error instanceof Error ? error.message : String(error) },
     });
   } finally {
     running.delete(id);

@@ -47,7 +47,11 @@ export class OllamaCall {
    * a server that accepts the connection and says nothing is reported within seconds. An 'answer'
    * waits for the model to load and read the prompt, as long as that takes, until cancelled.
    */
-  async run<T>(work: () => Promise<T>, context: Omit<FailureContext, 'host'>, patience: Patience = 'reply'): Promise<T> {
+  async run<T>(
+    work: () => Promise<T>,
+    context: Omit<FailureContext, 'host'>,
+    patience: Patience = 'reply',
+  ): Promise<T> {
     throwIfCancelled(this.callerSignal);
     if (patience === 'reply') this.expect('reply');
     try {

@@ -74,7 +74,9 @@ export class OllamaClient {
     const cached = shown.get(key);
     if (cached && Date.now() - cached.at < SHOW_CACHE_MS) return cached.info;
     const call = this.call(signal);
-    const info = call.run(() => call.client.show({ model: name }), { action: `describe ${name}`, model: name }).then((reply) => toModelInfo(name, reply));
+    const info = call
+      .run(() => call.client.show({ model: name }), { action: `describe ${name}`, model: name })
+      .then((reply) => toModelInfo(name, reply));
     shown.set(key, { at: Date.now(), info });
     // A failure (a stopped server, a model not pulled yet) is asked again next time.
     info.catch(() => shown.get(key)?.info === info && shown.delete(key));
@@ -95,7 +97,11 @@ export class OllamaClient {
    */
   async loadModel(request: Omit<ChatRequest, 'messages'>): Promise<void> {
     const call = this.call(request.signal);
-    await call.run(() => call.client.chat({ ...chatBody({ ...request, messages: [] }), stream: false }), answering(request.model), 'answer');
+    await call.run(
+      () => call.client.chat({ ...chatBody({ ...request, messages: [] }), stream: false }),
+      answering(request.model),
+      'answer',
+    );
   }
 
   /** Streams the assistant's answer; nothing is sent until the stream is iterated. */
@@ -107,14 +113,21 @@ export class OllamaClient {
 
   async chat(request: ChatRequest): Promise<Completion> {
     const call = this.call(request.signal);
-    const reply = await call.run(() => call.client.chat({ ...chatBody(request), stream: false }), answering(request.model), 'answer');
+    const reply = await call.run(
+      () => call.client.chat({ ...chatBody(request), stream: false }),
+      answering(request.model),
+      'answer',
+    );
     return toCompletion(reply.message.content, reply);
   }
 
   /** Streams a completion of a prompt (with `suffix`, the code between prompt and suffix). */
   generateStream(request: GenerateRequest): TextStream {
     const call = this.call(request.signal);
-    const lines = call.lines(() => call.client.generate({ ...generateBody(request), stream: true }), answering(request.model));
+    const lines = call.lines(
+      () => call.client.generate({ ...generateBody(request), stream: true }),
+      answering(request.model),
+    );
     return new TextStream(answerLines(lines, (line) => line.response ?? ''));
   }
 
@@ -180,10 +193,7 @@ export class OllamaClient {
     const { model, from, files, adapters, template, system, parameters } = request;
     // ollama-js passes the body through but its type lacks `files` (Ollama's API has it).
     const body = { model, from, files, adapters, template, system, parameters, stream: true as const };
-    const lines = call.lines(
-      () => call.client.create(body),
-      { action: `create ${model}`, model: from },
-    );
+    const lines = call.lines(() => call.client.create(body), { action: `create ${model}`, model: from });
     for await (const line of lines) request.onProgress?.(toProgress(line));
     forget(this.host, model);
   }
@@ -200,19 +210,28 @@ export class OllamaClient {
 /** REPOSAGE_OLLAMA_STALL_SECONDS, the CLI's way to set how long an answer may go silent. */
 function stallFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<OllamaTimeouts> {
   const seconds = Number(env.REPOSAGE_OLLAMA_STALL_SECONDS);
-  return env.REPOSAGE_OLLAMA_STALL_SECONDS?.trim() && Number.isFinite(seconds) && seconds >= 0 ? { stallMs: seconds * 1000 } : {};
+  return env.REPOSAGE_OLLAMA_STALL_SECONDS?.trim() && Number.isFinite(seconds) && seconds >= 0
+    ? { stallMs: seconds * 1000 }
+    : {};
 }
 
 /** A model just pulled or created may differ from the one described before. */
 function forget(host: string, name: string): void {
-  for (const key of [`${host}\0${name}`, `${host}\0${name.includes(':') ? name.replace(/:latest$/, '') : `${name}:latest`}`]) shown.delete(key);
+  for (const key of [
+    `${host}\0${name}`,
+    `${host}\0${name.includes(':') ? name.replace(/:latest$/, '') : `${name}:latest`}`,
+  ])
+    shown.delete(key);
 }
 
 /**
  * Headers for every request: the configured ones (a team server behind a proxy), and OLLAMA_API_KEY
  * as a bearer token, as Ollama's own clients send it, unless an Authorization header is configured.
  */
-function requestHeaders(configured: Record<string, string> | undefined, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+function requestHeaders(
+  configured: Record<string, string> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const headers = { ...configured };
   const token = env.OLLAMA_API_KEY?.trim();
   const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');

@@ -45,7 +45,8 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
     return modelMissing(context.model, options);
   }
   if (status === 401 || status === 403) return notAuthorized(context.host, status, options);
-  if (error instanceof MalformedReplyError || error instanceof SyntaxError) return badReply(context.host, detail, options);
+  if (error instanceof MalformedReplyError || error instanceof SyntaxError)
+    return badReply(context.host, detail, options);
   if (/does not support insert/i.test(detail)) {
     return new RepoSageError(
       'OLLAMA_NO_FIM',
@@ -68,7 +69,12 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
       );
     }
     // A socket closed mid-reply (undici says "terminated"), or a stream without its final line.
-    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || detail === 'terminated' || /did not receive done/i.test(detail)) {
+    if (
+      code === 'UND_ERR_SOCKET' ||
+      code === 'ECONNRESET' ||
+      detail === 'terminated' ||
+      /did not receive done/i.test(detail)
+    ) {
       return new RepoSageError(
         'OLLAMA_RESPONSE_CUT',
         'Ollama ended its reply before finishing it.',

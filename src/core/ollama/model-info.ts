@@ -35,9 +35,10 @@ export function toModelInfo(name: string, show: ShowResponse): ModelInfo {
 /** "<architecture>.context_length", the key GGUF metadata uses; any such key if the architecture is unnamed. */
 function contextLengthOf(info: Record<string, unknown>): number | undefined {
   const architecture = info['general.architecture'];
-  const key = typeof architecture === 'string' && `${architecture}.context_length` in info
-    ? `${architecture}.context_length`
-    : Object.keys(info).find((candidate) => candidate.endsWith('.context_length'));
+  const key =
+    typeof architecture === 'string' && `${architecture}.context_length` in info
+      ? `${architecture}.context_length`
+      : Object.keys(info).find((candidate) => candidate.endsWith('.context_length'));
   const value = key ? info[key] : undefined;
   return typeof value === 'number' && value > 0 ? value : undefined;
 }

@@ -78,7 +78,9 @@ export function candidateFeatures(query: string, candidates: readonly RetrievedC
     const symbolParts = splitIdentifier(symbol);
     const segments = chunk.path.split('/');
     const stem = segments[segments.length - 1].replace(/\.[^.]+$/, '');
-    const pathParts = segments.flatMap((segment) => splitIdentifier(segment.replace(/\.[^.]+$/, ''))).filter((part) => part.length > 1);
+    const pathParts = segments
+      .flatMap((segment) => splitIdentifier(segment.replace(/\.[^.]+$/, '')))
+      .filter((part) => part.length > 1);
     const language = languageForPath(chunk.path) ?? PLAIN_TEXT;
     const doc = isMarkdown(language) || language === PLAIN_TEXT || /\.(rst|txt|adoc)$/i.test(chunk.path);
     const kind = chunk.kind ?? '';

@@ -24,7 +24,11 @@ export const KIND_WEIGHTS: Record<FileKind, number> = {
 export const PIECES_PER_SYMBOL = 2;
 
 /** Scales each candidate's score by its file's kind (kinds the question is about keep theirs), best first again. */
-export function weighByFileKind(candidates: RetrievedChunk[], about: ReadonlySet<FileKind>, weights: Record<FileKind, number> = KIND_WEIGHTS): RetrievedChunk[] {
+export function weighByFileKind(
+  candidates: RetrievedChunk[],
+  about: ReadonlySet<FileKind>,
+  weights: Record<FileKind, number> = KIND_WEIGHTS,
+): RetrievedChunk[] {
   for (const candidate of candidates) {
     const kind = fileKind(candidate.chunk.path);
     if (!about.has(kind)) candidate.score *= weights[kind];
@@ -73,7 +77,8 @@ export function mergeChunks(best: Chunk, other: Chunk): Chunk {
   for (const chunk of [other, best]) {
     const text = chunk.text.split('\n');
     const count = chunk.endLine - chunk.startLine + 1;
-    text.slice(Math.max(0, text.length - count)).forEach((line, i) => lines.set(chunk.startLine + i, line));
+    for (const [i, line] of text.slice(Math.max(0, text.length - count)).entries())
+      lines.set(chunk.startLine + i, line);
   }
   const startLine = Math.min(best.startLine, other.startLine);
   const endLine = Math.max(best.endLine, other.endLine);
@@ -109,7 +114,16 @@ export function rankFiles(candidates: readonly RetrievedChunk[]): RankedFile[] {
       file.chunks++;
       continue;
     }
-    byPath.set(path, { path, kind: fileKind(path), score: 0, startLine, endLine, symbol, chunks: 1, scores: [candidate.score] });
+    byPath.set(path, {
+      path,
+      kind: fileKind(path),
+      score: 0,
+      startLine,
+      endLine,
+      symbol,
+      chunks: 1,
+      scores: [candidate.score],
+    });
   }
   const files = [...byPath.values()].map(({ scores, ...file }) => ({
     ...file,

@@ -28,7 +28,11 @@ export type ListWeights = Partial<Record<ListName, number>>;
  * Ties (equal fused score) go to the chunk with the better single rank, then to the smaller id,
  * so the order never depends on the order of the input lists.
  */
-export function reciprocalRankFusion(lists: RankedLists, k = DEFAULT_RRF_K, weights: ListWeights = {}): RetrievedChunk[] {
+export function reciprocalRankFusion(
+  lists: RankedLists,
+  k = DEFAULT_RRF_K,
+  weights: ListWeights = {},
+): RetrievedChunk[] {
   const byId = new Map<string, RetrievedChunk>();
   const add = (list: ScoredChunk[], source: ListName) => {
     const weight = weights[source] ?? 1;
@@ -46,7 +50,10 @@ export function reciprocalRankFusion(lists: RankedLists, k = DEFAULT_RRF_K, weig
   for (const source of ['bm25', 'dense', 'definitions', 'paths'] as const) add(lists[source] ?? [], source);
 
   const fused = [...byId.values()].sort(
-    (a, b) => b.score - a.score || bestRank(a) - bestRank(b) || (a.chunk.id < b.chunk.id ? -1 : a.chunk.id > b.chunk.id ? 1 : 0),
+    (a, b) =>
+      b.score - a.score ||
+      bestRank(a) - bestRank(b) ||
+      (a.chunk.id < b.chunk.id ? -1 : a.chunk.id > b.chunk.id ? 1 : 0),
   );
   fused.forEach((entry, index) => {
     entry.ranks.fused = index + 1;
@@ -56,5 +63,10 @@ export function reciprocalRankFusion(lists: RankedLists, k = DEFAULT_RRF_K, weig
 }
 
 function bestRank(entry: RetrievedChunk): number {
-  return Math.min(entry.ranks.bm25 ?? Infinity, entry.ranks.dense ?? Infinity, entry.ranks.definitions ?? Infinity, entry.ranks.paths ?? Infinity);
+  return Math.min(
+    entry.ranks.bm25 ?? Infinity,
+    entry.ranks.dense ?? Infinity,
+    entry.ranks.definitions ?? Infinity,
+    entry.ranks.paths ?? Infinity,
+  );
 }

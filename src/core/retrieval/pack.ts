@@ -59,7 +59,9 @@ export function packContext(chunks: readonly Chunk[], options: PackOptions): Pac
 
   for (const chunk of chunks) {
     const lines = codeLines(chunk);
-    const touching = blocks.filter((b) => b.path === chunk.path && chunk.startLine <= b.endLine + 1 && b.startLine <= chunk.endLine + 1);
+    const touching = blocks.filter(
+      (b) => b.path === chunk.path && chunk.startLine <= b.endLine + 1 && b.startLine <= chunk.endLine + 1,
+    );
     if (touching.length === 0 && isNearDuplicate(lines, taken)) {
       duplicates++;
       continue;
@@ -85,7 +87,14 @@ export function packContext(chunks: readonly Chunk[], options: PackOptions): Pac
   }
 
   return {
-    blocks: blocks.map((b, i) => ({ n: i + 1, path: b.path, startLine: b.startLine, endLine: b.endLine, text: blockText(b), chunkIds: b.chunkIds })),
+    blocks: blocks.map((b, i) => ({
+      n: i + 1,
+      path: b.path,
+      startLine: b.startLine,
+      endLine: b.endLine,
+      text: blockText(b),
+      chunkIds: b.chunkIds,
+    })),
     tokens,
     duplicates,
     overBudget,

@@ -25,7 +25,17 @@ export interface FileMention {
 }
 
 /** What a file is, by its path: source code answers most questions; the rest only when asked about. */
-export type FileKind = 'source' | 'test' | 'docs' | 'translation' | 'template' | 'changelog' | 'contributing' | 'vendored' | 'generated' | 'example';
+export type FileKind =
+  | 'source'
+  | 'test'
+  | 'docs'
+  | 'translation'
+  | 'template'
+  | 'changelog'
+  | 'contributing'
+  | 'vendored'
+  | 'generated'
+  | 'example';
 
 /** Questions longer than this many characters are condensed for the embedding model. */
 const LONG_QUESTION = 600;
@@ -110,7 +120,13 @@ export function readQuestion(question: string): QuestionSignals {
 
   const about = new Set<FileKind>();
   for (const [kind, pattern] of ABOUT) if (pattern.test(question)) about.add(kind);
-  return { codeNames: [...codeNames], plainNames: [...plainNames], files, about, denseText: condense(question, [...codeNames]) };
+  return {
+    codeNames: [...codeNames],
+    plainNames: [...plainNames],
+    files,
+    about,
+    denseText: condense(question, [...codeNames]),
+  };
 }
 
 /** Identifier-shaped names in a piece of text; `self.x` is `x`, `Foo#bar` is `Foo.bar`. */
@@ -127,7 +143,13 @@ function namesIn(text: string): Array<{ name: string; qualified: boolean }> {
 
 /** snake_case, camelCase, PascalCase with more than one part, dotted names. */
 function looksLikeCode(name: string): boolean {
-  return name.includes('.') || /[a-z0-9]_[a-z0-9]/i.test(name) || /^_/.test(name) || /[a-z][A-Z]/.test(name) || /^[A-Z][a-z0-9]+[A-Z]/.test(name);
+  return (
+    name.includes('.') ||
+    /[a-z0-9]_[a-z0-9]/i.test(name) ||
+    /^_/.test(name) ||
+    /[a-z][A-Z]/.test(name) ||
+    /^[A-Z][a-z0-9]+[A-Z]/.test(name)
+  );
 }
 
 function isPathLike(name: string): boolean {
@@ -136,7 +158,10 @@ function isPathLike(name: string): boolean {
 
 /** The last two segments of a path (the last one alone for a bare file name), `/`-separated. */
 function pathTail(raw: string): string | undefined {
-  const segments = raw.replace(/\\/g, '/').split('/').filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+  const segments = raw
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
   if (segments.length === 0) return undefined;
   return segments.slice(-2).join('/');
 }
@@ -152,7 +177,8 @@ function condense(question: string, codeNames: string[]): string {
     .map((paragraph) => paragraph.trim())
     .filter((paragraph) => paragraph !== '' && !paragraph.startsWith('```'));
   const [title = '', ...rest] = paragraphs;
-  const first = rest.find((paragraph) => /[a-z]{3,}\s+[a-z]{3,}/i.test(paragraph) && !/^(Traceback|\s*at )/m.test(paragraph)) ?? '';
+  const first =
+    rest.find((paragraph) => /[a-z]{3,}\s+[a-z]{3,}/i.test(paragraph) && !/^(Traceback|\s*at )/m.test(paragraph)) ?? '';
   const names = codeNames.length > 0 ? `\n${codeNames.join(' ')}` : '';
   const head = `${title}\n${first}`.slice(0, CONDENSED_CHARS - names.length);
   return `${head}${names}`.trim();
@@ -163,23 +189,43 @@ export function fileKind(path: string): FileKind {
   const lower = path.toLowerCase();
   const name = lower.slice(lower.lastIndexOf('/') + 1);
   // The walker's own notions of copied-in and generated code, plus package-manager and nested-package folders.
-  if (isVendoredPath(lower) || /(^|\/)(vendor|_vendor|node_modules|bower_components)\//.test(lower) || /.\/packages\//.test(lower)) {
+  if (
+    isVendoredPath(lower) ||
+    /(^|\/)(vendor|_vendor|node_modules|bower_components)\//.test(lower) ||
+    /.\/packages\//.test(lower)
+  ) {
     return 'vendored';
   }
-  if (/(^|\/)(locales?|i18n|l10n|translations?|lang)\//.test(lower) || /\.(po|pot|mo|xlf|xliff)$/.test(name)) return 'translation';
+  if (/(^|\/)(locales?|i18n|l10n|translations?|lang)\//.test(lower) || /\.(po|pot|mo|xlf|xliff)$/.test(name))
+    return 'translation';
   if (/(^|\/)\.github\//.test(lower) || /(issue|pull_request)_template/.test(name)) return 'template';
-  if (/^(changelog|changes|history|news|release[-_]?notes|whatsnew)([.-]|$)/.test(name) || /(^|\/)(changelog|changes|releases?|release-notes|whatsnew)\//.test(lower)) {
+  if (
+    /^(changelog|changes|history|news|release[-_]?notes|whatsnew)([.-]|$)/.test(name) ||
+    /(^|\/)(changelog|changes|releases?|release-notes|whatsnew)\//.test(lower)
+  ) {
     return 'changelog';
   }
-  if (/^(contributing|code[-_]of[-_]conduct|security|governance|authors|maintainers|support)([.-]|$)/.test(name)) return 'contributing';
+  if (/^(contributing|code[-_]of[-_]conduct|security|governance|authors|maintainers|support)([.-]|$)/.test(name))
+    return 'contributing';
   if (
     /(^|\/)(tests?|__tests__|__mocks__|spec|specs|testing|test[-_]?utils|fixtures?|e2e)\//.test(lower) ||
-    /^test_.*\.py$|_tests?\.(py|go|rs)$|\.(test|spec)\.[cm]?[jt]sx?$|(tests?|spec)\.(java|kt|cs|rb)$|^conftest\.py$/.test(name)
+    /^test_.*\.py$|_tests?\.(py|go|rs)$|\.(test|spec)\.[cm]?[jt]sx?$|(tests?|spec)\.(java|kt|cs|rb)$|^conftest\.py$/.test(
+      name,
+    )
   ) {
     return 'test';
   }
-  if (isGeneratedFile(path, '') || /\.min\.(js|css)$|^generated[._-]|\.lock$|-lock\.json$/.test(name) || /(^|\/)(generated|gen)\//.test(lower)) return 'generated';
-  if (/(^|\/)(docs?|documentation|site|website|man|guides?)\//.test(lower) || /\.(md|mdx|rst|txt|adoc|asciidoc)$/.test(name) || /^readme([.-]|$)/.test(name)) {
+  if (
+    isGeneratedFile(path, '') ||
+    /\.min\.(js|css)$|^generated[._-]|\.lock$|-lock\.json$/.test(name) ||
+    /(^|\/)(generated|gen)\//.test(lower)
+  )
+    return 'generated';
+  if (
+    /(^|\/)(docs?|documentation|site|website|man|guides?)\//.test(lower) ||
+    /\.(md|mdx|rst|txt|adoc|asciidoc)$/.test(name) ||
+    /^readme([.-]|$)/.test(name)
+  ) {
     return 'docs';
   }
   if (/(^|\/)(examples?|samples?|demos?|benchmarks?|bench)\//.test(lower)) return 'example';

@@ -7,7 +7,15 @@ import { DEFAULT_RRF_K, type ListWeights, reciprocalRankFusion } from './fusion'
 import { readQuestion } from './question';
 import { definitionHits, pathHits } from './signals';
 import { wholeUnits } from './units';
-import type { RetrievalFeatures, RetrievalMode, RetrievalResult, RetrievedChunk, RetrieveOptions, Retriever, StageTiming } from './types';
+import type {
+  RetrievalFeatures,
+  RetrievalMode,
+  RetrievalResult,
+  RetrievedChunk,
+  RetrieveOptions,
+  Retriever,
+  StageTiming,
+} from './types';
 
 export interface RetrieverParts {
   store: SearchableStore;
@@ -24,7 +32,13 @@ const DEFAULT_RERANK_CANDIDATES = 20;
 /** A named definition or file counts twice a BM25 or vector rank: the question says exactly what it means. */
 export const DEFAULT_LIST_WEIGHTS: ListWeights = { bm25: 1, dense: 1, definitions: 2, paths: 2 };
 
-const ALL_FEATURES: RetrievalFeatures = { condense: true, definitions: true, paths: true, fileKinds: true, diversity: true };
+const ALL_FEATURES: RetrievalFeatures = {
+  condense: true,
+  definitions: true,
+  paths: true,
+  fileKinds: true,
+  diversity: true,
+};
 
 /**
  * Searches one index four ways: BM25, dense (vectors), hybrid (both fused by RRF), and rerank
@@ -53,7 +67,8 @@ async function retrieve(parts: RetrieverParts, query: string, options: RetrieveO
   const mode: RetrievalMode = options.mode ?? (parts.reranker ? 'rerank' : 'hybrid');
   const k = positive(options.k ?? DEFAULT_K, 'k');
   const depth = Math.max(k, positive(options.candidates ?? DEFAULT_CANDIDATES, 'candidates'));
-  if (query.trim().length === 0) throw new RepoSageError('INVALID_INPUT', 'The query is empty.', 'Type what you are looking for.');
+  if (query.trim().length === 0)
+    throw new RepoSageError('INVALID_INPUT', 'The query is empty.', 'Type what you are looking for.');
   if (mode === 'rerank' && !parts.reranker) {
     throw new RepoSageError(
       'MODEL_NOT_FOUND',
@@ -84,7 +99,10 @@ async function retrieve(parts: RetrieverParts, query: string, options: RetrieveO
     wantBm25 ? time('bm25', () => parts.store.searchKeywords(query, depth)) : Promise.resolve([]),
     features && (features.definitions || features.paths)
       ? time('signals', () =>
-          Promise.all([features.definitions ? definitionHits(parts.store, question) : [], features.paths ? pathHits(parts.store, question) : []]),
+          Promise.all([
+            features.definitions ? definitionHits(parts.store, question) : [],
+            features.paths ? pathHits(parts.store, question) : [],
+          ]),
         )
       : Promise.resolve([[], []]),
   ]);
@@ -95,7 +113,10 @@ async function retrieve(parts: RetrieverParts, query: string, options: RetrieveO
   } else {
     const [definitions, paths] = signals;
     candidates = await time('fusion', async () => {
-      const list = reciprocalRankFusion({ bm25, dense, definitions, paths }, options.rrfK ?? DEFAULT_RRF_K, { ...DEFAULT_LIST_WEIGHTS, ...options.weights });
+      const list = reciprocalRankFusion({ bm25, dense, definitions, paths }, options.rrfK ?? DEFAULT_RRF_K, {
+        ...DEFAULT_LIST_WEIGHTS,
+        ...options.weights,
+      });
       return features.fileKinds ? weighByFileKind(list, question.about) : list;
     });
     if (mode === 'rerank') {
@@ -114,7 +135,13 @@ async function retrieve(parts: RetrieverParts, query: string, options: RetrieveO
 
 type Timer = <T>(stage: StageTiming['stage'], work: () => Promise<T>) => Promise<T>;
 
-async function searchDense(parts: RetrieverParts, query: string, depth: number, signal: AbortSignal | undefined, time: Timer): Promise<ScoredChunk[]> {
+async function searchDense(
+  parts: RetrieverParts,
+  query: string,
+  depth: number,
+  signal: AbortSignal | undefined,
+  time: Timer,
+): Promise<ScoredChunk[]> {
   const [vector] = await time('embed', () => parts.embedder.embed([query], signal));
   const hits = await time('dense', () => parts.store.searchDense(vector, depth));
   // The store gives cosine distance; similarity reads the same way as every other score (higher is better).
@@ -122,17 +149,32 @@ async function searchDense(parts: RetrieverParts, query: string, depth: number, 
 }
 
 function singleList(source: 'bm25' | 'dense', hits: ScoredChunk[]): RetrievedChunk[] {
-  return hits.map(({ chunk, score }, index) => ({ chunk, score, ranks: { [source]: index + 1 }, scores: { [source]: score } }));
+  return hits.map(({ chunk, score }, index) => ({
+    chunk,
+    score,
+    ranks: { [source]: index + 1 },
+    scores: { [source]: score },
+  }));
 }
 
 /**
  * Scores the best `count` fused candidates with the cross-encoder and puts them first, best first;
  * the rest keep their fused order behind them (they stay in the trace, not in the answer).
  */
-async function rerank(reranker: Reranker, query: string, fused: RetrievedChunk[], count: number, signal: AbortSignal | undefined): Promise<RetrievedChunk[]> {
+async function rerank(
+  reranker: Reranker,
+  query: string,
+  fused: RetrievedChunk[],
+  count: number,
+  signal: AbortSignal | undefined,
+): Promise<RetrievedChunk[]> {
   const head = fused.slice(0, count);
   if (head.length === 0) return fused;
-  const logits = await reranker.score(query, head.map((candidate) => candidate.chunk.text), signal);
+  const logits = await reranker.score(
+    query,
+    head.map((candidate) => candidate.chunk.text),
+    signal,
+  );
   head.forEach((candidate, i) => {
     candidate.scores.rerank = logits[i];
     candidate.score = logits[i];

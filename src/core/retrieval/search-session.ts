@@ -68,7 +68,12 @@ export async function loadQueryModelsForIndex(dbDir: string, options: QueryModel
   try {
     return await loadQueryModels({ ...options, embeddingModel: indexModel ?? options.embeddingModel });
   } catch (error) {
-    if (!indexModel || !(error instanceof RepoSageError) || (error.code !== 'MODEL_NOT_FOUND' && error.code !== 'MODEL_LOAD_FAILED')) throw error;
+    if (
+      !indexModel ||
+      !(error instanceof RepoSageError) ||
+      (error.code !== 'MODEL_NOT_FOUND' && error.code !== 'MODEL_LOAD_FAILED')
+    )
+      throw error;
     throw new RepoSageError(
       error.code,
       `The index in ${dbDir} was built with the embedding model ${indexModel}, which cannot be loaded here: ${error.message}`,
@@ -92,7 +97,12 @@ export async function openSearch(dbDir: string, models: QueryModels, sharedIndex
   const local = await ChunkStore.openForRead(dbDir, identity);
   const store = sharedIndex ? await layerOn(local, sharedIndex, identity) : local;
   try {
-    return { store, retriever: createRetriever({ store, embedder, reranker }), canRerank: reranker !== undefined, close: () => store.close() };
+    return {
+      store,
+      retriever: createRetriever({ store, embedder, reranker }),
+      canRerank: reranker !== undefined,
+      close: () => store.close(),
+    };
   } catch (error) {
     store.close();
     throw error;

@@ -43,7 +43,9 @@ export async function definitionHits(store: SearchableStore, signals: QuestionSi
     if (qualifiers.size > 0 && [...qualifiers].some((q) => fileStem(chunk.path) === q)) score *= 2;
     return [{ chunk, score }];
   });
-  return scored.sort((a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine);
+  return scored.sort(
+    (a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine,
+  );
 }
 
 /**
@@ -55,7 +57,11 @@ export async function pathHits(store: SearchableStore, signals: QuestionSignals)
   const tails = [...new Set(signals.files.map((file) => file.tail))];
   const chunks = await store.searchPaths(tails, SIGNAL_DEPTH);
   const scored = chunks.map((chunk) => ({ chunk, score: pathScore(chunk, signals) }));
-  return scored.filter((hit) => hit.score > 0).sort((a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine);
+  return scored
+    .filter((hit) => hit.score > 0)
+    .sort(
+      (a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine,
+    );
 }
 
 function pathScore(chunk: Chunk, signals: QuestionSignals): number {

@@ -75,5 +75,8 @@ export interface RetrieveOptions {
 export interface Retriever {
   retrieve(query: string, options?: RetrieveOptions): Promise<RetrievalResult>;
   /** Small-to-big: the whole declarations (or as much as fits) the retrieved pieces belong to, once each. */
-  wholeUnits?(chunks: readonly Chunk[], options: { maxTokens: number; countTokens: (text: string) => number }): Promise<Chunk[]>;
+  wholeUnits?(
+    chunks: readonly Chunk[],
+    options: { maxTokens: number; countTokens: (text: string) => number },
+  ): Promise<Chunk[]>;
 }

@@ -6,8 +6,29 @@ import { RepoSageError } from '../errors';
 import { connectIndex, isObjectStore, objectStoreError } from './location';
 import { OBJECT_STORE_FILES_TABLE, isTableMissing } from './object-store-files';
 import { type IndexHealth, checkIndex, firstLine, listDataFiles } from './integrity';
-import { type IndexManifest, type ManifestIdentity, type TableVersions, REPAIR_HINT, SCHEMA_VERSION, manifestMismatch, notAFolder, readManifest, writeManifest } from './manifest';
-import { CHUNKS_TABLE, type ChunkRow, FILES_TABLE, type FileRow, VectorState, chunksSchema, filesSchema, inFilters, rowToChunk, sqlString } from './schema';
+import {
+  type IndexManifest,
+  type ManifestIdentity,
+  type TableVersions,
+  REPAIR_HINT,
+  SCHEMA_VERSION,
+  manifestMismatch,
+  notAFolder,
+  readManifest,
+  writeManifest,
+} from './manifest';
+import {
+  CHUNKS_TABLE,
+  type ChunkRow,
+  FILES_TABLE,
+  type FileRow,
+  VectorState,
+  chunksSchema,
+  filesSchema,
+  inFilters,
+  rowToChunk,
+  sqlString,
+} from './schema';
 import { definitionKeys, toSearchText } from './search-text';
 
 export interface ScoredChunk {
@@ -126,7 +147,11 @@ export class ChunkStore {
    * schema, or whose tables are damaged, is rebuilt into fresh tables while the old ones stay in
    * place (and searchable, when they can be) until the new build is complete.
    */
-  static async openForWrite(dbDir: string, identity: Required<ManifestIdentity>, options: OpenForWriteOptions = {}): Promise<OpenForWrite> {
+  static async openForWrite(
+    dbDir: string,
+    identity: Required<ManifestIdentity>,
+    options: OpenForWriteOptions = {},
+  ): Promise<OpenForWrite> {
     let existing: IndexManifest | undefined;
     let rebuiltBecause: string | undefined;
     try {
@@ -169,28 +194,50 @@ export class ChunkStore {
   static async openForRead(dbDir: string, identity: ManifestIdentity, versions?: TableVersions): Promise<ChunkStore> {
     const manifest = await readManifest(dbDir);
     if (!manifest) {
-      throw new RepoSageError('INDEX_MISSING', `No RepoSage index in ${dbDir}.`, 'Run `reposage index` (or "RepoSage: Re-index Workspace") first.');
+      throw new RepoSageError(
+        'INDEX_MISSING',
+        `No RepoSage index in ${dbDir}.`,
+        'Run `reposage index` (or "RepoSage: Re-index Workspace") first.',
+      );
     }
     const mismatch = manifestMismatch(manifest, identity);
     if (mismatch) {
-      throw new RepoSageError('INDEX_MISMATCH', `The index in ${dbDir} cannot be searched: ${mismatch}.`, 'Re-index to rebuild it for the current settings.');
+      throw new RepoSageError(
+        'INDEX_MISMATCH',
+        `The index in ${dbDir} cannot be searched: ${mismatch}.`,
+        'Re-index to rebuild it for the current settings.',
+      );
     }
     let store: ChunkStore;
     try {
       store = await ChunkStore.openExisting(dbDir, manifest, undefined, versions ?? finishedVersions(dbDir, manifest));
     } catch (error) {
       if (isObjectStore(dbDir)) throw objectStoreError(dbDir, error);
-      throw new RepoSageError('INDEX_CORRUPT', `The index in ${dbDir} cannot be read (${firstLine(error)}).`, REPAIR_HINT, { cause: error });
+      throw new RepoSageError(
+        'INDEX_CORRUPT',
+        `The index in ${dbDir} cannot be read (${firstLine(error)}).`,
+        REPAIR_HINT,
+        { cause: error },
+      );
     }
     if (store.health.state === 'damaged') {
       store.close();
-      throw new RepoSageError('INDEX_CORRUPT', `The index in ${dbDir} is damaged: ${store.health.problems.join('; ')}.`, REPAIR_HINT);
+      throw new RepoSageError(
+        'INDEX_CORRUPT',
+        `The index in ${dbDir} is damaged: ${store.health.problems.join('; ')}.`,
+        REPAIR_HINT,
+      );
     }
     return store;
   }
 
   /** pinned: the table versions to read; absent, the latest. */
-  private static async openExisting(dbDir: string, manifest: IndexManifest, vectorIndexMinRows?: number, pinned?: TableVersions): Promise<ChunkStore> {
+  private static async openExisting(
+    dbDir: string,
+    manifest: IndexManifest,
+    vectorIndexMinRows?: number,
+    pinned?: TableVersions,
+  ): Promise<ChunkStore> {
     const db = await connectIndex(dbDir);
     const names = tablesOf(manifest);
     const chunks = await db.openTable(names.chunks);
@@ -214,14 +261,35 @@ export class ChunkStore {
     replaces?: { chunks: string; files: string },
   ): Promise<ChunkStore> {
     const now = new Date().toISOString();
-    const manifest: IndexManifest = { schemaVersion: SCHEMA_VERSION, ...identity, createdAt: now, updatedAt: now, tables: names };
+    const manifest: IndexManifest = {
+      schemaVersion: SCHEMA_VERSION,
+      ...identity,
+      createdAt: now,
+      updatedAt: now,
+      tables: names,
+    };
     if (!isObjectStore(dbDir)) await fs.mkdir(dbDir, { recursive: true });
     const db = await connectIndex(dbDir);
     const chunks = await db.createEmptyTable(names.chunks, chunksSchema(identity.dimension));
     const files = await db.createEmptyTable(names.files, filesSchema());
     if (!replaces) await writeManifest(dbDir, manifest);
-    const health: IndexHealth = { state: 'building', files: 0, chunks: 0, problems: [], missingIndexes: [], tablesDamaged: false };
-    return new ChunkStore({ dbDir, manifest, chunks, files, health, vectorIndexMinRows: options.vectorIndexMinRows, replaces });
+    const health: IndexHealth = {
+      state: 'building',
+      files: 0,
+      chunks: 0,
+      problems: [],
+      missingIndexes: [],
+      tablesDamaged: false,
+    };
+    return new ChunkStore({
+      dbDir,
+      manifest,
+      chunks,
+      files,
+      health,
+      vectorIndexMinRows: options.vectorIndexMinRows,
+      replaces,
+    });
   }
 
   get identity(): IndexManifest {
@@ -252,7 +320,11 @@ export class ChunkStore {
   async vectorsByContentHash(hashes: readonly string[]): Promise<Map<string, Float32Array>> {
     const found = new Map<string, Float32Array>();
     for (const filter of inFilters('content_hash', [...new Set(hashes)])) {
-      const rows = await this.chunks.query().where(`(${filter}) AND ${READY}`).select(['content_hash', 'vector']).toArray();
+      const rows = await this.chunks
+        .query()
+        .where(`(${filter}) AND ${READY}`)
+        .select(['content_hash', 'vector'])
+        .toArray();
       for (const row of rows) found.set(row.content_hash, Float32Array.from(row.vector));
     }
     return found;
@@ -265,21 +337,30 @@ export class ChunkStore {
   async replaceFiles(files: readonly FileRow[], chunks: readonly ChunkToStore[]): Promise<void> {
     if (files.length === 0) return;
     await this.deleteChunksOf(files.map((file) => file.path));
-    if (chunks.length > 0) await this.chunks.add(chunks.map(({ chunk, vector }) => toRow(chunk, vector, this.manifest.dimension)));
+    if (chunks.length > 0)
+      await this.chunks.add(chunks.map(({ chunk, vector }) => toRow(chunk, vector, this.manifest.dimension)));
     if (chunks.some(({ vector }) => typeof vector === 'string')) this.someVectorsMissing = true;
     await this.upsertCatalog(files);
   }
 
   /** Chunks still waiting for their vector. */
   async pendingVectors(): Promise<Array<{ id: string; path: string }>> {
-    return (await this.chunks.query().where(`vector_state = ${VectorState.PENDING}`).select(['id', 'path']).toArray()) as Array<{ id: string; path: string }>;
+    return (await this.chunks
+      .query()
+      .where(`vector_state = ${VectorState.PENDING}`)
+      .select(['id', 'path'])
+      .toArray()) as Array<{ id: string; path: string }>;
   }
 
   /** The text and content hash of these chunks, for embedding them. */
   async textsOf(ids: readonly string[]): Promise<Map<string, { text: string; contentHash: string }>> {
     const found = new Map<string, { text: string; contentHash: string }>();
     for (const filter of inFilters('id', ids)) {
-      const rows = (await this.chunks.query().where(filter).select(['id', 'text', 'content_hash']).toArray()) as ChunkRow[];
+      const rows = (await this.chunks
+        .query()
+        .where(filter)
+        .select(['id', 'text', 'content_hash'])
+        .toArray()) as ChunkRow[];
       for (const row of rows) found.set(row.id, { text: row.text, contentHash: row.content_hash });
     }
     return found;
@@ -289,13 +370,19 @@ export class ChunkStore {
   async writeVectors(vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
     if (vectors.size === 0) return;
     // Only the changed columns: LanceDB rewrites the matched rows without their text passing through here.
-    const rows = [...vectors].map(([id, vector]) => ({ id, vector: Array.from(vector), vector_state: VectorState.READY }));
+    const rows = [...vectors].map(([id, vector]) => ({
+      id,
+      vector: Array.from(vector),
+      vector_state: VectorState.READY,
+    }));
     await this.chunks.mergeInsert('id').whenMatchedUpdateAll().execute(rows);
   }
 
   async vectorCoverage(): Promise<VectorCoverage> {
     const [ready, pending, none] = await Promise.all(
-      [VectorState.READY, VectorState.PENDING, VectorState.NONE].map((state) => this.chunks.countRows(`vector_state = ${state}`)),
+      [VectorState.READY, VectorState.PENDING, VectorState.NONE].map((state) =>
+        this.chunks.countRows(`vector_state = ${state}`),
+      ),
     );
     this.someVectorsMissing = pending + none > 0;
     return { ready, pending, none };
@@ -347,7 +434,10 @@ export class ChunkStore {
     } else {
       const stats = await this.chunks.stats();
       // Rows written after the keyword index (a progressive first build) are scanned on every search until folded in.
-      if (stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE || stats.numRows - (await this.indexedRows('search_text')) > UNINDEXED_ROWS_BEFORE_OPTIMIZE) {
+      if (
+        stats.fragmentStats.numFragments > FRAGMENTS_BEFORE_OPTIMIZE ||
+        stats.numRows - (await this.indexedRows('search_text')) > UNINDEXED_ROWS_BEFORE_OPTIMIZE
+      ) {
         await this.chunks.optimize({ cleanupOlderThan });
         await this.files.optimize({ cleanupOlderThan });
       }
@@ -377,9 +467,21 @@ export class ChunkStore {
     ]);
     const now = new Date().toISOString();
     const indexes = [...new Set(indices.flatMap((index) => index.columns))].sort();
-    this.manifest = { ...this.manifest, updatedAt: now, complete: { chunksVersion, filesVersion, chunks, files, indexes, dataFiles, at: now } };
+    this.manifest = {
+      ...this.manifest,
+      updatedAt: now,
+      complete: { chunksVersion, filesVersion, chunks, files, indexes, dataFiles, at: now },
+    };
     await writeManifest(this.dbDir, this.manifest);
-    this.currentHealth = { state: 'complete', files, chunks, filesPlanned: this.manifest.filesPlanned, problems: [], missingIndexes: [], tablesDamaged: false };
+    this.currentHealth = {
+      state: 'complete',
+      files,
+      chunks,
+      filesPlanned: this.manifest.filesPlanned,
+      problems: [],
+      missingIndexes: [],
+      tablesDamaged: false,
+    };
   }
 
   /**
@@ -392,7 +494,10 @@ export class ChunkStore {
       let search = this.chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_INDEX_NPROBES);
       const filter = [this.someVectorsMissing ? READY : undefined, excluding(options)].filter(Boolean).join(' AND ');
       if (filter) search = search.where(filter);
-      return search.select([...RESULT_COLUMNS, '_distance']).limit(limit).toArray();
+      return search
+        .select([...RESULT_COLUMNS, '_distance'])
+        .limit(limit)
+        .toArray();
     })) as Array<ChunkRow & { _distance: number }>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._distance }));
   }
@@ -405,7 +510,10 @@ export class ChunkStore {
     const rows = (await this.read(() => {
       let search = this.chunks.query().fullTextSearch(text, { columns: 'search_text' });
       if (exclusion) search = search.where(exclusion);
-      return search.select([...RESULT_COLUMNS, '_score']).limit(limit).toArray();
+      return search
+        .select([...RESULT_COLUMNS, '_score'])
+        .limit(limit)
+        .toArray();
     })) as Array<ChunkRow & { _score: number }>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row._score }));
   }
@@ -414,37 +522,61 @@ export class ChunkStore {
    * Chunks defining any of these names (looked up as definitionKeys gives them), each with the keys
    * it matched; at most `limit`, in no particular order.
    */
-  async searchDefinitions(names: readonly string[], limit: number, options: SearchOptions = {}): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
+  async searchDefinitions(
+    names: readonly string[],
+    limit: number,
+    options: SearchOptions = {},
+  ): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
     const keys = definitionKeys(names);
     if (keys.length === 0) return [];
-    const filter = [`array_has_any(definitions, make_array(${keys.map(sqlString).join(', ')}))`, excluding(options)].filter(Boolean).join(' AND ');
-    const rows = (await this.read(() => this.chunks.query().where(filter).select([...RESULT_COLUMNS, 'definitions']).limit(limit).toArray())) as ChunkRow[];
+    const filter = [`array_has_any(definitions, make_array(${keys.map(sqlString).join(', ')}))`, excluding(options)]
+      .filter(Boolean)
+      .join(' AND ');
+    const rows = (await this.read(() =>
+      this.chunks
+        .query()
+        .where(filter)
+        .select([...RESULT_COLUMNS, 'definitions'])
+        .limit(limit)
+        .toArray(),
+    )) as ChunkRow[];
     const wanted = new Set(keys);
-    return rows.map((row) => ({ chunk: rowToChunk(row), matched: [...row.definitions].filter((key) => wanted.has(key)) }));
+    return rows.map((row) => ({
+      chunk: rowToChunk(row),
+      matched: [...row.definitions].filter((key) => wanted.has(key)),
+    }));
   }
 
   /** Chunks of files whose path ends with one of these (`/`-separated) tails; at most `limit`. */
   async searchPaths(tails: readonly string[], limit: number, options: SearchOptions = {}): Promise<Chunk[]> {
     if (tails.length === 0) return [];
     const like = (tail: string) => `'%${tail.replace(/'/g, "''").replace(/[%_\\]/g, (c) => `\\${c}`)}'`;
-    const matching = tails.map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${like(`/${tail}`)} ESCAPE '\\')`).join(' OR ');
+    const matching = tails
+      .map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${like(`/${tail}`)} ESCAPE '\\')`)
+      .join(' OR ');
     const exclusion = excluding(options);
     const filter = exclusion ? `(${matching}) AND ${exclusion}` : matching;
-    const rows = (await this.read(() => this.chunks.query().where(filter).select(RESULT_COLUMNS).limit(limit).toArray())) as ChunkRow[];
+    const rows = (await this.read(() =>
+      this.chunks.query().where(filter).select(RESULT_COLUMNS).limit(limit).toArray(),
+    )) as ChunkRow[];
     return rows.map(rowToChunk);
   }
 
   async chunksOfFile(filePath: string): Promise<Chunk[]> {
     const [filter] = inFilters('path', [filePath]);
-    const rows = (await this.read(() => this.chunks.query().where(filter).select(RESULT_COLUMNS).toArray())) as ChunkRow[];
+    const rows = (await this.read(() =>
+      this.chunks.query().where(filter).select(RESULT_COLUMNS).toArray(),
+    )) as ChunkRow[];
     return rows.map(rowToChunk).sort((a, b) => a.startLine - b.startLine);
   }
 
   async stats(): Promise<StoreStats> {
-    const [files, chunks] = await this.read(() => Promise.all([
-      this.files.query().select(['language']).toArray() as Promise<Array<{ language: string }>>,
-      this.chunks.countRows(),
-    ]));
+    const [files, chunks] = await this.read(() =>
+      Promise.all([
+        this.files.query().select(['language']).toArray() as Promise<Array<{ language: string }>>,
+        this.chunks.countRows(),
+      ]),
+    );
     const languages: Record<string, number> = {};
     for (const { language } of files) languages[language] = (languages[language] ?? 0) + 1;
     return { manifest: this.manifest, files: files.length, chunks, languages };
@@ -454,7 +586,9 @@ export class ChunkStore {
    * Every stored chunk, batch by batch, with the columns a deep check needs: the whole table is
    * read, so data garbled inside a file shows (a hash or a vector that no longer adds up).
    */
-  async *scanChunks(): AsyncGenerator<Array<{ path: string; text: string; content_hash: string; vector: ArrayLike<number> }>> {
+  async *scanChunks(): AsyncGenerator<
+    Array<{ path: string; text: string; content_hash: string; vector: ArrayLike<number> }>
+  > {
     const rows = this.chunks.query().select(['path', 'text', 'content_hash', 'vector']);
     try {
       for await (const batch of rows) {
@@ -466,7 +600,12 @@ export class ChunkStore {
         }));
       }
     } catch (error) {
-      throw new RepoSageError('INDEX_CORRUPT', `The index in ${this.dbDir} could not be read (${firstLine(error)}).`, REPAIR_HINT, { cause: error });
+      throw new RepoSageError(
+        'INDEX_CORRUPT',
+        `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
+        REPAIR_HINT,
+        { cause: error },
+      );
     }
   }
 
@@ -475,13 +614,20 @@ export class ChunkStore {
     try {
       return await operation();
     } catch (error) {
-      throw new RepoSageError('INDEX_CORRUPT', `The index in ${this.dbDir} could not be read (${firstLine(error)}).`, REPAIR_HINT, { cause: error });
+      throw new RepoSageError(
+        'INDEX_CORRUPT',
+        `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
+        REPAIR_HINT,
+        { cause: error },
+      );
     }
   }
 
   /** Indexes, once there, stay: only their presence is remembered, so an index built meanwhile is seen. */
   private async hasIndex(column: string): Promise<boolean> {
-    this.indexedColumns ??= this.chunks.listIndices().then((indices) => new Set(indices.flatMap((index) => index.columns)));
+    this.indexedColumns ??= this.chunks
+      .listIndices()
+      .then((indices) => new Set(indices.flatMap((index) => index.columns)));
     const found = (await this.indexedColumns).has(column);
     if (!found) this.indexedColumns = undefined;
     return found;
@@ -530,13 +676,19 @@ export interface SearchOptions {
 /** The filter that leaves out excludePaths, applied before ranking so `limit` rows still come back; '' for none. */
 function excluding(options: SearchOptions): string {
   const paths = options.excludePaths ?? [];
-  return paths.length === 0 ? '' : inFilters('path', paths).map((filter) => `NOT (${filter})`).join(' AND ');
+  return paths.length === 0
+    ? ''
+    : inFilters('path', paths)
+        .map((filter) => `NOT (${filter})`)
+        .join(' AND ');
 }
 
 /** A shared index in object storage is read at its last finished versions (none finished yet: the empty first ones). */
 function finishedVersions(dbDir: string, manifest: IndexManifest): TableVersions | undefined {
   if (!isObjectStore(dbDir)) return undefined;
-  return manifest.complete ? { chunks: manifest.complete.chunksVersion, files: manifest.complete.filesVersion } : { chunks: 1, files: 1 };
+  return manifest.complete
+    ? { chunks: manifest.complete.chunksVersion, files: manifest.complete.filesVersion }
+    : { chunks: 1, files: 1 };
 }
 
 const RESULT_COLUMNS = ['id', 'path', 'language', 'start_line', 'end_line', 'symbol', 'kind', 'content_hash', 'text'];
@@ -590,7 +742,9 @@ export async function removeOwnedEntries(dbDir: string, keep?: { chunks: string;
     throw error;
   }
   const kept = new Set(keep ? [`${keep.chunks}.lance`, `${keep.files}.lance`] : []);
-  const owned = entries.filter((entry) => (TABLE_ENTRY.test(entry) && !kept.has(entry)) || (!keep && entry === 'manifest.json'));
+  const owned = entries.filter(
+    (entry) => (TABLE_ENTRY.test(entry) && !kept.has(entry)) || (!keep && entry === 'manifest.json'),
+  );
   await Promise.all(owned.map((entry) => fs.rm(path.join(dbDir, entry), { recursive: true, force: true })));
 }
 
@@ -598,7 +752,9 @@ export async function removeOwnedEntries(dbDir: string, keep?: { chunks: string;
 async function removeObjectStoreEntries(dbDir: string, keep?: { chunks: string; files: string }): Promise<void> {
   const db = await connectIndex(dbDir);
   const kept = new Set(keep ? [keep.chunks, keep.files] : []);
-  const owned = (await db.tableNames()).filter((name) => (TABLE_ENTRY.test(`${name}.lance`) && !kept.has(name)) || (!keep && name === OBJECT_STORE_FILES_TABLE));
+  const owned = (await db.tableNames()).filter(
+    (name) => (TABLE_ENTRY.test(`${name}.lance`) && !kept.has(name)) || (!keep && name === OBJECT_STORE_FILES_TABLE),
+  );
   for (const name of owned) {
     await db.dropTable(name).catch((error: unknown) => {
       if (!isTableMissing(error)) throw error;

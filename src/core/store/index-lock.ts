@@ -60,7 +60,11 @@ export async function acquireIndexLock(dbDir: string): Promise<IndexLock> {
     }
     await pause(attempt);
   }
-  throw new RepoSageError('INDEX_LOCKED', `Could not lock the index in ${dbDir}: other processes keep taking it.`, 'Try again in a moment.');
+  throw new RepoSageError(
+    'INDEX_LOCKED',
+    `Could not lock the index in ${dbDir}: other processes keep taking it.`,
+    'Try again in a moment.',
+  );
 }
 
 /** The live process updating the index in dbDir, if any. */
@@ -129,7 +133,12 @@ async function readHolder(file: string): Promise<LockHolder | 'gone' | 'damaged'
 }
 
 function currentHolder(): LockHolder {
-  return { pid: process.pid, host: os.hostname(), processStart: processStartOf(process.pid), startedAt: new Date().toISOString() };
+  return {
+    pid: process.pid,
+    host: os.hostname(),
+    processStart: processStartOf(process.pid),
+    startedAt: new Date().toISOString(),
+  };
 }
 
 /**

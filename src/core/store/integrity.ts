@@ -40,7 +40,15 @@ export async function checkIndex(
   manifest: IndexManifest,
   tables: { chunks: lancedb.Table; files: lancedb.Table },
 ): Promise<IndexHealth> {
-  const health: IndexHealth = { state: 'complete', files: 0, chunks: 0, filesPlanned: manifest.filesPlanned, problems: [], missingIndexes: [], tablesDamaged: false };
+  const health: IndexHealth = {
+    state: 'complete',
+    files: 0,
+    chunks: 0,
+    filesPlanned: manifest.filesPlanned,
+    problems: [],
+    missingIndexes: [],
+    tablesDamaged: false,
+  };
   const damage = (problem: string) => {
     health.tablesDamaged = true;
     health.problems.push(problem);
@@ -53,28 +61,34 @@ export async function checkIndex(
     return health;
   }
   const width = await vectorWidth(tables.chunks);
-  if (width !== manifest.dimension) damage(`its vectors have ${width} dimensions, the manifest says ${manifest.dimension}`);
+  if (width !== manifest.dimension)
+    damage(`its vectors have ${width} dimensions, the manifest says ${manifest.dimension}`);
 
   const mark = manifest.complete;
   const [chunksVersion, filesVersion] = await Promise.all([tables.chunks.version(), tables.files.version()]);
   const finished = mark !== undefined && mark.chunksVersion === chunksVersion && mark.filesVersion === filesVersion;
   if (finished) {
     if (mark.chunks !== health.chunks || mark.files !== health.files) {
-      damage(`it holds ${health.chunks} chunks of ${health.files} files, but was finished with ${mark.chunks} of ${mark.files}`);
+      damage(
+        `it holds ${health.chunks} chunks of ${health.files} files, but was finished with ${mark.chunks} of ${mark.files}`,
+      );
     }
     // Data files are checked on disk only; an object store's are found by LanceDB when read.
     const lost = isObjectStore(dbDir) ? [] : await lostDataFiles(dbDir, mark);
     const indices = await tables.chunks.listIndices();
     for (const column of mark.indexes ?? []) {
       const index = indices.find((candidate) => candidate.columns.includes(column));
-      if (!index || (index.indexUuid && lost.some((file) => file.includes(`/_indices/${index.indexUuid}`)))) health.missingIndexes.push(column);
+      if (!index || (index.indexUuid && lost.some((file) => file.includes(`/_indices/${index.indexUuid}`))))
+        health.missingIndexes.push(column);
     }
     const lostData = lost.filter((file) => !file.includes('/_indices/'));
     if (lostData.length > 0) damage(`${lostData.length} of its data files are missing or cut short (${lostData[0]})`);
-    for (const column of health.missingIndexes) health.problems.push(`its ${INDEX_NAMES[column] ?? column} index is missing`);
+    for (const column of health.missingIndexes)
+      health.problems.push(`its ${INDEX_NAMES[column] ?? column} index is missing`);
   }
   health.writer = await currentWriter(dbDir);
-  health.state = health.problems.length > 0 ? 'damaged' : health.writer ? 'building' : finished ? 'complete' : 'partial';
+  health.state =
+    health.problems.length > 0 ? 'damaged' : health.writer ? 'building' : finished ? 'complete' : 'partial';
   return health;
 }
 
@@ -84,14 +98,22 @@ export async function checkIndex(
  */
 export function incompleteNote(health: Pick<IndexHealth, 'state' | 'files' | 'filesPlanned'>): string | undefined {
   if (health.state === 'complete' || health.state === 'damaged') return undefined;
-  const count = health.filesPlanned !== undefined ? `${health.files} of ${health.filesPlanned} files` : `${health.files} files`;
+  const count =
+    health.filesPlanned !== undefined ? `${health.files} of ${health.filesPlanned} files` : `${health.files} files`;
   return `partial index (${count}${health.state === 'building' ? ', being built now' : ''})`;
 }
 
-export const INDEX_NAMES: Record<string, string> = { search_text: 'full-text', definitions: 'definitions', vector: 'vector' };
+export const INDEX_NAMES: Record<string, string> = {
+  search_text: 'full-text',
+  definitions: 'definitions',
+  vector: 'vector',
+};
 
 /** Every data, deletion and index file of the tables, with its size; undefined where the index is not a local folder. */
-export async function listDataFiles(dbDir: string, tableNames: readonly string[]): Promise<Record<string, number> | undefined> {
+export async function listDataFiles(
+  dbDir: string,
+  tableNames: readonly string[],
+): Promise<Record<string, number> | undefined> {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dbDir)) return undefined;
   const sizes: Record<string, number> = {};
   for (const table of tableNames) {
@@ -131,5 +153,9 @@ async function vectorWidth(table: lancedb.Table): Promise<number | undefined> {
 /** Lance errors carry Rust source paths and backtraces; the first line says what went wrong. */
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].replace(/,?\s*[\w/.-]+\.rs:\d+:\d+/g, '').trim().slice(0, 200);
+  return message
+    .split('\n')[0]
+    .replace(/,?\s*[\w/.-]+\.rs:\d+:\d+/g, '')
+    .trim()
+    .slice(0, 200);
 }

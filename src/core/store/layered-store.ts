@@ -7,7 +7,15 @@ import type { FileRow } from './schema';
 /** What retrieval reads from an index: one local index, or a shared index under a local overlay. */
 export type SearchableStore = Pick<
   ChunkStore,
-  'identity' | 'health' | 'searchDense' | 'searchKeywords' | 'searchDefinitions' | 'searchPaths' | 'catalog' | 'chunksOfFile' | 'close'
+  | 'identity'
+  | 'health'
+  | 'searchDense'
+  | 'searchKeywords'
+  | 'searchDefinitions'
+  | 'searchPaths'
+  | 'catalog'
+  | 'chunksOfFile'
+  | 'close'
 >;
 
 /**
@@ -49,7 +57,10 @@ export class LayeredStore implements SearchableStore {
     return interleave(local, shared).slice(0, limit);
   }
 
-  async searchDefinitions(names: readonly string[], limit: number): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
+  async searchDefinitions(
+    names: readonly string[],
+    limit: number,
+  ): Promise<Array<{ chunk: Chunk; matched: string[] }>> {
     const [local, shared] = await Promise.all([
       this.overlay.searchDefinitions(names, limit),
       this.shared.searchDefinitions(names, limit, { excludePaths: this.masked }),

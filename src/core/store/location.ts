@@ -34,7 +34,9 @@ export function objectStoreOptions(env: NodeJS.ProcessEnv = process.env): Record
 
 /** Opens the LanceDB database of an index, local or in object storage. */
 export function connectIndex(dbDir: string): Promise<lancedb.Connection> {
-  return isObjectStore(dbDir) ? lancedb.connect(dbDir, { storageOptions: objectStoreOptions() }) : lancedb.connect(dbDir);
+  return isObjectStore(dbDir)
+    ? lancedb.connect(dbDir, { storageOptions: objectStoreOptions() })
+    : lancedb.connect(dbDir);
 }
 
 /**
@@ -54,7 +56,12 @@ export function objectStoreError(dbDir: string, error: unknown): RepoSageError {
     );
   }
   if (/NoSuchBucket|bucket.*(not exist|not found)/i.test(text)) {
-    return new RepoSageError('INDEX_UNREACHABLE', `The bucket of ${dbDir} does not exist.`, 'Create the bucket, or correct the URI.', cause);
+    return new RepoSageError(
+      'INDEX_UNREACHABLE',
+      `The bucket of ${dbDir} does not exist.`,
+      'Create the bucket, or correct the URI.',
+      cause,
+    );
   }
   if (/connect|refused|timed? ?out|dns|error sending request|broken pipe|reset by peer/i.test(text)) {
     return new RepoSageError(
@@ -64,7 +71,12 @@ export function objectStoreError(dbDir: string, error: unknown): RepoSageError {
       cause,
     );
   }
-  return new RepoSageError('INDEX_UNREACHABLE', `The index in ${dbDir} could not be read or written: ${firstLine(text)}`, 'Check the object store and its credentials.', cause);
+  return new RepoSageError(
+    'INDEX_UNREACHABLE',
+    `The index in ${dbDir} could not be read or written: ${firstLine(text)}`,
+    'Check the object store and its credentials.',
+    cause,
+  );
 }
 
 function firstLine(text: string): string {

@@ -71,14 +71,15 @@ export async function readManifest(dbDir: string): Promise<IndexManifest | undef
     });
     if (text === undefined) return undefined;
     raw = text;
-  } else try {
-    raw = await fs.readFile(path.join(dbDir, FILE), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ENOTDIR') throw notAFolder(dbDir);
-    throw damagedManifest(dbDir, `it cannot be read (${code})`, error);
-  }
+  } else
+    try {
+      raw = await fs.readFile(path.join(dbDir, FILE), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (code === 'ENOTDIR') throw notAFolder(dbDir);
+      throw damagedManifest(dbDir, `it cannot be read (${code})`, error);
+    }
   let manifest: IndexManifest;
   try {
     manifest = JSON.parse(raw) as IndexManifest;
@@ -91,7 +92,10 @@ export async function readManifest(dbDir: string): Promise<IndexManifest | undef
 
 /** The embedding model the index in dbDir was built with; undefined without a readable index. */
 export async function readIndexModel(dbDir: string): Promise<string | undefined> {
-  return readManifest(dbDir).then((manifest) => manifest?.embeddingModel, () => undefined);
+  return readManifest(dbDir).then(
+    (manifest) => manifest?.embeddingModel,
+    () => undefined,
+  );
 }
 
 /** Written through a temporary file and a rename, so a kill never leaves half a manifest. */
@@ -124,13 +128,23 @@ export function manifestMismatch(manifest: IndexManifest, wanted: ManifestIdenti
 export const REPAIR_HINT = 'Run `reposage index` (or "RepoSage: Re-index Workspace") to repair it.';
 
 export function notAFolder(dbDir: string): RepoSageError {
-  return new RepoSageError('INVALID_INPUT', `The index location ${dbDir} is a file, not a folder.`, 'Point --db at a folder (it is created if missing).');
+  return new RepoSageError(
+    'INVALID_INPUT',
+    `The index location ${dbDir} is a file, not a folder.`,
+    'Point --db at a folder (it is created if missing).',
+  );
 }
 
 function isManifest(value: unknown): value is IndexManifest {
   const m = value as IndexManifest;
-  return typeof m === 'object' && m !== null && typeof m.schemaVersion === 'number' && typeof m.embeddingModel === 'string'
-    && typeof m.dimension === 'number' && typeof m.chunkerVersion === 'string';
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.schemaVersion === 'number' &&
+    typeof m.embeddingModel === 'string' &&
+    typeof m.dimension === 'number' &&
+    typeof m.chunkerVersion === 'string'
+  );
 }
 
 function damagedManifest(dbDir: string, why: string, cause?: unknown): RepoSageError {

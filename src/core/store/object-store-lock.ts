@@ -74,7 +74,9 @@ async function tryCreate(db: lancedb.Connection, me: LockRow): Promise<'created'
 }
 
 /** The holder (the table's first row) and its latest heartbeat; undefined when no lock is held. */
-async function readHolder(db: lancedb.Connection): Promise<{ owner: string; host: string; pid: number; lastBeat: number } | undefined> {
+async function readHolder(
+  db: lancedb.Connection,
+): Promise<{ owner: string; host: string; pid: number; lastBeat: number } | undefined> {
   let table: lancedb.Table;
   try {
     table = await db.openTable(LOCK_TABLE);

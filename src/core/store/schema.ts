@@ -92,7 +92,12 @@ export function sqlString(value: string): string {
 export function inFilters(column: string, values: readonly string[], sliceSize = 500): string[] {
   const filters: string[] = [];
   for (let i = 0; i < values.length; i += sliceSize) {
-    filters.push(`${column} IN (${values.slice(i, i + sliceSize).map(sqlString).join(', ')})`);
+    filters.push(
+      `${column} IN (${values
+        .slice(i, i + sliceSize)
+        .map(sqlString)
+        .join(', ')})`,
+    );
   }
   return filters;
 }

@@ -35,7 +35,10 @@ export function toSearchText(text: string): string {
 export function definitionKeys(names: readonly string[]): string[] {
   const keys = new Set<string>();
   for (const name of names) {
-    const parts = name.toLowerCase().split(/\.|::/).filter((part) => part.length > 0);
+    const parts = name
+      .toLowerCase()
+      .split(/\.|::/)
+      .filter((part) => part.length > 0);
     for (let i = 0; i < parts.length; i++) keys.add(parts.slice(i).join('.'));
   }
   return [...keys];

@@ -29,14 +29,15 @@ export async function deepCheck(dbDir: string): Promise<DeepCheck> {
     result.ok = false;
     result.problems.push(problem);
   };
-  let manifest;
+  let manifest: Awaited<ReturnType<typeof readManifest>> | undefined;
   try {
     manifest = await readManifest(dbDir);
   } catch (error) {
     fail(error instanceof RepoSageError ? error.message : firstLine(error));
     return result;
   }
-  if (!manifest) throw new RepoSageError('INDEX_MISSING', `No RepoSage index in ${dbDir}.`, 'Run `reposage index` first.');
+  if (!manifest)
+    throw new RepoSageError('INDEX_MISSING', `No RepoSage index in ${dbDir}.`, 'Run `reposage index` first.');
   let store: ChunkStore;
   try {
     store = await ChunkStore.openForRead(dbDir, manifest);
@@ -51,7 +52,8 @@ export async function deepCheck(dbDir: string): Promise<DeepCheck> {
       for (const row of rows) {
         result.chunksRead++;
         chunksPerFile.set(row.path, (chunksPerFile.get(row.path) ?? 0) + 1);
-        if (sha256(row.text) !== row.content_hash && bad.hash++ < EXAMPLES) fail(`a chunk of ${row.path} does not match its content hash`);
+        if (sha256(row.text) !== row.content_hash && bad.hash++ < EXAMPLES)
+          fail(`a chunk of ${row.path} does not match its content hash`);
         const why = vectorProblem(row.vector, manifest.dimension);
         if (why && bad.vector++ < EXAMPLES) fail(`a vector of ${row.path} ${why}`);
       }
@@ -68,7 +70,8 @@ export async function deepCheck(dbDir: string): Promise<DeepCheck> {
     }
     const orphans = [...chunksPerFile.keys()].filter((path) => !catalog.has(path));
     // A cut-short run may leave chunks of a file it had not yet catalogued; a finished one may not.
-    if (orphans.length > 0 && store.health.state === 'complete') fail(`${orphans.length} files have chunks but no catalog entry (${orphans[0]})`);
+    if (orphans.length > 0 && store.health.state === 'complete')
+      fail(`${orphans.length} files have chunks but no catalog entry (${orphans[0]})`);
     result.rowsDamaged = !result.ok;
   } catch (error) {
     result.rowsDamaged = true;
@@ -87,7 +90,9 @@ function vectorProblem(vector: ArrayLike<number>, dimension: number): string | u
     if (!Number.isFinite(vector[i])) return 'holds a value that is not a number';
     norm += vector[i] * vector[i];
   }
-  return norm !== 0 && Math.abs(Math.sqrt(norm) - 1) > 1e-3 ? `has length ${Math.sqrt(norm).toFixed(3)}, not 1` : undefined;
+  return norm !== 0 && Math.abs(Math.sqrt(norm) - 1) > 1e-3
+    ? `has length ${Math.sqrt(norm).toFixed(3)}, not 1`
+    : undefined;
 }
 
 function sha256(text: string): string {

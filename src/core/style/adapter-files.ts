@@ -23,11 +23,16 @@ const PEFT_WEIGHTS = 'adapter_model.safetensors';
 /** Reads an adapter folder (PEFT: adapter_config.json + adapter_model.safetensors) or a LoRA .gguf file. */
 export async function inspectAdapter(adapterPath: string): Promise<AdapterFiles> {
   const resolved = path.resolve(adapterPath);
-  let stats;
+  let stats: Awaited<ReturnType<typeof fs.stat>>;
   try {
     stats = await fs.stat(resolved);
   } catch (error) {
-    throw new RepoSageError('FILE_UNREADABLE', `No adapter at ${resolved}.`, 'Pass the folder the training recipe wrote (--out), or a LoRA .gguf file.', { cause: error });
+    throw new RepoSageError(
+      'FILE_UNREADABLE',
+      `No adapter at ${resolved}.`,
+      'Pass the folder the training recipe wrote (--out), or a LoRA .gguf file.',
+      { cause: error },
+    );
   }
   if (stats.isDirectory()) return inspectPeftFolder(resolved);
   if (resolved.toLowerCase().endsWith('.gguf')) return inspectGguf(resolved);
@@ -52,7 +57,12 @@ async function inspectPeftFolder(folder: string): Promise<AdapterFiles> {
   try {
     config = JSON.parse(await fs.readFile(path.join(folder, PEFT_CONFIG), 'utf8'));
   } catch (error) {
-    throw new RepoSageError('INVALID_INPUT', `${path.join(folder, PEFT_CONFIG)} is not valid JSON.`, 'Train or export the adapter again.', { cause: error });
+    throw new RepoSageError(
+      'INVALID_INPUT',
+      `${path.join(folder, PEFT_CONFIG)} is not valid JSON.`,
+      'Train or export the adapter again.',
+      { cause: error },
+    );
   }
   const baseModel = typeof config.base_model_name_or_path === 'string' ? config.base_model_name_or_path : undefined;
   const modelType = baseModel ? await localModelType(baseModel, folder) : undefined;
@@ -60,7 +70,11 @@ async function inspectPeftFolder(folder: string): Promise<AdapterFiles> {
     format: 'safetensors',
     files: [PEFT_CONFIG, PEFT_WEIGHTS].map((name) => ({ name, path: path.join(folder, name) })),
     baseModel,
-    architectures: modelType ? architecturesFromModelType(modelType) : baseModel ? architecturesFromName(baseModel) : undefined,
+    architectures: modelType
+      ? architecturesFromModelType(modelType)
+      : baseModel
+        ? architecturesFromName(baseModel)
+        : undefined,
     sizeBillions: baseModel ? parameterBillions(baseModel) : undefined,
   };
 }
@@ -83,10 +97,19 @@ async function localModelType(baseModel: string, adapterFolder: string): Promise
 
 async function inspectGguf(file: string): Promise<AdapterFiles> {
   const metadata = await readGgufMetadata(file);
-  if (!metadata) throw new RepoSageError('INVALID_INPUT', `${file} is not a GGUF file.`, 'Convert the adapter with llama.cpp\'s convert_lora_to_gguf.py.');
+  if (!metadata)
+    throw new RepoSageError(
+      'INVALID_INPUT',
+      `${file} is not a GGUF file.`,
+      "Convert the adapter with llama.cpp's convert_lora_to_gguf.py.",
+    );
   const type = metadata.get('general.type');
   if (type !== undefined && type !== 'adapter') {
-    throw new RepoSageError('INVALID_INPUT', `${file} is a whole model (general.type "${type}"), not an adapter.`, 'Pass a LoRA adapter; a whole model is imported with `ollama create` instead.');
+    throw new RepoSageError(
+      'INVALID_INPUT',
+      `${file} is a whole model (general.type "${type}"), not an adapter.`,
+      'Pass a LoRA adapter; a whole model is imported with `ollama create` instead.',
+    );
   }
   const architecture = metadata.get('general.architecture');
   const baseModel = metadata.get('general.basename') ?? metadata.get('general.name');

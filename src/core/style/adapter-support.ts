@@ -12,15 +12,41 @@ import type { AdapterFiles } from './adapter-files';
  *   adapter loads on every base the llama.cpp runner runs.
  */
 const OLLAMA_ENGINE_ARCHITECTURES: ReadonlySet<string> = new Set([
-  'bert', 'deepseek2', 'deepseekocr', 'gemma3', 'gemma3n', 'gptoss', 'gpt-oss', 'llama4', 'mistral3', 'mllama',
-  'nemotron_h', 'nemotron_h_moe', 'nomic-bert', 'olmo3', 'qwen25vl', 'qwen3', 'qwen3moe', 'qwen35', 'qwen35moe',
-  'qwen3next', 'qwen3vl', 'qwen3vlmoe', 'glm4moelite', 'glmocr', 'lfm2', 'lfm2moe',
+  'bert',
+  'deepseek2',
+  'deepseekocr',
+  'gemma3',
+  'gemma3n',
+  'gptoss',
+  'gpt-oss',
+  'llama4',
+  'mistral3',
+  'mllama',
+  'nemotron_h',
+  'nemotron_h_moe',
+  'nomic-bert',
+  'olmo3',
+  'qwen25vl',
+  'qwen3',
+  'qwen3moe',
+  'qwen35',
+  'qwen35moe',
+  'qwen3next',
+  'qwen3vl',
+  'qwen3vlmoe',
+  'glm4moelite',
+  'glmocr',
+  'lfm2',
+  'lfm2moe',
 ]);
 
 const SAFETENSORS_ADAPTER_ARCHITECTURES: readonly string[] = ['llama', 'gemma2'];
 
 /** Why Ollama cannot apply an adapter in this format to a base of this architecture; undefined when it can. */
-export function unsupportedAdapterReason(baseArchitecture: string, adapter: AdapterFiles): { reason: string; hint: string } | undefined {
+export function unsupportedAdapterReason(
+  baseArchitecture: string,
+  adapter: AdapterFiles,
+): { reason: string; hint: string } | undefined {
   if (OLLAMA_ENGINE_ARCHITECTURES.has(baseArchitecture)) {
     return {
       reason: `${baseArchitecture} models run on Ollama's new engine, which does not apply LoRA adapters ("loras are not yet implemented"); the model would be created but fail to load.`,

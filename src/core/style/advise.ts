@@ -36,7 +36,7 @@ export interface AdviseOptions extends GpuProbeOptions {
 const QUESTIONS_FOR_YOU = [
   'Is the problem tone and format (answers and code that do not read like this project), or wrong facts? An adapter can only help with the first; wrong facts are a retrieval problem (re-index, more context, a better golden set).',
   'Is retrieval latency acceptable? An adapter does not make answers faster: retrieval still runs for every question, and a tuned model is no smaller than its base.',
-  'Will you retrain when the project\'s conventions change? An adapter keeps the style it was trained on.',
+  "Will you retrain when the project's conventions change? An adapter keeps the style it was trained on.",
   'Can the code leave this machine for training? If not, the adapter must be trained on a GPU you control.',
 ];
 
@@ -51,7 +51,9 @@ export async function adviseStyle(root: string, options: AdviseOptions = {}): Pr
   ]);
   const activity = git?.head ? await recentActivity(resolved, ACTIVITY_DAYS, signal) : undefined;
   const counts = countsByKind(dataset);
-  const byKind = Object.fromEntries(EXAMPLE_KINDS.map((kind) => [kind, counts[kind].train + counts[kind].validation])) as KindCounts;
+  const byKind = Object.fromEntries(
+    EXAMPLE_KINDS.map((kind) => [kind, counts[kind].train + counts[kind].validation]),
+  ) as KindCounts;
   const total = totalExamples(dataset);
   const enough = total >= MIN_GOOD_EXAMPLES;
 
@@ -75,7 +77,8 @@ export async function adviseStyle(root: string, options: AdviseOptions = {}): Pr
 }
 
 function activityReason(activity: RecentActivity | undefined): string {
-  if (!activity) return 'There is no git history here, so how often the code changes is unknown, and there are no commit messages to learn from.';
+  if (!activity)
+    return 'There is no git history here, so how often the code changes is unknown, and there are no commit messages to learn from.';
   const pace = `${activity.commits} commits touched ${activity.filesTouched} files in the last ${activity.days} days`;
   return activity.commits > BUSY_COMMITS
     ? `${pace}: the code changes often, which retrieval follows by re-indexing and weights cannot; an adapter must stay about style, and be retrained as conventions drift.`

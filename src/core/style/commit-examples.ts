@@ -33,13 +33,18 @@ const TRIVIAL_SUBJECT =
 /** Messages git or a tool wrote: reverts, fixups, merges. */
 const TOOL_SUBJECT = /^(revert "|fixup! |squash! |amend! |merge (branch|pull request|remote-tracking) )/i;
 /** Release and dependency bumps are about versions, which are facts, not style. */
-const VERSION_SUBJECT = /^(v?\d+\.\d+(\.\d+)?\b|bump\b|release\b|(chore|build)\((release|deps?)\)|prepare (for )?release|version\b)/i;
+const VERSION_SUBJECT =
+  /^(v?\d+\.\d+(\.\d+)?\b|bump\b|release\b|(chore|build)\((release|deps?)\)|prepare (for )?release|version\b)/i;
 
 /** Diff → commit message examples from the repository's history, newest first. */
 export async function commitExamples(root: string, options: CommitExampleOptions): Promise<CommitExamples> {
   const result: CommitExamples = { examples: [], commits: 0, dropped: {}, secretsScrubbed: 0 };
   const drop = (reason: DropReason) => (result.dropped[reason] = (result.dropped[reason] ?? 0) + 1);
-  const patches = readCommitPatches(root, { limit: options.limit, maxLinesPerFile: MAX_LINES_PER_FILE, signal: options.signal });
+  const patches = readCommitPatches(root, {
+    limit: options.limit,
+    maxLinesPerFile: MAX_LINES_PER_FILE,
+    signal: options.signal,
+  });
   for await (const patch of patches) {
     result.commits++;
     const subject = patch.message.split('\n')[0].trim();
@@ -56,7 +61,10 @@ export async function commitExamples(root: string, options: CommitExampleOptions
       drop('no-code');
       continue;
     }
-    const capped = capDiff(code.map((file) => file.diff), options.maxDiffChars);
+    const capped = capDiff(
+      code.map((file) => file.diff),
+      options.maxDiffChars,
+    );
     const diff = scrubSecrets(capped.text);
     const message = scrubSecrets(patch.message);
     result.secretsScrubbed += diff.count + message.count;
@@ -88,7 +96,11 @@ function isHandWrittenCode(file: { path: string; diff: string }): boolean {
 function fileHead(diff: string): string {
   const hunk = /^@@ -\d+(?:,\d+)? \+1(?:,\d+)? @@.*\n((?:[ +\-\\].*(?:\n|$))*)/m.exec(diff);
   if (!hunk) return '';
-  return hunk[1].split('\n').filter((line) => line.startsWith(' ') || line.startsWith('+')).map((line) => line.slice(1)).join('\n');
+  return hunk[1]
+    .split('\n')
+    .filter((line) => line.startsWith(' ') || line.startsWith('+'))
+    .map((line) => line.slice(1))
+    .join('\n');
 }
 
 /** Whole file sections while they fit, then a note of how many were left out; `shown` counts the sections kept. */
@@ -102,7 +114,8 @@ function capDiff(sections: string[], maxChars: number): { text: string; shown: n
       used += section.length + 1;
     } else {
       // The first file always shows, cut to the limit, so every example has some code.
-      if (kept.length === 0) kept.push(`${section.slice(0, Math.max(0, room)).replace(/\n[^\n]*$/, '')}\n... (diff cut)`);
+      if (kept.length === 0)
+        kept.push(`${section.slice(0, Math.max(0, room)).replace(/\n[^\n]*$/, '')}\n... (diff cut)`);
       break;
     }
   }

@@ -15,13 +15,17 @@ export function formatCompareTable(report: CompareReport): string {
     row.facts ? `${percent(row.facts.hitRate)} (${row.facts.measure})` : '-',
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [
     line(header),
     line(widths.map((width) => '-'.repeat(width))),
     ...rows.map(line),
     '',
-    'style: validation examples; edit sim = 1 - edit distance / length against the project\'s own code, doc or message; exact = identical.',
+    "style: validation examples; edit sim = 1 - edit distance / length against the project's own code, doc or message; exact = identical.",
     'file hits: golden questions whose answer cites a block from an expected file (RAG rows), or names an expected file (rows without RAG).',
   ].join('\n');
 }

@@ -87,7 +87,8 @@ const STYLE_CONTEXT_TOKENS = 1500;
 const ANSWER_SLACK_TOKENS = 128;
 const MAX_ANSWER_TOKENS = 1024;
 
-const NO_RAG_SYSTEM_PROMPT = 'You answer questions about the user\'s code repository. Name the files you mean by their paths.';
+const NO_RAG_SYSTEM_PROMPT =
+  "You answer questions about the user's code repository. Name the files you mean by their paths.";
 
 /**
  * Runs the four configurations (base, base+RAG, tuned, tuned+RAG) over the validation split (style:
@@ -132,13 +133,22 @@ export async function compareModels(options: CompareOptions): Promise<CompareRep
       const reply = await ollama.chat({
         model,
         messages: stylePrompt(example, context),
-        options: { temperature: 0, num_ctx: windows.get(model), num_predict: Math.min(MAX_ANSWER_TOKENS, estimateTokens(expected) + ANSWER_SLACK_TOKENS) },
+        options: {
+          temperature: 0,
+          num_ctx: windows.get(model),
+          num_predict: Math.min(MAX_ANSWER_TOKENS, estimateTokens(expected) + ANSWER_SLACK_TOKENS),
+        },
         signal,
       });
-      scored.push({ kind: example.kind, similarity: editSimilarity(unfence(reply.text), unfence(expected)), exact: exactMatch(unfence(reply.text), unfence(expected)) });
+      scored.push({
+        kind: example.kind,
+        similarity: editSimilarity(unfence(reply.text), unfence(expected)),
+        exact: exactMatch(unfence(reply.text), unfence(expected)),
+      });
       step();
     }
-    const facts = questions.length > 0 ? await factScores(options, model, rag, questions, windows.get(model)!, step) : undefined;
+    const facts =
+      questions.length > 0 ? await factScores(options, model, rag, questions, windows.get(model)!, step) : undefined;
     rows.push({ config, model, rag, style: styleScores(scored), ...(facts ? { facts } : {}) });
   }
   return { rows };
@@ -151,7 +161,11 @@ function stylePrompt(example: StyleExample, context: string | undefined): ChatMe
   return [system, { role: 'user', content: `${context}\n\n${user.content}` }];
 }
 
-async function styleContext(retriever: Retriever, example: StyleExample, signal: AbortSignal | undefined): Promise<string> {
+async function styleContext(
+  retriever: Retriever,
+  example: StyleExample,
+  signal: AbortSignal | undefined,
+): Promise<string> {
   const own = new Set(example.files);
   const query = example.messages[1].content.slice(0, 2000);
   const { chunks } = await retriever.retrieve(query, { k: STYLE_RETRIEVE_K, signal });
@@ -175,13 +189,20 @@ async function factScores(
     throwIfCancelled(signal);
     const expected = new Set(question.expected.map((location) => location.path));
     if (rag) {
-      for await (const event of askQuestion({ question: question.question }, { retriever: options.retriever, ollama, model, root: options.root }, signal)) {
+      for await (const event of askQuestion(
+        { question: question.question },
+        { retriever: options.retriever, ollama, model, root: options.root },
+        signal,
+      )) {
         if (event.type === 'final' && event.citations.some((citation) => expected.has(citation.path))) hits++;
       }
     } else {
       const reply = await ollama.chat({
         model,
-        messages: [{ role: 'system', content: NO_RAG_SYSTEM_PROMPT }, { role: 'user', content: question.question }],
+        messages: [
+          { role: 'system', content: NO_RAG_SYSTEM_PROMPT },
+          { role: 'user', content: question.question },
+        ],
         options: { temperature: 0, num_ctx: window, num_predict: MAX_ANSWER_TOKENS },
         signal,
       });
@@ -189,7 +210,12 @@ async function factScores(
     }
     step();
   }
-  return { questions: questions.length, hits, hitRate: questions.length > 0 ? hits / questions.length : 0, measure: rag ? 'citation' : 'path-mention' };
+  return {
+    questions: questions.length,
+    hits,
+    hitRate: questions.length > 0 ? hits / questions.length : 0,
+    measure: rag ? 'citation' : 'path-mention',
+  };
 }
 
 /** The path, or its file name as a word: a model that never saw the repository can only guess names. */
@@ -199,7 +225,9 @@ function mentionsFile(answer: string, file: string): boolean {
   return answer.includes(file) || new RegExp(`(^|[^\\w.-])${escaped}($|[^\\w-])`).test(answer);
 }
 
-function styleScores(scored: ReadonlyArray<{ kind: ExampleKind; similarity: number; exact: boolean }>): CompareRow['style'] {
+function styleScores(
+  scored: ReadonlyArray<{ kind: ExampleKind; similarity: number; exact: boolean }>,
+): CompareRow['style'] {
   const summarise = (items: typeof scored): StyleScores => ({
     examples: items.length,
     editSimilarity: items.length > 0 ? items.reduce((sum, item) => sum + item.similarity, 0) / items.length : 0,

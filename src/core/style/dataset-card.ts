@@ -10,9 +10,15 @@ const KIND_TITLES: Record<ExampleKind, string> = {
 /** The README.md of an exported dataset: what is in it, where it came from, and what was left out. */
 export function formatDatasetCard(dataset: StyleDataset, now: Date): string {
   const counts = countsByKind(dataset);
-  const commit = dataset.git?.head ? `\`${dataset.git.head}\`${dataset.git.dirty ? ' (with uncommitted changes)' : ''}` : 'not a git repository';
-  const rows = EXAMPLE_KINDS.map((kind) => `| ${KIND_TITLES[kind]} | ${counts[kind].train} | ${counts[kind].validation} |`);
-  const dropped = Object.entries(dataset.dropped).filter(([, count]) => count > 0).map(([reason, count]) => `- ${reason}: ${count}`);
+  const commit = dataset.git?.head
+    ? `\`${dataset.git.head}\`${dataset.git.dirty ? ' (with uncommitted changes)' : ''}`
+    : 'not a git repository';
+  const rows = EXAMPLE_KINDS.map(
+    (kind) => `| ${KIND_TITLES[kind]} | ${counts[kind].train} | ${counts[kind].validation} |`,
+  );
+  const dropped = Object.entries(dataset.dropped)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `- ${reason}: ${count}`);
   const excluded = dataset.excludedFiles.map((file) => `- \`${file.path}\` (${file.reason})`);
   return [
     `# Style dataset: ${dataset.projectName}`,
@@ -35,19 +41,21 @@ export function formatDatasetCard(dataset: StyleDataset, now: Date): string {
     '',
     '## Files',
     '',
-    '- `train.jsonl`, `validation.jsonl`: one conversation per line in TRL\'s conversational format,',
+    "- `train.jsonl`, `validation.jsonl`: one conversation per line in TRL's conversational format,",
     '  `{"messages": [{"role": "system", ...}, {"role": "user", ...}, {"role": "assistant", ...}]}`.',
-    '- `train.meta.jsonl`, `validation.meta.jsonl`: line for line, each example\'s kind and source files.',
+    "- `train.meta.jsonl`, `validation.meta.jsonl`: line for line, each example's kind and source files.",
     '',
     'The split is by file (a hash of its path, about 9 in 10 to train): all examples showing a',
-    'file\'s code are on the same side, and a commit is in validation when it shows a validation file.',
+    "file's code are on the same side, and a commit is in validation when it shows a validation file.",
     '',
     '## Left out',
     '',
     ...(dropped.length > 0 ? dropped : ['- nothing']),
     `- secrets replaced with a placeholder: ${dataset.secretsScrubbed}`,
     ...(excluded.length > 0 ? ['', 'Files not used (generated, minified or vendored code):', '', ...excluded] : []),
-    ...(dataset.warnings.length > 0 ? ['', '## Warnings', '', ...dataset.warnings.map((warning) => `- ${warning}`)] : []),
+    ...(dataset.warnings.length > 0
+      ? ['', '## Warnings', '', ...dataset.warnings.map((warning) => `- ${warning}`)]
+      : []),
     '',
   ].join('\n');
 }

@@ -32,7 +32,10 @@ export async function writeStyleDataset(dataset: StyleDataset, outDir: string, n
   };
   for (const split of ['train', 'validation'] as const) {
     const examples = dataset.splits[split];
-    await write(dataFile(split), examples.map((example) => `${JSON.stringify({ messages: example.messages })}\n`).join(''));
+    await write(
+      dataFile(split),
+      examples.map((example) => `${JSON.stringify({ messages: example.messages })}\n`).join(''),
+    );
     await write(metaFile(split), examples.map((example) => `${JSON.stringify(metaOf(example))}\n`).join(''));
   }
   await write(DATASET_CARD, formatDatasetCard(dataset, now));
@@ -41,24 +44,42 @@ export async function writeStyleDataset(dataset: StyleDataset, outDir: string, n
 
 /** Reads one split back, with its metadata, as the exporter wrote it. */
 export async function readStyleSplit(dataDir: string, split: Split): Promise<StyleExample[]> {
-  const [data, meta] = await Promise.all([readLines(path.join(dataDir, dataFile(split))), readLines(path.join(dataDir, metaFile(split)))]);
+  const [data, meta] = await Promise.all([
+    readLines(path.join(dataDir, dataFile(split))),
+    readLines(path.join(dataDir, metaFile(split))),
+  ]);
   if (data.length !== meta.length) {
-    throw invalidDataset(dataDir, `${dataFile(split)} has ${data.length} examples but ${metaFile(split)} describes ${meta.length}`);
+    throw invalidDataset(
+      dataDir,
+      `${dataFile(split)} has ${data.length} examples but ${metaFile(split)} describes ${meta.length}`,
+    );
   }
   return data.map((line, i) => {
     const where = `${dataFile(split)}:${i + 1}`;
     const messages = parseJson(line, dataDir, where).messages;
     const info = parseJson(meta[i], dataDir, `${metaFile(split)}:${i + 1}`) as Partial<ExampleMeta>;
-    if (!isConversation(messages)) throw invalidDataset(dataDir, `${where} is not a system, user, assistant conversation`);
+    if (!isConversation(messages))
+      throw invalidDataset(dataDir, `${where} is not a system, user, assistant conversation`);
     if (!EXAMPLE_KINDS.includes(info.kind as never) || typeof info.source !== 'string' || !Array.isArray(info.files)) {
       throw invalidDataset(dataDir, `${metaFile(split)}:${i + 1} lacks kind, source or files`);
     }
-    return { kind: info.kind!, source: info.source, files: info.files, ...(info.line ? { line: info.line } : {}), messages };
+    return {
+      kind: info.kind!,
+      source: info.source,
+      files: info.files,
+      ...(info.line ? { line: info.line } : {}),
+      messages,
+    };
   });
 }
 
 function metaOf(example: StyleExample): ExampleMeta {
-  return { kind: example.kind, source: example.source, files: example.files, ...(example.line ? { line: example.line } : {}) };
+  return {
+    kind: example.kind,
+    source: example.source,
+    files: example.files,
+    ...(example.line ? { line: example.line } : {}),
+  };
 }
 
 async function readLines(file: string): Promise<string[]> {
@@ -86,9 +107,17 @@ function parseJson(line: string, dataDir: string, where: string): Record<string,
 
 function isConversation(value: unknown): value is StyleExample['messages'] {
   const roles = ['system', 'user', 'assistant'];
-  return Array.isArray(value) && value.length === 3 && value.every((m, i) => m?.role === roles[i] && typeof m?.content === 'string');
+  return (
+    Array.isArray(value) &&
+    value.length === 3 &&
+    value.every((m, i) => m?.role === roles[i] && typeof m?.content === 'string')
+  );
 }
 
 function invalidDataset(dataDir: string, problem: string): RepoSageError {
-  return new RepoSageError('INVALID_INPUT', `The style dataset in ${dataDir} is damaged: ${problem}.`, 'Export it again with `reposage style export`.');
+  return new RepoSageError(
+    'INVALID_INPUT',
+    `The style dataset in ${dataDir} is damaged: ${problem}.`,
+    'Export it again with `reposage style export`.',
+  );
 }

@@ -70,7 +70,8 @@ function shingles(text: string): Set<number> {
     set.add(hash32(tokens.join(' ')));
     return set;
   }
-  for (let i = 0; i + SHINGLE_TOKENS <= tokens.length; i++) set.add(hash32(tokens.slice(i, i + SHINGLE_TOKENS).join(' ')));
+  for (let i = 0; i + SHINGLE_TOKENS <= tokens.length; i++)
+    set.add(hash32(tokens.slice(i, i + SHINGLE_TOKENS).join(' ')));
   return set;
 }
 
@@ -88,7 +89,8 @@ function minHash(shingleSet: Set<number>): Uint32Array {
 
 function bandKeys(signature: Uint32Array): string[] {
   const keys: string[] = [];
-  for (let band = 0; band < BANDS; band++) keys.push(`${band}:${signature.subarray(band * ROWS, (band + 1) * ROWS).join(',')}`);
+  for (let band = 0; band < BANDS; band++)
+    keys.push(`${band}:${signature.subarray(band * ROWS, (band + 1) * ROWS).join(',')}`);
   return keys;
 }
 

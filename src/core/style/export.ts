@@ -108,7 +108,17 @@ export async function buildStyleDataset(options: StyleExportOptions): Promise<St
   return dataset;
 }
 
-const DROP_REASONS: readonly DropReason[] = ['generated', 'minified', 'factual', 'no-summary', 'trivial-message', 'no-code', 'too-long', 'duplicate', 'near-duplicate'];
+const DROP_REASONS: readonly DropReason[] = [
+  'generated',
+  'minified',
+  'factual',
+  'no-summary',
+  'trivial-message',
+  'no-code',
+  'too-long',
+  'duplicate',
+  'near-duplicate',
+];
 
 interface CodeExamples {
   examples: StyleExample[];
@@ -118,7 +128,11 @@ interface CodeExamples {
   secretsScrubbed: number;
 }
 
-async function codeExamples(root: string, systemPrompt: string, signal: AbortSignal | undefined): Promise<CodeExamples> {
+async function codeExamples(
+  root: string,
+  systemPrompt: string,
+  signal: AbortSignal | undefined,
+): Promise<CodeExamples> {
   // Generated files are told apart (and reported) below, by the export's own rules.
   const walk = await walkWorkspace(root, { includeKinds: ['generated'] }, signal);
   const result: CodeExamples = { examples: [], files: 0, excluded: [], dropped: {}, secretsScrubbed: 0 };
@@ -132,7 +146,10 @@ async function codeExamples(root: string, systemPrompt: string, signal: AbortSig
       continue;
     }
     // Generated files are told apart below (and reported); credentials are scrubbed per example.
-    const read = await readTextFile(file.absolutePath, undefined, { includeKinds: ['generated'], callerScrubsSecrets: true });
+    const read = await readTextFile(file.absolutePath, undefined, {
+      includeKinds: ['generated'],
+      callerScrubsSecrets: true,
+    });
     if ('skipped' in read) {
       if (read.skipped === 'minified') result.excluded.push({ path: file.path, reason: 'minified' });
       continue;
@@ -155,7 +172,8 @@ async function codeExamples(root: string, systemPrompt: string, signal: AbortSig
       parsed.tree.delete();
     }
   }
-  for (const { reason } of result.excluded) if (reason !== 'vendored') result.dropped[reason] = (result.dropped[reason] ?? 0) + 1;
+  for (const { reason } of result.excluded)
+    if (reason !== 'vendored') result.dropped[reason] = (result.dropped[reason] ?? 0) + 1;
   return result;
 }
 
@@ -164,8 +182,12 @@ function exampleTokens(example: StyleExample): number {
 }
 
 export function countsByKind(dataset: StyleDataset): Record<ExampleKind, Record<Split, number>> {
-  const counts = Object.fromEntries(EXAMPLE_KINDS.map((kind) => [kind, { train: 0, validation: 0 }])) as Record<ExampleKind, Record<Split, number>>;
-  for (const split of ['train', 'validation'] as const) for (const example of dataset.splits[split]) counts[example.kind][split]++;
+  const counts = Object.fromEntries(EXAMPLE_KINDS.map((kind) => [kind, { train: 0, validation: 0 }])) as Record<
+    ExampleKind,
+    Record<Split, number>
+  >;
+  for (const split of ['train', 'validation'] as const)
+    for (const example of dataset.splits[split]) counts[example.kind][split]++;
   return counts;
 }
 
@@ -183,11 +205,15 @@ function datasetWarnings(dataset: StyleDataset): string[] {
     );
   }
   if (total > 0 && dataset.splits.validation.length === 0) {
-    warnings.push('The validation split is empty (too few files to hold one out): training cannot be checked for overfitting.');
+    warnings.push(
+      'The validation split is empty (too few files to hold one out): training cannot be checked for overfitting.',
+    );
   }
   if (!dataset.git) warnings.push('No git history here, so there are no commit-message examples.');
   if (dataset.dropped['too-long'] > total) {
-    warnings.push(`${dataset.dropped['too-long']} examples were longer than ${dataset.maxTokens} tokens and left out; a longer training sequence length (--max-tokens) keeps them.`);
+    warnings.push(
+      `${dataset.dropped['too-long']} examples were longer than ${dataset.maxTokens} tokens and left out; a longer training sequence length (--max-tokens) keeps them.`,
+    );
   }
   return warnings;
 }

@@ -65,7 +65,11 @@ export function functionExamples(file: SourceFile, root: Node, systemPrompt: str
       {
         kind: 'implement',
         ...place,
-        messages: [system, { role: 'user', content: scrub(implement) }, { role: 'assistant', content: scrub(fenced(parts.withDoc, language)) }],
+        messages: [
+          system,
+          { role: 'user', content: scrub(implement) },
+          { role: 'assistant', content: scrub(fenced(parts.withDoc, language)) },
+        ],
       },
       {
         kind: 'document',
@@ -92,14 +96,23 @@ interface FunctionParts {
   codeWithoutDoc: string;
 }
 
-function functionParts(file: SourceFile, lines: string[], symbol: DocumentedSymbol, definition: Node, body: Node): FunctionParts {
+function functionParts(
+  file: SourceFile,
+  lines: string[],
+  symbol: DocumentedSymbol,
+  definition: Node,
+  body: Node,
+): FunctionParts {
   const indent = /^[ \t]*/.exec(lines[symbol.startLine - 1])![0];
   const code = lines.slice(symbol.startLine - 1, symbol.endLine).join('\n');
   const inside = DOC_INSIDE.has(file.grammar);
   // Node texts keep the file's line endings; the lines above do not.
   const docText = symbol.doc.replace(/\r\n/g, '\n');
   // The body is the definition's last part, so its last occurrence in the text is the body itself.
-  const signatureText = definition.text.slice(0, definition.text.lastIndexOf(body.text)).trimEnd().replace(/\r\n/g, '\n');
+  const signatureText = definition.text
+    .slice(0, definition.text.lastIndexOf(body.text))
+    .trimEnd()
+    .replace(/\r\n/g, '\n');
   const signature = dedent(indent + signatureText);
   // A docstring is indented like the body; the text of its first line is not, its other lines are.
   const doc = dedent((inside ? indentBefore(code, docText) : indent) + docText);
@@ -124,7 +137,9 @@ function removeFirst(text: string, part: string): string {
   const lineEnd = text.indexOf('\n', at + part.length);
   const end = lineEnd === -1 ? text.length : lineEnd;
   const aloneOnLine = text.slice(lineStart, at).trim() === '' && text.slice(at + part.length, end).trim() === '';
-  return aloneOnLine ? text.slice(0, lineStart) + text.slice(end + 1) : text.slice(0, at) + text.slice(at + part.length);
+  return aloneOnLine
+    ? text.slice(0, lineStart) + text.slice(end + 1)
+    : text.slice(0, at) + text.slice(at + part.length);
 }
 
 /** Nodes around a definition that belong to it: `export`, decorators, `const f = …`. */
@@ -141,7 +156,10 @@ function findDefinition(root: Node, symbol: DocumentedSymbol): Node | undefined 
   while (node) {
     const exact = node.startPosition.row === startRow && node.endPosition.row === endRow;
     if (exact && (WRAPPER.test(node.type) || node.childForFieldName('body'))) return node;
-    node = node.namedChildren.find((child) => child !== null && child.startPosition.row <= startRow && child.endPosition.row >= endRow) ?? undefined;
+    node =
+      node.namedChildren.find(
+        (child) => child !== null && child.startPosition.row <= startRow && child.endPosition.row >= endRow,
+      ) ?? undefined;
   }
   return undefined;
 }

@@ -18,10 +18,17 @@ enum ValueType {
 }
 
 const FIXED_SIZES: Partial<Record<ValueType, number>> = {
-  [ValueType.Uint8]: 1, [ValueType.Int8]: 1, [ValueType.Bool]: 1,
-  [ValueType.Uint16]: 2, [ValueType.Int16]: 2,
-  [ValueType.Uint32]: 4, [ValueType.Int32]: 4, [ValueType.Float32]: 4,
-  [ValueType.Uint64]: 8, [ValueType.Int64]: 8, [ValueType.Float64]: 8,
+  [ValueType.Uint8]: 1,
+  [ValueType.Int8]: 1,
+  [ValueType.Bool]: 1,
+  [ValueType.Uint16]: 2,
+  [ValueType.Int16]: 2,
+  [ValueType.Uint32]: 4,
+  [ValueType.Int32]: 4,
+  [ValueType.Float32]: 4,
+  [ValueType.Uint64]: 8,
+  [ValueType.Int64]: 8,
+  [ValueType.Float64]: 8,
 };
 
 /** Adapters keep their metadata in the first kilobytes; a model's tokenizer arrays are skipped unread. */
@@ -69,7 +76,11 @@ function readString(buffer: Buffer, offset: number): { value: string; end: numbe
   return { value: buffer.toString('utf8', offset + 8, end), end };
 }
 
-function readValue(buffer: Buffer, offset: number, type: ValueType): { value?: string | number | boolean; end: number } {
+function readValue(
+  buffer: Buffer,
+  offset: number,
+  type: ValueType,
+): { value?: string | number | boolean; end: number } {
   switch (type) {
     case ValueType.String:
       return readString(buffer, offset);

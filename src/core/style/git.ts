@@ -30,7 +30,11 @@ export interface RecentActivity {
 
 /** How much the code under `root` changed in the last `days` days, from git log. */
 export async function recentActivity(root: string, days: number, signal?: AbortSignal): Promise<RecentActivity> {
-  const log = await runGit(root, ['log', `--since=${days}.days`, '--no-merges', '--name-only', '--format=%x00%cI', '--', '.'], signal);
+  const log = await runGit(
+    root,
+    ['log', `--since=${days}.days`, '--no-merges', '--name-only', '--format=%x00%cI', '--', '.'],
+    signal,
+  );
   const files = new Set<string>();
   let commits = 0;
   let lastCommitDate: string | undefined;
@@ -66,9 +70,19 @@ export async function* readCommitPatches(
   options: { limit: number; maxLinesPerFile: number; signal?: AbortSignal },
 ): AsyncGenerator<CommitPatch> {
   const args = [
-    '-c', 'core.quotepath=off',
-    'log', '--no-merges', `--max-count=${options.limit}`, '--no-color', '--no-ext-diff', '--no-renames',
-    '--patch', '--relative', '--format=%x1e%H%n%B%x1f', '--', '.',
+    '-c',
+    'core.quotepath=off',
+    'log',
+    '--no-merges',
+    `--max-count=${options.limit}`,
+    '--no-color',
+    '--no-ext-diff',
+    '--no-renames',
+    '--patch',
+    '--relative',
+    '--format=%x1e%H%n%B%x1f',
+    '--',
+    '.',
   ];
   const child = spawn('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], signal: options.signal });
   child.on('error', () => undefined);

@@ -25,10 +25,25 @@ const NVIDIA_SMI_TIMEOUT_MS = 5_000;
 export async function probeGpu(options: GpuProbeOptions = {}): Promise<GpuProbe> {
   const python = options.python ?? 'python3';
   const [torch, smi] = await Promise.all([
-    run(python, ['-c', 'import torch; print(torch.cuda.is_available())'], options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal),
-    run('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader'], NVIDIA_SMI_TIMEOUT_MS, options.signal),
+    run(
+      python,
+      ['-c', 'import torch; print(torch.cuda.is_available())'],
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      options.signal,
+    ),
+    run(
+      'nvidia-smi',
+      ['--query-gpu=name,memory.total', '--format=csv,noheader'],
+      NVIDIA_SMI_TIMEOUT_MS,
+      options.signal,
+    ),
   ]);
-  const nvidiaGpus = smi.ok ? smi.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '') : [];
+  const nvidiaGpus = smi.ok
+    ? smi.stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+    : [];
   const gpus = nvidiaGpus.length > 0 ? ` nvidia-smi lists ${nvidiaGpus.join('; ')}.` : ' nvidia-smi lists no GPU.';
   if (torch.ok) {
     const available = torch.stdout.trim().split('\n').at(-1) === 'True';

@@ -18,9 +18,7 @@ export interface RegisterAdapterOptions {
   signal?: AbortSignal;
 }
 
-export type RegisterProgress =
-  | { stage: 'upload'; file: string; digest: string }
-  | { stage: 'create'; status: string };
+export type RegisterProgress = { stage: 'upload'; file: string; digest: string } | { stage: 'create'; status: string };
 
 /** How the adapter compares with the base: `problems` refuse registration unless forced. */
 export interface AdapterCheck {
@@ -55,7 +53,11 @@ export async function registerAdapter(options: RegisterAdapterOptions): Promise<
   // Before anything is uploaded, and whatever --force says: such a model could never answer.
   const unsupported = unsupportedAdapterReason(base.family, adapter);
   if (unsupported) {
-    throw new RepoSageError('ADAPTER_UNSUPPORTED', `Ollama cannot apply this adapter to ${options.base}: ${unsupported.reason}`, unsupported.hint);
+    throw new RepoSageError(
+      'ADAPTER_UNSUPPORTED',
+      `Ollama cannot apply this adapter to ${options.base}: ${unsupported.reason}`,
+      unsupported.hint,
+    );
   }
   const check = checkAdapter(adapter, base);
   if (check.problems.length > 0 && !options.force) {
@@ -90,14 +92,23 @@ function checkAdapter(adapter: AdapterFiles, base: ModelInfo): AdapterCheck {
   const problems: string[] = [];
   const unchecked: string[] = [];
   if (!adapter.architectures) {
-    unchecked.push(`the architecture (nothing in the adapter names one${adapter.baseModel ? `; "${adapter.baseModel}" gives no clue` : ''})`);
-  } else if (!adapter.architectures.includes(baseArchitecture) && !base.details.families.some((family) => adapter.architectures!.includes(family))) {
-    problems.push(`${base.name} is a ${baseArchitecture} model, but the adapter was trained on ${trainedOn} (${adapter.architectures.join(' or ')}).`);
+    unchecked.push(
+      `the architecture (nothing in the adapter names one${adapter.baseModel ? `; "${adapter.baseModel}" gives no clue` : ''})`,
+    );
+  } else if (
+    !adapter.architectures.includes(baseArchitecture) &&
+    !base.details.families.some((family) => adapter.architectures!.includes(family))
+  ) {
+    problems.push(
+      `${base.name} is a ${baseArchitecture} model, but the adapter was trained on ${trainedOn} (${adapter.architectures.join(' or ')}).`,
+    );
   }
   if (adapter.sizeBillions === undefined || baseSizeBillions === undefined) {
     unchecked.push('the model size');
   } else if (!sameSize(adapter.sizeBillions, baseSizeBillions)) {
-    problems.push(`${base.name} has ${base.details.parameterSize} parameters, but the adapter was trained on a ${adapter.sizeBillions}B-parameter model.`);
+    problems.push(
+      `${base.name} has ${base.details.parameterSize} parameters, but the adapter was trained on a ${adapter.sizeBillions}B-parameter model.`,
+    );
   }
   return {
     adapterBase: adapter.baseModel,

@@ -62,5 +62,7 @@ export function scrubSecrets(text: string): ScrubResult {
 
 /** Values that name a secret rather than hold one: `${API_KEY}`, `<token>`, `xxxxxxxx`, `process.env.X`. */
 function looksLikePlaceholder(value: string): boolean {
-  return /^(\$\{?[A-Z_]+\}?|<[^>]*>|\{\{[^}]*\}\}|x+|\*+|\.+|(your|my|example|dummy|placeholder|changeme)[\w-]*|process\.env\.\w+)$/i.test(value);
+  return /^(\$\{?[A-Z_]+\}?|<[^>]*>|\{\{[^}]*\}\}|x+|\*+|\.+|(your|my|example|dummy|placeholder|changeme)[\w-]*|process\.env\.\w+)$/i.test(
+    value,
+  );
 }

@@ -3,7 +3,12 @@ const MAX_COMPARED_CHARS = 4000;
 
 /** Trailing spaces and line endings differ between editors and models without changing the code. */
 function normalise(text: string): string {
-  return text.replace(/\r\n/g, '\n').split('\n').map((line) => line.trimEnd()).join('\n').trim();
+  return text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trim();
 }
 
 /** The same text, once line endings and trailing whitespace are set aside. */

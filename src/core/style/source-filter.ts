@@ -6,7 +6,8 @@ import { createExcludeRules } from '../files/ignore-rules';
  * model must take facts from retrieval, never from its weights.
  */
 const DATA_FILE = /\.(json|jsonc|ya?ml|toml|ini|cfg|conf|env|properties|xml|csv|tsv|lock|sum|txt|sql|plist|pbxproj)$/i;
-const DATA_NAME = /(^|\/)(package\.json|setup\.cfg|pyproject\.toml|requirements[^/]*\.txt|version(\.[a-z]+)?|VERSION|CHANGELOG[^/]*|CHANGES[^/]*|HISTORY[^/]*)$/;
+const DATA_NAME =
+  /(^|\/)(package\.json|setup\.cfg|pyproject\.toml|requirements[^/]*\.txt|version(\.[a-z]+)?|VERSION|CHANGELOG[^/]*|CHANGES[^/]*|HISTORY[^/]*)$/;
 
 const excludeRules = createExcludeRules();
 
@@ -15,7 +16,12 @@ const excludeRules = createExcludeRules();
  * something the walker would never index (lock files, build output, minified bundles).
  */
 export function isStyleSourcePath(relativePath: string): boolean {
-  return !DATA_FILE.test(relativePath) && !DATA_NAME.test(relativePath) && !isVendoredPath(relativePath) && !excludeRules.ignores(relativePath);
+  return (
+    !DATA_FILE.test(relativePath) &&
+    !DATA_NAME.test(relativePath) &&
+    !isVendoredPath(relativePath) &&
+    !excludeRules.ignores(relativePath)
+  );
 }
 
 /** A version literal: "1.2.3", 'v2.0.0-rc.1'. */
@@ -32,6 +38,9 @@ export function isFactualCode(code: string): boolean {
   if (VERSION_LITERAL.test(code)) return true;
   const visible = code.replace(/\s+/g, '').length;
   if (visible === 0) return false;
-  const literal = [...code.matchAll(STRING_LITERAL)].reduce((sum, match) => sum + match[0].replace(/\s+/g, '').length, 0);
+  const literal = [...code.matchAll(STRING_LITERAL)].reduce(
+    (sum, match) => sum + match[0].replace(/\s+/g, '').length,
+    0,
+  );
   return literal / visible > MAX_LITERAL_SHARE;
 }

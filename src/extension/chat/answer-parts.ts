@@ -48,5 +48,8 @@ export function toTraceView(trace: RetrievalTrace): TraceView {
 export function toChatHistory(turns: readonly Turn[]): ChatTurn[] {
   return turns
     .filter((turn) => !turn.error && turn.answer.trim().length > 0)
-    .flatMap((turn): ChatTurn[] => [{ role: 'user', content: turn.question }, { role: 'assistant', content: turn.answer }]);
+    .flatMap((turn): ChatTurn[] => [
+      { role: 'user', content: turn.question },
+      { role: 'assistant', content: turn.answer },
+    ]);
 }

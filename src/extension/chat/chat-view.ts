@@ -52,18 +52,24 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       strings: uiStrings(),
       nonce: newNonce(),
     });
-    viewStore.add(view.webview.onDidReceiveMessage((raw: unknown) => {
-      const message = parseFromWebview(raw);
-      if (message) void this.receive(message).catch((error: unknown) => this.errors.report(error));
-    }));
+    viewStore.add(
+      view.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseFromWebview(raw);
+        if (message) void this.receive(message).catch((error: unknown) => this.errors.report(error));
+      }),
+    );
     // A hidden view's page is torn down; it says `ready` again when shown.
-    viewStore.add(view.onDidChangeVisibility(() => {
-      if (!view.visible) this.pageReady = false;
-    }));
-    viewStore.add(view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined;
-      viewStore.dispose();
-    }));
+    viewStore.add(
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) this.pageReady = false;
+      }),
+    );
+    viewStore.add(
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+        viewStore.dispose();
+      }),
+    );
   }
 
   /** Shows the chat view and asks `question` in it, as if the user had typed it. */
@@ -89,7 +95,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     switch (message.type) {
       case 'ready':
         this.pageReady = true;
-        this.post({ type: 'history', turns: [...this.history.turns(), ...[...this.running.values()].map((entry) => entry.turn)] });
+        this.post({
+          type: 'history',
+          turns: [...this.history.turns(), ...[...this.running.values()].map((entry) => entry.turn)],
+        });
         this.postAvailability();
         this.flushQueued();
         return;
@@ -145,7 +154,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         turn.stopped = true;
         this.post({ type: 'answer', id, done: true, stopped: true });
       } else {
-        turn.error = error instanceof RepoSageError ? error.describe() : error instanceof Error ? error.message : String(error);
+        turn.error =
+          error instanceof RepoSageError ? error.describe() : error instanceof Error ? error.message : String(error);
         this.post({ type: 'answer', id, done: true, error: turn.error });
         this.errors.report(error, { model: this.answerer.model });
       }

@@ -21,7 +21,10 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
   private readonly changed = this.store.add(new vscode.EventEmitter<void>());
   readonly onDidChangeAvailability = this.changed.event;
 
-  constructor(private readonly indexes: IndexManager, private readonly models: SearchModels) {
+  constructor(
+    private readonly indexes: IndexManager,
+    private readonly models: SearchModels,
+  ) {
     this.store.add(indexes.onDidChange(() => this.changed.fire()));
   }
 
@@ -44,7 +47,11 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
     const search = await this.models.open(index.dbDir);
     try {
       const incomplete = incompleteNote(search.store.health);
-      if (incomplete) request.onPart({ kind: 'notice', text: vscode.l10n.t('Answered from a {0}: files not indexed yet cannot be found.', incomplete) });
+      if (incomplete)
+        request.onPart({
+          kind: 'notice',
+          text: vscode.l10n.t('Answered from a {0}: files not indexed yet cannot be found.', incomplete),
+        });
       const events = askQuestion(
         { question: request.question, history: toChatHistory(request.history), selection: request.selection },
         {
@@ -80,7 +87,12 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document.uri;
     const current = active ? this.indexes.forUri(active) : undefined;
     const picked = current && searchable.includes(current) ? current : searchable[0];
-    if (!picked) throw new RepoSageError('INDEX_MISSING', vscode.l10n.t('No folder of this workspace has a RepoSage index yet.'), vscode.l10n.t('Run "RepoSage: Re-index Workspace".'));
+    if (!picked)
+      throw new RepoSageError(
+        'INDEX_MISSING',
+        vscode.l10n.t('No folder of this workspace has a RepoSage index yet.'),
+        vscode.l10n.t('Run "RepoSage: Re-index Workspace".'),
+      );
     return picked;
   }
 }

@@ -3,17 +3,25 @@ import { resolveInsideWorkspace } from './workspace-path';
 
 /** Opens a cited file at its lines, provided the path lies inside an open workspace folder. */
 export async function openCitation(relativePath: string, startLine: number, endLine: number): Promise<void> {
-  const roots = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+  const roots = (vscode.workspace.workspaceFolders ?? [])
+    .filter((folder) => folder.uri.scheme === 'file')
+    .map((folder) => folder.uri.fsPath);
   const file = await resolveInsideWorkspace(roots, relativePath);
   if (!file) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('RepoSage cannot open {0}: it is not a file in this workspace.', relativePath));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('RepoSage cannot open {0}: it is not a file in this workspace.', relativePath),
+    );
     return;
   }
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const last = Math.min(endLine, document.lineCount) - 1;
   const first = Math.min(startLine - 1, last);
   const range = new vscode.Range(first, 0, last, document.lineAt(last).text.length);
-  await vscode.window.showTextDocument(document, { selection: range, preview: true, viewColumn: vscode.ViewColumn.One });
+  await vscode.window.showTextDocument(document, {
+    selection: range,
+    preview: true,
+    viewColumn: vscode.ViewColumn.One,
+  });
 }
 
 /** Only web links leave the editor; VS Code asks the user before opening an untrusted domain. */

@@ -11,7 +11,11 @@ export function chatCommands(chat: ChatViewProvider, answerer: Answerer): Comman
     { id: COMMANDS.openChat, run: () => chat.reveal() },
     {
       id: COMMANDS.askAboutSelection,
-      unavailable: () => answerer.unavailableReason() ?? (selectionOf(vscode.window.activeTextEditor) ? undefined : vscode.l10n.t('Select some code in an editor first.')),
+      unavailable: () =>
+        answerer.unavailableReason() ??
+        (selectionOf(vscode.window.activeTextEditor)
+          ? undefined
+          : vscode.l10n.t('Select some code in an editor first.')),
       run: async () => {
         const selection = selectionOf(vscode.window.activeTextEditor)!;
         const question = await vscode.window.showInputBox({
@@ -24,7 +28,11 @@ export function chatCommands(chat: ChatViewProvider, answerer: Answerer): Comman
     },
     {
       id: COMMANDS.explainFile,
-      unavailable: () => answerer.unavailableReason() ?? (fileOf(vscode.window.activeTextEditor) ? undefined : vscode.l10n.t('Open a workspace file in an editor first.')),
+      unavailable: () =>
+        answerer.unavailableReason() ??
+        (fileOf(vscode.window.activeTextEditor)
+          ? undefined
+          : vscode.l10n.t('Open a workspace file in an editor first.')),
       run: async () => {
         const file = fileOf(vscode.window.activeTextEditor)!;
         await chat.ask(vscode.l10n.t('Explain what {0} does and how it fits into the codebase.', file.path), file);
@@ -49,7 +57,12 @@ function selectionOf(editor: vscode.TextEditor | undefined): EditorSelection | u
 function fileOf(editor: vscode.TextEditor | undefined): EditorSelection | undefined {
   if (!editor || !inWorkspace(editor.document)) return undefined;
   const document = editor.document;
-  return { path: vscode.workspace.asRelativePath(document.uri, false), startLine: 1, endLine: document.lineCount, text: document.getText() };
+  return {
+    path: vscode.workspace.asRelativePath(document.uri, false),
+    startLine: 1,
+    endLine: document.lineCount,
+    text: document.getText(),
+  };
 }
 
 function inWorkspace(document: vscode.TextDocument): boolean {

@@ -15,17 +15,19 @@ export interface CommandSpec {
 
 export function registerCommands(specs: readonly CommandSpec[], store: DisposableStore, errors: ErrorReporter): void {
   for (const spec of specs) {
-    store.add(vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
-      const reason = spec.unavailable?.();
-      if (reason) {
-        void vscode.window.showInformationMessage(reason);
-        return;
-      }
-      try {
-        await spec.run(...args);
-      } catch (error) {
-        errors.report(error);
-      }
-    }));
+    store.add(
+      vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
+        const reason = spec.unavailable?.();
+        if (reason) {
+          void vscode.window.showInformationMessage(reason);
+          return;
+        }
+        try {
+          await spec.run(...args);
+        } catch (error) {
+          errors.report(error);
+        }
+      }),
+    );
   }
 }

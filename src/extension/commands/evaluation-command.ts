@@ -17,26 +17,36 @@ const EVAL_K = 20;
 export function evaluationCommand(indexes: IndexManager, models: SearchModels): CommandSpec {
   return {
     id: COMMANDS.runEvaluation,
-    unavailable: () => indexes.unavailableReason()
-      ?? (indexes.all().some((index) => index.state.kind === 'ready') ? undefined : vscode.l10n.t('Build the index first: run "RepoSage: Re-index Workspace".')),
+    unavailable: () =>
+      indexes.unavailableReason() ??
+      (indexes.all().some((index) => index.state.kind === 'ready')
+        ? undefined
+        : vscode.l10n.t('Build the index first: run "RepoSage: Re-index Workspace".')),
     run: async () => {
       const index = await pickFolder(indexes.all().filter((candidate) => candidate.state.kind === 'ready'));
       if (!index) return;
-      const [golden] = await vscode.window.showOpenDialog({
-        title: vscode.l10n.t('Golden set to evaluate retrieval with'),
-        defaultUri: index.folder.uri,
-        filters: { [vscode.l10n.t('Golden set (JSON Lines)')]: ['jsonl'] },
-      }) ?? [];
+      const [golden] =
+        (await vscode.window.showOpenDialog({
+          title: vscode.l10n.t('Golden set to evaluate retrieval with'),
+          defaultUri: index.folder.uri,
+          filters: { [vscode.l10n.t('Golden set (JSON Lines)')]: ['jsonl'] },
+        })) ?? [];
       if (!golden) return;
       const questions = await readGoldenSet(golden.fsPath);
       const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RepoSage: evaluating retrieval'), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('RepoSage: evaluating retrieval'),
+          cancellable: true,
+        },
         async (progress, token) => {
           const abort = new AbortController();
           const cancel = token.onCancellationRequested(() => abort.abort());
           const search = await models.open(index.dbDir);
           try {
-            const modes: RetrievalMode[] = search.canRerank ? ['bm25', 'dense', 'hybrid', 'rerank'] : ['bm25', 'dense', 'hybrid'];
+            const modes: RetrievalMode[] = search.canRerank
+              ? ['bm25', 'dense', 'hybrid', 'rerank']
+              : ['bm25', 'dense', 'hybrid'];
             return await evaluate(search.retriever, questions, {
               modes,
               k: EVAL_K,
@@ -50,7 +60,10 @@ export function evaluationCommand(indexes: IndexManager, models: SearchModels): 
         },
       );
       const title = vscode.l10n.t('Retrieval evaluation: {0} on {1}', path.basename(golden.fsPath), index.folder.name);
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: formatReportMarkdown(report, title) });
+      const document = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: formatReportMarkdown(report, title),
+      });
       await vscode.window.showTextDocument(document, { preview: false });
     },
   };

@@ -24,15 +24,19 @@ async function reindex(folders: FolderIndex[]): Promise<void> {
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RepoSage: indexing'), cancellable: true },
     async (progress, token) => {
-      const cancel = token.onCancellationRequested(() => folders.forEach((folder) => folder.cancel()));
-      const listeners = folders.map((folder) => folder.onDidChange((state) => {
-        progress.report({ message: `${folder.folder.name}: ${describeState(state)}` });
-      }));
+      const cancel = token.onCancellationRequested(() => {
+        for (const folder of folders) folder.cancel();
+      });
+      const listeners = folders.map((folder) =>
+        folder.onDidChange((state) => {
+          progress.report({ message: `${folder.folder.name}: ${describeState(state)}` });
+        }),
+      );
       try {
         await Promise.all(folders.map((folder) => folder.sync()));
       } finally {
         cancel.dispose();
-        listeners.forEach((listener) => listener.dispose());
+        for (const listener of listeners) listener.dispose();
       }
     },
   );

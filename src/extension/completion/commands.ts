@@ -27,7 +27,10 @@ export function completionCommands(controls: CompletionControls, errors: ErrorRe
     },
     {
       id: COMMANDS.snoozeCompletions,
-      unavailable: () => (controls.state().kind === 'off' ? vscode.l10n.t('Inline suggestions are off; there is nothing to snooze.') : undefined),
+      unavailable: () =>
+        controls.state().kind === 'off'
+          ? vscode.l10n.t('Inline suggestions are off; there is nothing to snooze.')
+          : undefined,
       run: () => controls.snooze(),
     },
     { id: COMMANDS.completionMenu, run: () => showMenu(controls, errors) },
@@ -40,32 +43,36 @@ async function showMenu(controls: CompletionControls, errors: ErrorReporter): Pr
   const state = controls.state();
   const problemItems: Item[] = problem
     ? [
-      {
-        label: `$(warning) ${vscode.l10n.t('What to Do')}`,
-        detail: problem.message,
-        // The error's notification carries the fixes for its code (start Ollama, pull the model, open a setting).
-        run: () => errors.report(problem.error, { model: controls.model() }),
-      },
-      { label: `$(refresh) ${vscode.l10n.t('Retry Now')}`, run: () => controls.retry() },
-      { label: '', kind: vscode.QuickPickItemKind.Separator, run: () => undefined },
-    ]
+        {
+          label: `$(warning) ${vscode.l10n.t('What to Do')}`,
+          detail: problem.message,
+          // The error's notification carries the fixes for its code (start Ollama, pull the model, open a setting).
+          run: () => errors.report(problem.error, { model: controls.model() }),
+        },
+        { label: `$(refresh) ${vscode.l10n.t('Retry Now')}`, run: () => controls.retry() },
+        { label: '', kind: vscode.QuickPickItemKind.Separator, run: () => undefined },
+      ]
     : [];
-  const switchItems: Item[] = state.kind === 'on'
-    ? [
-      { label: `$(circle-slash) ${vscode.l10n.t('Turn Off')}`, run: () => controls.turnOff() },
-      { label: `$(clock) ${vscode.l10n.t('Snooze for 5 Minutes')}`, run: () => controls.snooze() },
-    ]
-    : [{ label: `$(check) ${vscode.l10n.t('Turn On')}`, run: () => controls.turnOn() }];
-  const picked = await vscode.window.showQuickPick<Item>([
-    ...problemItems,
-    ...switchItems,
-    {
-      label: `$(settings-gear) ${vscode.l10n.t('Settings')}`,
-      description: vscode.l10n.t('model, languages, delay'),
-      // The search matches reposage.completionModel as well as the reposage.completion.* settings.
-      run: () => vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.completion`),
-    },
-    { label: `$(output) ${vscode.l10n.t('Show Log')}`, run: () => vscode.commands.executeCommand(COMMANDS.showLog) },
-  ], { title: vscode.l10n.t('RepoSage Inline Suggestions ({0})', controls.model()) });
+  const switchItems: Item[] =
+    state.kind === 'on'
+      ? [
+          { label: `$(circle-slash) ${vscode.l10n.t('Turn Off')}`, run: () => controls.turnOff() },
+          { label: `$(clock) ${vscode.l10n.t('Snooze for 5 Minutes')}`, run: () => controls.snooze() },
+        ]
+      : [{ label: `$(check) ${vscode.l10n.t('Turn On')}`, run: () => controls.turnOn() }];
+  const picked = await vscode.window.showQuickPick<Item>(
+    [
+      ...problemItems,
+      ...switchItems,
+      {
+        label: `$(settings-gear) ${vscode.l10n.t('Settings')}`,
+        description: vscode.l10n.t('model, languages, delay'),
+        // The search matches reposage.completionModel as well as the reposage.completion.* settings.
+        run: () => vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.completion`),
+      },
+      { label: `$(output) ${vscode.l10n.t('Show Log')}`, run: () => vscode.commands.executeCommand(COMMANDS.showLog) },
+    ],
+    { title: vscode.l10n.t('RepoSage Inline Suggestions ({0})', controls.model()) },
+  );
   await picked?.run();
 }

@@ -31,7 +31,12 @@ export class InlineCompletions implements vscode.Disposable, CompletionControls 
   private readonly status: CompletionStatusBar;
   private snoozeTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext, indexes: IndexManager, errors: ErrorReporter, log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    indexes: IndexManager,
+    errors: ErrorReporter,
+    log: vscode.LogOutputChannel,
+  ) {
     this.toggle = new CompletionToggle(context.globalState.get<boolean>(TOGGLE_KEY, true));
     this.sessions = this.store.add(new CompletionSessions(indexes));
     this.problems = new ProblemLatch((problem) => {
@@ -39,25 +44,34 @@ export class InlineCompletions implements vscode.Disposable, CompletionControls 
       else log.info('Inline suggestions work again.');
       this.status.update();
     });
-    this.status = this.store.add(new CompletionStatusBar(() => ({
-      trusted: vscode.workspace.isTrusted,
-      toggle: this.state(),
-      problem: this.problems.current(),
-      offForLanguage: this.offForActiveLanguage(),
-      model: this.model(),
-    })));
+    this.status = this.store.add(
+      new CompletionStatusBar(() => ({
+        trusted: vscode.workspace.isTrusted,
+        toggle: this.state(),
+        problem: this.problems.current(),
+        offForLanguage: this.offForActiveLanguage(),
+        model: this.model(),
+      })),
+    );
     const provider = new InlineSuggestionProvider(this.sessions, this.problems, (document) => this.wanted(document));
     this.store.add(vscode.languages.registerInlineCompletionItemProvider(SELECTOR, provider));
     this.store.add(vscode.workspace.onDidChangeTextDocument((event) => this.recordEdits(event)));
     this.store.add(vscode.window.onDidChangeActiveTextEditor(() => this.status.update()));
     this.store.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.status.update()));
-    this.store.add(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (settingChanged(event, 'completionModel') || settingChanged(event, 'ollamaHost') || settingChanged(event, 'ollamaHeaders') || settingChanged(event, 'completionDebounceMs')) {
-        this.sessions.reset();
-        this.problems.clear();
-      }
-      this.status.update();
-    }));
+    this.store.add(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (
+          settingChanged(event, 'completionModel') ||
+          settingChanged(event, 'ollamaHost') ||
+          settingChanged(event, 'ollamaHeaders') ||
+          settingChanged(event, 'completionDebounceMs')
+        ) {
+          this.sessions.reset();
+          this.problems.clear();
+        }
+        this.status.update();
+      }),
+    );
     this.store.add({ dispose: () => clearTimeout(this.snoozeTimer) });
     registerCommands(completionCommands(this, errors), this.store, errors);
   }
@@ -107,18 +121,28 @@ export class InlineCompletions implements vscode.Disposable, CompletionControls 
   }
 
   private wanted(document: vscode.TextDocument): boolean {
-    return vscode.workspace.isTrusted && this.toggle.isActive(Date.now()) && vscode.languages.match(SELECTOR, document) > 0 && this.languageOn(document);
+    return (
+      vscode.workspace.isTrusted &&
+      this.toggle.isActive(Date.now()) &&
+      vscode.languages.match(SELECTOR, document) > 0 &&
+      this.languageOn(document)
+    );
   }
 
   /** Reads the settings for the document, so a `[language]` section's reposage.completion.enabled applies. */
   private languageOn(document: vscode.TextDocument): boolean {
     const config = readConfig(document);
-    return suggestsIn({ languageId: document.languageId, path: document.uri.path }, { enabled: config.completionEnabled, languages: config.completionLanguages });
+    return suggestsIn(
+      { languageId: document.languageId, path: document.uri.path },
+      { enabled: config.completionEnabled, languages: config.completionLanguages },
+    );
   }
 
   private offForActiveLanguage(): string | undefined {
     const document = vscode.window.activeTextEditor?.document;
-    return document && vscode.languages.match(SELECTOR, document) > 0 && !this.languageOn(document) ? document.languageId : undefined;
+    return document && vscode.languages.match(SELECTOR, document) > 0 && !this.languageOn(document)
+      ? document.languageId
+      : undefined;
   }
 
   /** Feeds what the user just changed to the document's session; the model then sees work the index has not. */

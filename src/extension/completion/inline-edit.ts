@@ -39,12 +39,23 @@ export interface InlineSuggestion {
  * widget open, the plan completes after the selected item and replaces exactly that item's range, as
  * VS Code requires; undefined when that item is not on the cursor's line.
  */
-export function planCompletion(text: string, cursor: EditorPosition, selected?: SelectedSuggestion): CompletionPlan | undefined {
+export function planCompletion(
+  text: string,
+  cursor: EditorPosition,
+  selected?: SelectedSuggestion,
+): CompletionPlan | undefined {
   const starts = lineStarts(text);
   const at = (position: EditorPosition) => starts[position.line] + position.character;
   if (!selected) {
     const lineStart = starts[cursor.line];
-    return { text, offset: at(cursor), line: cursor.line, start: 0, end: cursor.character, lead: text.slice(lineStart, at(cursor)) };
+    return {
+      text,
+      offset: at(cursor),
+      line: cursor.line,
+      start: 0,
+      end: cursor.character,
+      lead: text.slice(lineStart, at(cursor)),
+    };
   }
   if (selected.start.line !== cursor.line || selected.end.line !== cursor.line) return undefined;
   const from = at(selected.start);

@@ -45,8 +45,9 @@ export class ProblemLatch {
   fail(error: unknown, now: number): boolean {
     if (isCancellation(error)) return false;
     const code = error instanceof RepoSageError ? error.code : undefined;
-    const message = error instanceof RepoSageError ? error.describe() : error instanceof Error ? error.message : String(error);
-    const retryAt = now + (code ? RETRY_AFTER_MS[code] ?? DEFAULT_RETRY_AFTER_MS : DEFAULT_RETRY_AFTER_MS);
+    const message =
+      error instanceof RepoSageError ? error.describe() : error instanceof Error ? error.message : String(error);
+    const retryAt = now + (code ? (RETRY_AFTER_MS[code] ?? DEFAULT_RETRY_AFTER_MS) : DEFAULT_RETRY_AFTER_MS);
     const news = this.problem?.code !== code || this.problem?.message !== message;
     this.problem = { error, code, message, retryAt };
     if (news) this.onChange(this.problem);

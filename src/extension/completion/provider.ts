@@ -30,12 +30,17 @@ export class InlineSuggestionProvider implements vscode.InlineCompletionItemProv
     try {
       const { session, path } = this.sessions.forDocument(document);
       const selected = context.selectedCompletionInfo;
-      const suggestion = await suggestInline(session, this.problems, {
-        path,
-        text: document.getText(),
-        cursor: position,
-        selected: selected && { start: selected.range.start, end: selected.range.end, text: selected.text },
-      }, abort.signal);
+      const suggestion = await suggestInline(
+        session,
+        this.problems,
+        {
+          path,
+          text: document.getText(),
+          cursor: position,
+          selected: selected && { start: selected.range.start, end: selected.range.end, text: selected.text },
+        },
+        abort.signal,
+      );
       if (!suggestion || token.isCancellationRequested) return undefined;
       const range = new vscode.Range(suggestion.line, suggestion.start, suggestion.line, suggestion.end);
       return [new vscode.InlineCompletionItem(suggestion.insertText, range)];

@@ -24,7 +24,11 @@ const MAX_LINES = 30;
 export function recentEditOf(path: string, change: TextChange, document: DocumentLines): RecentEdit | undefined {
   const changedLines = change.text.split('\n').length;
   const first = Math.max(0, change.startLine - AROUND_LINES);
-  const last = Math.min(document.lineCount - 1, change.startLine + changedLines - 1 + AROUND_LINES, first + MAX_LINES - 1);
+  const last = Math.min(
+    document.lineCount - 1,
+    change.startLine + changedLines - 1 + AROUND_LINES,
+    first + MAX_LINES - 1,
+  );
   const lines: string[] = [];
   for (let line = first; line <= last; line++) lines.push(document.lineAt(line));
   const text = lines.join('\n');

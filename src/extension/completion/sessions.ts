@@ -32,7 +32,11 @@ export class CompletionSessions implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly indexes: IndexManager) {
-    this.store.add(indexes.onDidChange(() => this.entries.forEach((entry) => this.followIndex(entry))));
+    this.store.add(
+      indexes.onDidChange(() => {
+        for (const entry of this.entries.values()) this.followIndex(entry);
+      }),
+    );
   }
 
   /** The session for a document and the document's path as that session knows it. */
@@ -45,7 +49,9 @@ export class CompletionSessions implements vscode.Disposable {
       this.entries.set(key, entry);
       this.followIndex(entry);
     }
-    const relative = folder ? path.relative(folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/') : path.basename(document.fileName);
+    const relative = folder
+      ? path.relative(folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/')
+      : path.basename(document.fileName);
     return { session: entry.session, path: relative };
   }
 
@@ -81,7 +87,10 @@ export class CompletionSessions implements vscode.Disposable {
       return;
     }
     // Without an index, completion works from the current file alone; that is no error to show.
-    void openKeywordIndex(index.dbDir).then((opened) => replace(opened.store), () => replace(undefined));
+    void openKeywordIndex(index.dbDir).then(
+      (opened) => replace(opened.store),
+      () => replace(undefined),
+    );
   }
 }
 

@@ -18,7 +18,11 @@ export interface CompletionStatus {
  * completion failure shows). A click opens the suggestions menu.
  */
 export class CompletionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('reposage.completion', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'reposage.completion',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
 
   constructor(private readonly read: () => CompletionStatus) {
     this.item.name = vscode.l10n.t('RepoSage Inline Suggestions');
@@ -33,23 +37,37 @@ export class CompletionStatusBar implements vscode.Disposable {
     this.item.backgroundColor = undefined;
     if (!status.trusted) {
       this.item.text = `$(shield) ${label}`;
-      this.item.tooltip = vscode.l10n.t('Inline suggestions are off: RepoSage sends no code from an untrusted workspace.');
+      this.item.tooltip = vscode.l10n.t(
+        'Inline suggestions are off: RepoSage sends no code from an untrusted workspace.',
+      );
     } else if (status.toggle.kind === 'off') {
       this.item.text = `$(circle-slash) ${label}`;
       this.item.tooltip = vscode.l10n.t('Inline suggestions are off. Click to turn them on.');
     } else if (status.toggle.kind === 'snoozed') {
       this.item.text = `$(clock) ${label}`;
-      this.item.tooltip = vscode.l10n.t('Inline suggestions are snoozed until {0}.', new Date(status.toggle.until).toLocaleTimeString());
+      this.item.tooltip = vscode.l10n.t(
+        'Inline suggestions are snoozed until {0}.',
+        new Date(status.toggle.until).toLocaleTimeString(),
+      );
     } else if (status.problem) {
       this.item.text = `$(warning) ${label}`;
-      this.item.tooltip = vscode.l10n.t('Inline suggestions are failing: {0} Click for what to do.', status.problem.message);
+      this.item.tooltip = vscode.l10n.t(
+        'Inline suggestions are failing: {0} Click for what to do.',
+        status.problem.message,
+      );
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (status.offForLanguage) {
       this.item.text = `$(circle-slash) ${label}`;
-      this.item.tooltip = vscode.l10n.t('Inline suggestions are off for {0} in the settings (reposage.completion).', status.offForLanguage);
+      this.item.tooltip = vscode.l10n.t(
+        'Inline suggestions are off for {0} in the settings (reposage.completion).',
+        status.offForLanguage,
+      );
     } else {
       this.item.text = `$(sparkle) ${label}`;
-      this.item.tooltip = vscode.l10n.t('Inline suggestions from {0}, grounded in this repository. Click to turn off or snooze.', status.model);
+      this.item.tooltip = vscode.l10n.t(
+        'Inline suggestions from {0}, grounded in this repository. Click to turn off or snooze.',
+        status.model,
+      );
     }
   }
 

@@ -1,5 +1,11 @@
 import type { CompletionSession } from '../../core/completion';
-import { type EditorPosition, type InlineSuggestion, type SelectedSuggestion, planCompletion, suggestionFor } from './inline-edit';
+import {
+  type EditorPosition,
+  type InlineSuggestion,
+  type SelectedSuggestion,
+  planCompletion,
+  suggestionFor,
+} from './inline-edit';
 import type { ProblemLatch } from './problems';
 
 export interface SuggestRequest {

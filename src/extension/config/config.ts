@@ -40,7 +40,9 @@ export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
   };
   const count = (name: SettingName, min: number): number => {
     const value = section.get<unknown>(SETTINGS[name].key);
-    return typeof value === 'number' && Number.isFinite(value) ? Math.max(min, Math.floor(value)) : (SETTINGS[name].default as number);
+    return typeof value === 'number' && Number.isFinite(value)
+      ? Math.max(min, Math.floor(value))
+      : (SETTINGS[name].default as number);
   };
   const flag = (name: SettingName): boolean => {
     const value = section.get<unknown>(SETTINGS[name].key);
@@ -48,7 +50,9 @@ export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
   };
   const list = (name: SettingName): string[] => {
     const value = section.get<unknown>(SETTINGS[name].key);
-    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.length > 0) : [];
+    return Array.isArray(value)
+      ? value.filter((item): item is string => typeof item === 'string' && item.length > 0)
+      : [];
   };
   return {
     ollamaHost: text('ollamaHost'),
@@ -74,12 +78,20 @@ export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
 /** Header names to string values; anything else in the setting is left out. */
 function headers(value: unknown): Record<string, string> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0].trim() !== ''));
+  return Object.fromEntries(
+    Object.entries(value).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0].trim() !== '',
+    ),
+  );
 }
 
 /** The Ollama client for these settings: server, headers, and how long an answer may stall. */
 export function ollamaClient(config: RepoSageConfig): OllamaClient {
-  return new OllamaClient({ host: config.ollamaHost, headers: config.ollamaHeaders, timeouts: { stallMs: config.ollamaStallSeconds * 1000 } });
+  return new OllamaClient({
+    host: config.ollamaHost,
+    headers: config.ollamaHeaders,
+    timeouts: { stallMs: config.ollamaStallSeconds * 1000 },
+  });
 }
 
 /** True when a settings change means the index must be re-scanned or rebuilt. */

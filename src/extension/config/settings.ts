@@ -31,7 +31,14 @@ export type SettingName = keyof typeof SETTINGS;
 export const CONFIG_SECTION = 'reposage';
 
 /** Settings whose change means the index must be rebuilt or re-scanned (a different model, different files). */
-export const REINDEX_SETTINGS: readonly SettingName[] = ['modelsDir', 'embeddingModel', 'sharedIndex', 'include', 'exclude', 'maxFileBytes'];
+export const REINDEX_SETTINGS: readonly SettingName[] = [
+  'modelsDir',
+  'embeddingModel',
+  'sharedIndex',
+  'include',
+  'exclude',
+  'maxFileBytes',
+];
 
 /**
  * Settings a workspace must not choose while it is untrusted: a folder's own .vscode/settings.json

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { RepoSageError, isCancellation } from '../../core/errors';
-import { OllamaClient } from '../../core/ollama';
+import type { OllamaClient } from '../../core/ollama';
 import { readConfig, ollamaClient } from '../config/config';
 import { fullKey } from '../config/settings';
 import { COMMANDS } from '../commands/ids';
@@ -19,14 +19,19 @@ export class ErrorReporter {
   report(error: unknown, context: ErrorContext = {}): void {
     if (isCancellation(error)) return;
     const known = error instanceof RepoSageError ? error : undefined;
-    const text = known ? known.describe() : vscode.l10n.t('RepoSage failed: {0}', error instanceof Error ? error.message : String(error));
+    const text = known
+      ? known.describe()
+      : vscode.l10n.t('RepoSage failed: {0}', error instanceof Error ? error.message : String(error));
     this.log.error(error instanceof Error ? error : String(error));
     const actions = actionsFor(known?.code);
     const labels = actions.map(labelFor);
-    void vscode.window.showErrorMessage(text, ...labels).then((picked) => {
-      const action = actions[labels.indexOf(picked ?? '')];
-      if (action) return this.run(action, context);
-    }).then(undefined, (failure: unknown) => this.log.error(failure instanceof Error ? failure : String(failure)));
+    void vscode.window
+      .showErrorMessage(text, ...labels)
+      .then((picked) => {
+        const action = actions[labels.indexOf(picked ?? '')];
+        if (action) return this.run(action, context);
+      })
+      .then(undefined, (failure: unknown) => this.log.error(failure instanceof Error ? failure : String(failure)));
   }
 
   private async run(action: ErrorAction, context: ErrorContext): Promise<void> {
@@ -65,7 +70,9 @@ export class ErrorReporter {
           await ollama.pullModel(model, {
             signal: abort.signal,
             onProgress: ({ status, total, completed }) => {
-              progress.report({ message: total && completed ? `${status} ${Math.floor((completed / total) * 100)}%` : status });
+              progress.report({
+                message: total && completed ? `${status} ${Math.floor((completed / total) * 100)}%` : status,
+              });
             },
           });
         } finally {
@@ -86,12 +93,19 @@ export class ErrorReporter {
 
 function labelFor(action: ErrorAction): string {
   switch (action.kind) {
-    case 'startOllama': return vscode.l10n.t('Start Ollama');
-    case 'ollamaHelp': return vscode.l10n.t('Ollama Setup Help');
-    case 'pullModel': return vscode.l10n.t('Pull Model');
-    case 'reindex': return vscode.l10n.t('Index Workspace');
-    case 'rebuildIndex': return vscode.l10n.t('Rebuild Index');
-    case 'openSetting': return vscode.l10n.t('Open Settings');
-    case 'showLog': return vscode.l10n.t('Show Log');
+    case 'startOllama':
+      return vscode.l10n.t('Start Ollama');
+    case 'ollamaHelp':
+      return vscode.l10n.t('Ollama Setup Help');
+    case 'pullModel':
+      return vscode.l10n.t('Pull Model');
+    case 'reindex':
+      return vscode.l10n.t('Index Workspace');
+    case 'rebuildIndex':
+      return vscode.l10n.t('Rebuild Index');
+    case 'openSetting':
+      return vscode.l10n.t('Open Settings');
+    case 'showLog':
+      return vscode.l10n.t('Show Log');
   }
 }

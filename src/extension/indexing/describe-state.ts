@@ -13,14 +13,27 @@ export function describeState(state: IndexState): string {
       if (state.progress?.keywordReady && state.progress.phase === 'embedding') {
         return vscode.l10n.t(
           'keyword search ready; semantic index {0}% ({1} of {2} chunks embedded); questions use what is ready',
-          vectorPercent(state.progress.vectors), state.progress.vectors.ready, state.progress.vectors.total,
+          vectorPercent(state.progress.vectors),
+          state.progress.vectors.ready,
+          state.progress.vectors.total,
         );
       }
       return state.progress && state.progress.filesTotal > 0
-        ? vscode.l10n.t('indexing: {0} {1}/{2} files, {3} chunks', state.progress.phase, state.progress.filesDone, state.progress.filesTotal, state.progress.chunks)
+        ? vscode.l10n.t(
+            'indexing: {0} {1}/{2} files, {3} chunks',
+            state.progress.phase,
+            state.progress.filesDone,
+            state.progress.filesTotal,
+            state.progress.chunks,
+          )
         : vscode.l10n.t('indexing: {0}', state.progress?.phase ?? 'starting');
     case 'ready':
-      return vscode.l10n.t('up to date: {0} chunks from {1} files, updated {2}', state.chunks, state.files, new Date(state.updatedAt).toLocaleString());
+      return vscode.l10n.t(
+        'up to date: {0} chunks from {1} files, updated {2}',
+        state.chunks,
+        state.files,
+        new Date(state.updatedAt).toLocaleString(),
+      );
     case 'locked':
       return vscode.l10n.t('read-only: {0}', state.message);
     case 'error':

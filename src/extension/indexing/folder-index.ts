@@ -65,7 +65,9 @@ export class FolderIndex implements vscode.Disposable {
 
   /** Re-indexes on file changes from now on (creations, edits, deletions, branch switches). */
   watch(): void {
-    const watcher = this.store.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, '**/*')));
+    const watcher = this.store.add(
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, '**/*')),
+    );
     const schedule = (uri: vscode.Uri) => {
       if (IGNORED_CHANGES.test(uri.path)) return;
       clearTimeout(this.debounce);
@@ -154,7 +156,8 @@ export class FolderIndex implements vscode.Disposable {
 
   private fail(error: unknown): void {
     const code = error instanceof RepoSageError ? error.code : undefined;
-    const message = error instanceof RepoSageError ? error.describe() : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof RepoSageError ? error.describe() : error instanceof Error ? error.message : String(error);
     // A failure that repeats on every save is shown once, not once per save.
     const repeated = this.current.kind === 'error' && this.current.code === code && this.current.message === message;
     this.setState({ kind: 'error', code, message });

@@ -29,16 +29,21 @@ export class IndexManager implements vscode.Disposable {
   start(): void {
     this.store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.matchFolders()));
     this.store.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.matchFolders()));
-    this.store.add(vscode.workspace.onDidChangeConfiguration((event) => {
-      // A different model or file set invalidates the loaded worker and every running sync.
-      if (affectsIndex(event) || settingChanged(event, 'autoIndex')) this.restart();
-    }));
+    this.store.add(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        // A different model or file set invalidates the loaded worker and every running sync.
+        if (affectsIndex(event) || settingChanged(event, 'autoIndex')) this.restart();
+      }),
+    );
     this.matchFolders();
   }
 
   /** Why indexing cannot run at all in this window, if it cannot. */
   unavailableReason(): string | undefined {
-    if (!vscode.workspace.isTrusted) return vscode.l10n.t('RepoSage does not index or send code from an untrusted workspace. Trust the workspace to use it.');
+    if (!vscode.workspace.isTrusted)
+      return vscode.l10n.t(
+        'RepoSage does not index or send code from an untrusted workspace. Trust the workspace to use it.',
+      );
     if (!vscode.workspace.workspaceFolders?.length) return vscode.l10n.t('Open a folder to index it with RepoSage.');
     if (!this.context.storageUri) return vscode.l10n.t('This window has no workspace storage for a RepoSage index.');
     if (this.folders.size === 0) return vscode.l10n.t('RepoSage indexes local folders only.');
@@ -79,9 +84,10 @@ export class IndexManager implements vscode.Disposable {
   /** Adds indexes for new local folders and drops those of removed ones. */
   private matchFolders(): void {
     const storage = this.context.storageUri;
-    const wanted = vscode.workspace.isTrusted && storage
-      ? (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file')
-      : [];
+    const wanted =
+      vscode.workspace.isTrusted && storage
+        ? (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file')
+        : [];
     const keys = new Set(wanted.map((folder) => folder.uri.toString()));
     for (const [key, index] of this.folders) {
       if (!keys.has(key)) {
@@ -93,7 +99,13 @@ export class IndexManager implements vscode.Disposable {
     for (const folder of wanted) {
       const key = folder.uri.toString();
       if (this.folders.has(key)) continue;
-      const index = new FolderIndex(folder, indexDir(storage!.fsPath, folder), () => readConfig(folder.uri), this.runner, (error) => this.errors.report(error));
+      const index = new FolderIndex(
+        folder,
+        indexDir(storage!.fsPath, folder),
+        () => readConfig(folder.uri),
+        this.runner,
+        (error) => this.errors.report(error),
+      );
       index.onDidChange(() => this.changed.fire());
       this.folders.set(key, index);
       void index.refresh().then(() => {

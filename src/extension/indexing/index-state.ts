@@ -13,13 +13,23 @@ export type IndexState =
 
 /** Whether questions can search this folder now: a finished index, one another process writes, or one being built whose keyword search works. */
 export function isSearchable(state: IndexState): boolean {
-  return state.kind === 'ready' || state.kind === 'locked' || (state.kind === 'indexing' && state.progress?.keywordReady === true);
+  return (
+    state.kind === 'ready' ||
+    state.kind === 'locked' ||
+    (state.kind === 'indexing' && state.progress?.keywordReady === true)
+  );
 }
 
 /** All folders' states folded into the one line the status bar shows. */
 export type IndexOverview =
   | { kind: 'none' }
-  | { kind: 'indexing'; filesDone: number; filesTotal: number; keywordReady: boolean; vectors: { ready: number; total: number } }
+  | {
+      kind: 'indexing';
+      filesDone: number;
+      filesTotal: number;
+      keywordReady: boolean;
+      vectors: { ready: number; total: number };
+    }
   | { kind: 'error'; message: string }
   | { kind: 'locked'; message: string }
   | { kind: 'missing' }
@@ -30,7 +40,8 @@ export function summarize(states: readonly IndexState[]): IndexOverview {
   if (states.length === 0) return { kind: 'none' };
   const indexing = states.filter((state) => state.kind === 'indexing');
   if (indexing.length > 0) {
-    const sum = (of: (progress: IndexProgress) => number) => indexing.reduce((total, state) => total + (state.progress ? of(state.progress) : 0), 0);
+    const sum = (of: (progress: IndexProgress) => number) =>
+      indexing.reduce((total, state) => total + (state.progress ? of(state.progress) : 0), 0);
     return {
       kind: 'indexing',
       filesDone: sum((progress) => progress.filesDone),

@@ -7,7 +7,9 @@ import { vectorPercent } from '../../core/indexer/coverage';
 /** One status bar entry for all folders' indexes; clicking it opens Index Status. */
 export class IndexStatusBar implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private readonly item = this.store.add(vscode.window.createStatusBarItem('reposage.index', vscode.StatusBarAlignment.Left, 10));
+  private readonly item = this.store.add(
+    vscode.window.createStatusBarItem('reposage.index', vscode.StatusBarAlignment.Left, 10),
+  );
 
   constructor(private readonly indexes: IndexManager) {
     this.item.name = vscode.l10n.t('RepoSage Index');
@@ -31,7 +33,9 @@ export class IndexStatusBar implements vscode.Disposable {
         break;
       case 'untrusted':
         this.item.text = '$(shield) RepoSage: restricted';
-        this.item.tooltip = vscode.l10n.t('This workspace is not trusted, so RepoSage indexes nothing and sends nothing.');
+        this.item.tooltip = vscode.l10n.t(
+          'This workspace is not trusted, so RepoSage indexes nothing and sends nothing.',
+        );
         break;
       case 'indexing':
         if (overview.keywordReady && overview.vectors.total > overview.vectors.ready) {
@@ -39,13 +43,16 @@ export class IndexStatusBar implements vscode.Disposable {
           this.item.text = `$(sync~spin) ${vscode.l10n.t('RepoSage: semantic {0}%', percent)}`;
           this.item.tooltip = vscode.l10n.t(
             'Keyword search is ready. The semantic index covers {0}% ({1} of {2} chunks); questions are answered from what is ready. Click for details.',
-            percent, overview.vectors.ready, overview.vectors.total,
+            percent,
+            overview.vectors.ready,
+            overview.vectors.total,
           );
           break;
         }
-        this.item.text = overview.filesTotal > 0
-          ? `$(sync~spin) ${vscode.l10n.t('RepoSage: indexing {0}/{1}', overview.filesDone, overview.filesTotal)}`
-          : `$(sync~spin) ${vscode.l10n.t('RepoSage: indexing')}`;
+        this.item.text =
+          overview.filesTotal > 0
+            ? `$(sync~spin) ${vscode.l10n.t('RepoSage: indexing {0}/{1}', overview.filesDone, overview.filesTotal)}`
+            : `$(sync~spin) ${vscode.l10n.t('RepoSage: indexing')}`;
         this.item.tooltip = vscode.l10n.t('RepoSage is updating the index. Click for details.');
         break;
       case 'error':
@@ -63,7 +70,11 @@ export class IndexStatusBar implements vscode.Disposable {
         break;
       case 'ready':
         this.item.text = `$(check) ${vscode.l10n.t('RepoSage: {0} chunks', overview.chunks)}`;
-        this.item.tooltip = vscode.l10n.t('The RepoSage index is up to date: {0} chunks from {1} files.', overview.chunks, overview.files);
+        this.item.tooltip = vscode.l10n.t(
+          'The RepoSage index is up to date: {0} chunks from {1} files.',
+          overview.chunks,
+          overview.files,
+        );
         break;
     }
   }

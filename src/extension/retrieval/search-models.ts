@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
-import { type QueryModels, type SearchHandle, disposeQueryModels, loadQueryModels, openSearch } from '../../core/retrieval/search-session';
+import {
+  type QueryModels,
+  type SearchHandle,
+  disposeQueryModels,
+  loadQueryModels,
+  openSearch,
+} from '../../core/retrieval/search-session';
 import { affectsIndex, readConfig, resolveModelsDir } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 
@@ -12,10 +18,15 @@ export class SearchModels implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private loaded: Promise<QueryModels> | undefined;
 
-  constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {
-    this.store.add(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsIndex(event)) this.unload();
-    }));
+  constructor(
+    private readonly extensionPath: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.store.add(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsIndex(event)) this.unload();
+      }),
+    );
   }
 
   /** Opens the index in dbDir for one search; close the handle when the search is done. */

@@ -3,7 +3,10 @@ const MODEL_NAME = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*(:[a-z0-9][a-z
 
 /** `<project>-style`: the name offered for a project's style model, made valid for Ollama. */
 export function defaultAdapterName(projectName: string): string {
-  const slug = projectName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '');
+  const slug = projectName
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-._]+|[-._]+$/g, '');
   return `${slug || 'project'}-style`;
 }
 

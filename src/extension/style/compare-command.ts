@@ -20,8 +20,11 @@ import { openMarkdown, withCancellableProgress } from './ui';
 export function compareCommand(indexes: IndexManager, models: SearchModels, memory: DatasetMemory): CommandSpec {
   return {
     id: COMMANDS.compareModels,
-    unavailable: () => styleUnavailable()
-      ?? (readyIndexes(indexes).length > 0 ? undefined : vscode.l10n.t('Build the index first: run "RepoSage: Re-index Workspace". The RAG rows retrieve from it.')),
+    unavailable: () =>
+      styleUnavailable() ??
+      (readyIndexes(indexes).length > 0
+        ? undefined
+        : vscode.l10n.t('Build the index first: run "RepoSage: Re-index Workspace". The RAG rows retrieve from it.')),
     run: () => compare(indexes, models, memory),
   };
 }
@@ -34,33 +37,42 @@ async function compare(indexes: IndexManager, models: SearchModels, memory: Data
   const ollama = ollamaClient(config);
   const installed = await ollama.listModels();
   const tuned = await pickModel(installed, vscode.l10n.t('The model with the style adapter'), config.chatModel);
-  const base = tuned && await pickModel(installed, vscode.l10n.t('The base it was made from, to compare against'), tuned.details.parentModel);
+  const base =
+    tuned &&
+    (await pickModel(
+      installed,
+      vscode.l10n.t('The base it was made from, to compare against'),
+      tuned.details.parentModel,
+    ));
   if (!tuned || !base) return;
   const facts = await pickGoldenSet(index.folder);
   if (!facts) return;
-  const dataDir = await datasetIn(memory.get()) ?? await datasetIn(path.join(index.root, DATASET_DIR));
-  const report = await withCancellableProgress(vscode.l10n.t('RepoSage: comparing {0} with {1}', tuned.name, base.name), async (signal, report) => {
-    report(dataDir ? vscode.l10n.t('reading the style dataset') : vscode.l10n.t('building the style dataset'));
-    const examples = dataDir
-      ? await readStyleSplit(dataDir, 'validation')
-      : (await buildStyleDataset({ root: index.root, signal })).splits.validation;
-    const search = await models.open(index.dbDir);
-    try {
-      return await compareModels({
-        root: index.root,
-        base: base.name,
-        tuned: tuned.name,
-        examples,
-        golden: facts.golden,
-        retriever: search.retriever,
-        ollama,
-        signal,
-        onProgress: (name, done, total) => report(`${name} ${done}/${total}`),
-      });
-    } finally {
-      search.close();
-    }
-  });
+  const dataDir = (await datasetIn(memory.get())) ?? (await datasetIn(path.join(index.root, DATASET_DIR)));
+  const report = await withCancellableProgress(
+    vscode.l10n.t('RepoSage: comparing {0} with {1}', tuned.name, base.name),
+    async (signal, report) => {
+      report(dataDir ? vscode.l10n.t('reading the style dataset') : vscode.l10n.t('building the style dataset'));
+      const examples = dataDir
+        ? await readStyleSplit(dataDir, 'validation')
+        : (await buildStyleDataset({ root: index.root, signal })).splits.validation;
+      const search = await models.open(index.dbDir);
+      try {
+        return await compareModels({
+          root: index.root,
+          base: base.name,
+          tuned: tuned.name,
+          examples,
+          golden: facts.golden,
+          retriever: search.retriever,
+          ollama,
+          signal,
+          onProgress: (name, done, total) => report(`${name} ${done}/${total}`),
+        });
+      } finally {
+        search.close();
+      }
+    },
+  );
   await openMarkdown(compareMarkdown(report, { base: base.name, tuned: tuned.name, folderName: index.folder.name }));
 }
 
@@ -68,9 +80,15 @@ async function compare(indexes: IndexManager, models: SearchModels, memory: Data
 async function pickGoldenSet(folder: vscode.WorkspaceFolder): Promise<{ golden?: GoldenQuestion[] } | undefined> {
   const styleOnly = vscode.l10n.t('Style Only');
   const choose = vscode.l10n.t('Choose a Golden Set…');
-  const picked = await vscode.window.showQuickPick([choose, styleOnly], { title: vscode.l10n.t('Compare facts on a golden set of questions too?') });
+  const picked = await vscode.window.showQuickPick([choose, styleOnly], {
+    title: vscode.l10n.t('Compare facts on a golden set of questions too?'),
+  });
   if (picked !== choose) return picked === styleOnly ? {} : undefined;
-  const [file] = await vscode.window.showOpenDialog({ defaultUri: folder.uri, filters: { [vscode.l10n.t('Golden set (JSON Lines)')]: ['jsonl'] } }) ?? [];
+  const [file] =
+    (await vscode.window.showOpenDialog({
+      defaultUri: folder.uri,
+      filters: { [vscode.l10n.t('Golden set (JSON Lines)')]: ['jsonl'] },
+    })) ?? [];
   return file && { golden: await readGoldenSet(file.fsPath) };
 }
 

@@ -31,19 +31,26 @@ export function datasetCommands(extensionUri: vscode.Uri, memory: DatasetMemory)
 
 async function exportDataset(memory: DatasetMemory): Promise<void> {
   const folder = await pickFolder(vscode.l10n.t('Export the style dataset of which folder?'));
-  const outDir = folder && await pickOutDir(folder);
+  const outDir = folder && (await pickOutDir(folder));
   if (!folder || !outDir) return;
-  const dataset = await withCancellableProgress(vscode.l10n.t('RepoSage: exporting the style dataset'), async (signal) => {
-    const built = await buildStyleDataset({ root: folder.uri.fsPath, signal });
-    await writeStyleDataset(built, outDir);
-    return built;
-  });
+  const dataset = await withCancellableProgress(
+    vscode.l10n.t('RepoSage: exporting the style dataset'),
+    async (signal) => {
+      const built = await buildStyleDataset({ root: folder.uri.fsPath, signal });
+      await writeStyleDataset(built, outDir);
+      return built;
+    },
+  );
   await memory.set(outDir);
   const counts = countsByKind(dataset);
   const kinds = EXAMPLE_KINDS.map((kind) => `${kind} ${counts[kind].train + counts[kind].validation}`).join(', ');
   const summary = vscode.l10n.t(
     'Exported {0} style examples ({1} training, {2} validation; {3}) to {4}.',
-    totalExamples(dataset), dataset.splits.train.length, dataset.splits.validation.length, kinds, outDir,
+    totalExamples(dataset),
+    dataset.splits.train.length,
+    dataset.splits.validation.length,
+    kinds,
+    outDir,
   );
   const openCard = vscode.l10n.t('Open Dataset Card');
   const trainNow = vscode.l10n.t('Train Style Adapter');
@@ -56,12 +63,21 @@ async function exportDataset(memory: DatasetMemory): Promise<void> {
 
 async function pickOutDir(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
   const inProject = path.join(folder.uri.fsPath, DATASET_DIR);
-  const picked = await vscode.window.showQuickPick([
-    { label: `$(folder) ${DATASET_DIR}`, description: vscode.l10n.t('in {0}', folder.name), dir: inProject },
-    { label: `$(folder-opened) ${vscode.l10n.t('Choose a Folder…')}`, dir: undefined },
-  ], { title: vscode.l10n.t('Export the style dataset to') });
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: `$(folder) ${DATASET_DIR}`, description: vscode.l10n.t('in {0}', folder.name), dir: inProject },
+      { label: `$(folder-opened) ${vscode.l10n.t('Choose a Folder…')}`, dir: undefined },
+    ],
+    { title: vscode.l10n.t('Export the style dataset to') },
+  );
   if (!picked || picked.dir) return picked?.dir;
-  const [chosen] = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: folder.uri, openLabel: vscode.l10n.t('Export Here') }) ?? [];
+  const [chosen] =
+    (await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      defaultUri: folder.uri,
+      openLabel: vscode.l10n.t('Export Here'),
+    })) ?? [];
   return chosen?.fsPath;
 }
 
@@ -69,11 +85,16 @@ async function pickOutDir(folder: vscode.WorkspaceFolder): Promise<string | unde
 async function train(extensionUri: vscode.Uri, memory: DatasetMemory): Promise<void> {
   const folder = await pickFolder(vscode.l10n.t('Train a style adapter for which folder?'));
   if (!folder) return;
-  const data = await datasetIn(memory.get()) ?? await datasetIn(path.join(folder.uri.fsPath, DATASET_DIR)) ?? await chooseDataset(folder);
+  const data =
+    (await datasetIn(memory.get())) ??
+    (await datasetIn(path.join(folder.uri.fsPath, DATASET_DIR))) ??
+    (await chooseDataset(folder));
   if (!data) return;
   const base = await vscode.window.showInputBox({
     title: vscode.l10n.t('Base model to train the adapter on'),
-    prompt: vscode.l10n.t('A Hugging Face id or a local folder: the instruct model whose Ollama build the adapter will go on.'),
+    prompt: vscode.l10n.t(
+      'A Hugging Face id or a local folder: the instruct model whose Ollama build the adapter will go on.',
+    ),
     value: DEFAULT_TRAIN_BASE,
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Name a base model.')),
@@ -90,7 +111,10 @@ async function train(extensionUri: vscode.Uri, memory: DatasetMemory): Promise<v
     },
     shellKindOf(vscode.env.shell, process.platform),
   );
-  const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('RepoSage: Train Style Adapter'), cwd: folder.uri });
+  const terminal = vscode.window.createTerminal({
+    name: vscode.l10n.t('RepoSage: Train Style Adapter'),
+    cwd: folder.uri,
+  });
   terminal.show();
   terminal.sendText(line);
   const openRecipe = vscode.l10n.t('Open Recipe');
@@ -101,7 +125,8 @@ async function train(extensionUri: vscode.Uri, memory: DatasetMemory): Promise<v
     ),
     openRecipe,
   );
-  if (picked === openRecipe) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(recipeDir, 'recipe.md'));
+  if (picked === openRecipe)
+    await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(recipeDir, 'recipe.md'));
 }
 
 /** No dataset where the export puts it: export one now, or point at one elsewhere. */
@@ -109,21 +134,35 @@ async function chooseDataset(folder: vscode.WorkspaceFolder): Promise<string | u
   const exportNow = vscode.l10n.t('Export Style Dataset');
   const choose = vscode.l10n.t('Choose Folder…');
   const picked = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Training needs an exported style dataset (train.jsonl and validation.jsonl), and none was found in {0}.', DATASET_DIR),
+    vscode.l10n.t(
+      'Training needs an exported style dataset (train.jsonl and validation.jsonl), and none was found in {0}.',
+      DATASET_DIR,
+    ),
     exportNow,
     choose,
   );
   if (picked === exportNow) await vscode.commands.executeCommand(COMMANDS.exportStyleDataset);
   if (picked !== choose) return undefined;
-  const [chosen] = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: folder.uri, openLabel: vscode.l10n.t('Train on This') }) ?? [];
+  const [chosen] =
+    (await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      defaultUri: folder.uri,
+      openLabel: vscode.l10n.t('Train on This'),
+    })) ?? [];
   const dataset = await datasetIn(chosen?.fsPath);
-  if (chosen && !dataset) void vscode.window.showErrorMessage(vscode.l10n.t('{0} has no train.jsonl. Pick the folder the export wrote.', chosen.fsPath));
+  if (chosen && !dataset)
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('{0} has no train.jsonl. Pick the folder the export wrote.', chosen.fsPath),
+    );
   return dataset;
 }
 
 async function advise(): Promise<void> {
   const folder = await pickFolder(vscode.l10n.t('Advise on a style adapter for which folder?'));
   if (!folder) return;
-  const advice = await withCancellableProgress(vscode.l10n.t('RepoSage: weighing a style adapter'), (signal) => adviseStyle(folder.uri.fsPath, { signal }));
+  const advice = await withCancellableProgress(vscode.l10n.t('RepoSage: weighing a style adapter'), (signal) =>
+    adviseStyle(folder.uri.fsPath, { signal }),
+  );
   await openMarkdown(adviceMarkdown(advice, folder.name));
 }

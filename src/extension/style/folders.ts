@@ -11,7 +11,10 @@ export const ADAPTER_DIR = path.join('.reposage', 'style-adapter');
  * git, which an untrusted repository's configuration could turn against the user.
  */
 export function styleUnavailable(): string | undefined {
-  if (!vscode.workspace.isTrusted) return vscode.l10n.t('RepoSage does not read or send code from an untrusted workspace. Trust the workspace to use it.');
+  if (!vscode.workspace.isTrusted)
+    return vscode.l10n.t(
+      'RepoSage does not read or send code from an untrusted workspace. Trust the workspace to use it.',
+    );
   if (!localFolders().length) return vscode.l10n.t('Open a folder to use the style commands.');
   return undefined;
 }
@@ -28,7 +31,10 @@ export async function pickFolder(title: string): Promise<vscode.WorkspaceFolder 
 }
 
 export async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A folder holding an exported dataset (its training split), else undefined. */

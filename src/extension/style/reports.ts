@@ -37,7 +37,10 @@ export function adviceMarkdown(advice: StyleAdvice, folderName: string): string 
 }
 
 /** The four-way comparison as a markdown document: the table as the CLI prints it, under a title. */
-export function compareMarkdown(report: CompareReport, models: { base: string; tuned: string; folderName: string }): string {
+export function compareMarkdown(
+  report: CompareReport,
+  models: { base: string; tuned: string; folderName: string },
+): string {
   return [
     `# Style comparison: ${models.tuned} against ${models.base}`,
     '',

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { registerCommands } from '../commands/command-table';
 import { DisposableStore } from '../disposable-store';
 import type { ErrorReporter } from '../errors/report-error';
@@ -25,11 +25,15 @@ export class StyleAdapters implements vscode.Disposable {
       get: () => context.workspaceState.get<string>(DATASET_KEY),
       set: (dir) => context.workspaceState.update(DATASET_KEY, dir),
     };
-    registerCommands([
-      ...datasetCommands(context.extensionUri, memory),
-      loadAdapterCommand(() => status.refresh()),
-      compareCommand(indexes, models, memory),
-    ], this.store, errors);
+    registerCommands(
+      [
+        ...datasetCommands(context.extensionUri, memory),
+        loadAdapterCommand(() => status.refresh()),
+        compareCommand(indexes, models, memory),
+      ],
+      this.store,
+      errors,
+    );
   }
 
   dispose(): void {

@@ -19,7 +19,10 @@ export interface TrainArgs {
 /** The shell VS Code opens terminals with (vscode.env.shell, empty when unknown), by its program's name. */
 export function shellKindOf(shellPath: string, platform: NodeJS.Platform): ShellKind {
   if (shellPath === '') return platform === 'win32' ? 'powershell' : 'posix';
-  const name = path.win32.basename(shellPath).toLowerCase().replace(/\.exe$/, '');
+  const name = path.win32
+    .basename(shellPath)
+    .toLowerCase()
+    .replace(/\.exe$/, '');
   if (name === 'pwsh' || name === 'powershell') return 'powershell';
   if (name === 'cmd') return 'cmd';
   return 'posix';
@@ -32,7 +35,9 @@ export function defaultPython(platform: NodeJS.Platform): string {
 
 /** The recipe's command line, each argument quoted for the shell that reads it. */
 export function trainCommandLine(args: TrainArgs, shell: ShellKind): string {
-  const words = [args.python, args.recipe, '--base', args.base, '--data', args.data, '--out', args.out].map((word) => quote(word, shell));
+  const words = [args.python, args.recipe, '--base', args.base, '--data', args.data, '--out', args.out].map((word) =>
+    quote(word, shell),
+  );
   // PowerShell reads a quoted first word as a string, not a program, unless it is called with `&`.
   const call = shell === 'powershell' && words[0] !== args.python ? '& ' : '';
   return call + words.join(' ');

@@ -5,15 +5,18 @@ export async function withCancellableProgress<T>(
   title: string,
   task: (signal: AbortSignal, report: (message: string) => void) => Promise<T>,
 ): Promise<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    const abort = new AbortController();
-    const cancel = token.onCancellationRequested(() => abort.abort());
-    try {
-      return await task(abort.signal, (message) => progress.report({ message }));
-    } finally {
-      cancel.dispose();
-    }
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const cancel = token.onCancellationRequested(() => abort.abort());
+      try {
+        return await task(abort.signal, (message) => progress.report({ message }));
+      } finally {
+        cancel.dispose();
+      }
+    },
+  );
 }
 
 /** Shows a report in a new untitled markdown editor, which the user can save or throw away. */

@@ -42,7 +42,12 @@ export interface OpenRepo {
  * Prepares each repository of a role in turn and hands it to `use` with its index open. A
  * repository without a mirror is skipped with a line saying how to fetch it.
  */
-export async function forEachRepo(role: PinnedRepo['role'], indexer: IndexerModels, log: (line: string) => void, use: (open: OpenRepo) => Promise<void>): Promise<void> {
+export async function forEachRepo(
+  role: PinnedRepo['role'],
+  indexer: IndexerModels,
+  log: (line: string) => void,
+  use: (open: OpenRepo) => Promise<void>,
+): Promise<void> {
   for (const pinned of readRepoList().filter((r) => r.role === role)) {
     const gitDir = mirrorOf(pinned);
     if (!gitDir) {
@@ -50,7 +55,10 @@ export async function forEachRepo(role: PinnedRepo['role'], indexer: IndexerMode
       continue;
     }
     const repo = await prepareRepo(pinned, gitDir, indexer, log);
-    const store = await ChunkStore.openForRead(repo.dbDir, { embeddingModel: indexer.embedder.modelId, chunkerVersion: CHUNKER_VERSION });
+    const store = await ChunkStore.openForRead(repo.dbDir, {
+      embeddingModel: indexer.embedder.modelId,
+      chunkerVersion: CHUNKER_VERSION,
+    });
     try {
       const indexed = [...(await store.catalog()).keys()];
       await use({ repo, store, indexed, questions: answerableIn(repo.questions, new Set(indexed)) });
@@ -89,14 +97,21 @@ export function cacheDir(): string {
  * The repository's tree at the pin (a git archive, unpacked once), its index (synced: incremental
  * and cached), and its fix-commit questions (mined once per miner version).
  */
-async function prepareRepo(repo: PinnedRepo, gitDir: string, indexer: IndexerModels, log: (line: string) => void): Promise<PreparedRepo> {
+async function prepareRepo(
+  repo: PinnedRepo,
+  gitDir: string,
+  indexer: IndexerModels,
+  log: (line: string) => void,
+): Promise<PreparedRepo> {
   const home = path.join(cacheDir(), `${repo.repo.replace('/', '+')}@${repo.pin.slice(0, 12)}`);
   const root = path.join(home, 'tree');
   if (!existsSync(root)) {
     const partial = `${root}.partial`;
     await fs.rm(partial, { recursive: true, force: true });
     await fs.mkdir(partial, { recursive: true });
-    const archive = execFileSync('git', [`--git-dir=${gitDir}`, 'archive', '--format=tar', repo.pin], { maxBuffer: 1024 * 1024 * 1024 });
+    const archive = execFileSync('git', [`--git-dir=${gitDir}`, 'archive', '--format=tar', repo.pin], {
+      maxBuffer: 1024 * 1024 * 1024,
+    });
     execFileSync('tar', ['-x', '-C', partial], { input: archive });
     await fs.rename(partial, root);
   }
@@ -105,14 +120,25 @@ async function prepareRepo(repo: PinnedRepo, gitDir: string, indexer: IndexerMod
   if (existsSync(instancesFile)) {
     questions = JSON.parse(await fs.readFile(instancesFile, 'utf8')) as HistoryQuestion[];
   } else {
-    const mined = await goldenFromHistory({ root: home, gitDir, range: `${repo.pin}..${repo.end}`, target: repo.pin, requireBody: true });
+    const mined = await goldenFromHistory({
+      root: home,
+      gitDir,
+      range: `${repo.pin}..${repo.end}`,
+      target: repo.pin,
+      requireBody: true,
+    });
     questions = mined.questions;
     await fs.writeFile(instancesFile, JSON.stringify(questions));
-    log(`${repo.repo}: mined ${questions.length} questions from ${mined.fixes} fix commits (${JSON.stringify(mined.skipped)})`);
+    log(
+      `${repo.repo}: mined ${questions.length} questions from ${mined.fixes} fix commits (${JSON.stringify(mined.skipped)})`,
+    );
   }
   const dbDir = path.join(home, 'index');
   const started = Date.now();
   const summary = await syncIndex({ root, dbDir }, indexer);
-  if (summary.chunks.embedded > 0) log(`${repo.repo}: indexed ${summary.chunks.total} chunks (${summary.chunks.embedded} embedded now) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (summary.chunks.embedded > 0)
+    log(
+      `${repo.repo}: indexed ${summary.chunks.total} chunks (${summary.chunks.embedded} embedded now) in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   return { ...repo, root, dbDir, questions, summary };
 }

@@ -32,12 +32,18 @@ export class FileBm25 {
       const list = this.postings.get(token);
       if (!list) continue;
       const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
-      for (const { doc, tf } of list) scores[doc] += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * this.lengths[doc]) / average));
+      for (const { doc, tf } of list)
+        scores[doc] += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * this.lengths[doc]) / average));
     }
-    return [...scores.keys()].filter((doc) => scores[doc] > 0).sort((a, b) => scores[b] - scores[a]).map((doc) => this.paths[doc]);
+    return [...scores.keys()]
+      .filter((doc) => scores[doc] > 0)
+      .sort((a, b) => scores[b] - scores[a])
+      .map((doc) => this.paths[doc]);
   }
 }
 
 function tokenize(text: string): string[] {
-  return toSearchText(text).split(' ').filter((token) => token.length > 1);
+  return toSearchText(text)
+    .split(' ')
+    .filter((token) => token.length > 1);
 }

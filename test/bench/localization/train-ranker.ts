@@ -60,8 +60,14 @@ export function fitListwise(groups: Group[], epochs = 400, rate = 0.5, l2 = 1e-3
   const dims = FEATURE_NAMES.length;
   const rows = groups.flatMap((group) => group.features);
   const mean = Array.from({ length: dims }, (_, j) => rows.reduce((sum, row) => sum + row[j], 0) / rows.length);
-  const scale = Array.from({ length: dims }, (_, j) => Math.sqrt(rows.reduce((sum, row) => sum + (row[j] - mean[j]) ** 2, 0) / rows.length) || 1);
-  const standardized = groups.map((group) => ({ x: group.features.map((row) => row.map((v, j) => (v - mean[j]) / scale[j])), y: group.labels }));
+  const scale = Array.from(
+    { length: dims },
+    (_, j) => Math.sqrt(rows.reduce((sum, row) => sum + (row[j] - mean[j]) ** 2, 0) / rows.length) || 1,
+  );
+  const standardized = groups.map((group) => ({
+    x: group.features.map((row) => row.map((v, j) => (v - mean[j]) / scale[j])),
+    y: group.labels,
+  }));
   const weights = new Array<number>(dims).fill(0);
   for (let epoch = 0; epoch < epochs; epoch++) {
     const gradient = weights.map((w) => l2 * w);

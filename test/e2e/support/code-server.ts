@@ -10,11 +10,16 @@ const run = promisify(execFile);
 /** Where test/e2e/install-code-server.sh puts code-server. */
 export const CODE_SERVER_BIN = path.join(
   process.env.REPOSAGE_CODE_SERVER_DIR ?? path.join(os.homedir(), '.cache', 'reposage', 'code-server'),
-  'node_modules', '.bin', 'code-server',
+  'node_modules',
+  '.bin',
+  'code-server',
 );
 
 export async function codeServerInstalled(): Promise<boolean> {
-  return fs.access(CODE_SERVER_BIN).then(() => true, () => false);
+  return fs.access(CODE_SERVER_BIN).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Installs a VSIX into an extensions folder of the test's own, never the user's. */
@@ -41,33 +46,48 @@ export interface RunningCodeServer {
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
   const userDir = path.join(options.userDataDir, 'User');
   await fs.mkdir(userDir, { recursive: true });
-  await fs.writeFile(path.join(userDir, 'settings.json'), JSON.stringify({
-    // Keep the workbench quiet and predictable for screenshots and selectors.
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    // Trusted unless a test turns trust on to check the restricted mode.
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    ...options.settings,
-  }, null, 2));
+  await fs.writeFile(
+    path.join(userDir, 'settings.json'),
+    JSON.stringify(
+      {
+        // Keep the workbench quiet and predictable for screenshots and selectors.
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        // Trusted unless a test turns trust on to check the restricted mode.
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        ...options.settings,
+      },
+      null,
+      2,
+    ),
+  );
   const port = await freePort();
   const log = await fs.open(options.logFile, 'a');
-  const child = spawn(CODE_SERVER_BIN, [
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--user-data-dir', options.userDataDir,
-    '--extensions-dir', options.extensionsDir,
-    options.workspace,
-  ], {
-    // Its own process group, so stop() ends the server and the extension host it forked, by our pid.
-    detached: true,
-    stdio: ['ignore', log.fd, log.fd],
-    env: { ...process.env, CODE_SERVER_CONFIG: path.join(options.userDataDir, 'config.yaml') },
-  });
+  const child = spawn(
+    CODE_SERVER_BIN,
+    [
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--user-data-dir',
+      options.userDataDir,
+      '--extensions-dir',
+      options.extensionsDir,
+      options.workspace,
+    ],
+    {
+      // Its own process group, so stop() ends the server and the extension host it forked, by our pid.
+      detached: true,
+      stdio: ['ignore', log.fd, log.fd],
+      env: { ...process.env, CODE_SERVER_CONFIG: path.join(options.userDataDir, 'config.yaml') },
+    },
+  );
   await log.close();
   const url = `http://127.0.0.1:${port}`;
   const server = { url, stop: () => stopGroup(child) };

@@ -46,7 +46,10 @@ export class Session {
     await installExtension(options.vsix, extensionsDir);
 
     const script = { respond: defaultRespond };
-    const stub = await startOllamaStub({ respond: (request) => script.respond(request), chunkDelayMs: options.tokenDelayMs });
+    const stub = await startOllamaStub({
+      respond: (request) => script.respond(request),
+      chunkDelayMs: options.tokenDelayMs,
+    });
     let server: RunningCodeServer | undefined;
     let workbench: Workbench | undefined;
     try {
@@ -72,7 +75,9 @@ export class Session {
       await workbench?.close();
       await server?.stop();
       await stub.close();
-      throw new Error(`The e2e session did not start; code-server's log is in ${base}/code-server.log`, { cause: error });
+      throw new Error(`The e2e session did not start; code-server's log is in ${base}/code-server.log`, {
+        cause: error,
+      });
     }
   }
 

@@ -6,13 +6,21 @@ import { chromium, type Browser, type FrameLocator, type Page } from 'playwright
 export const RESULTS_DIR = path.resolve(__dirname, '..', '..', '..', 'test-results', 'e2e');
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** A headless Chromium showing one code-server workbench. */
 export class Workbench {
-  private constructor(private readonly browser: Browser, readonly page: Page) {}
+  private constructor(
+    private readonly browser: Browser,
+    readonly page: Page,
+  ) {}
 
   static async open(serverUrl: string, workspace: string): Promise<Workbench> {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -34,7 +42,8 @@ export class Workbench {
   async runCommand(title: string, timeoutMs = 60_000): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row')
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
       .first();
     const deadline = Date.now() + timeoutMs;

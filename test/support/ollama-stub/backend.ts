@@ -29,7 +29,10 @@ export interface BackendRequest {
 
 /** Thrown by an endpoint to answer with Ollama's error shape, `{"error": "..."}`. */
 class OllamaHttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -44,7 +47,11 @@ export class StubBackend {
   /** Models in memory, as /api/ps lists them: a chat or generate loads its model, keep_alive 0 unloads it. */
   readonly loaded = new Set<string>();
 
-  constructor(installed: StubModelSpec[], pullable: StubModelSpec[], private readonly respond: Responder) {
+  constructor(
+    installed: StubModelSpec[],
+    pullable: StubModelSpec[],
+    private readonly respond: Responder,
+  ) {
     for (const spec of installed) this.install(installModel(spec));
     for (const spec of pullable) this.registry.set(normalizeModelName(spec.name), spec);
   }
@@ -128,7 +135,10 @@ export class StubBackend {
       return json(200, { ...base, response: '', done: true, done_reason: body.keep_alive === 0 ? 'unload' : 'load' });
     }
     const options = optionsOf(body);
-    const answer = this.complete({ endpoint: 'generate', model: model.name, prompt, suffix, system, raw, options }, options);
+    const answer = this.complete(
+      { endpoint: 'generate', model: model.name, prompt, suffix, system, raw, options },
+      options,
+    );
     const final = {
       ...base,
       done: true,
@@ -137,8 +147,12 @@ export class StubBackend {
       ...(raw ? {} : { context: [1, 2, 3] }),
       ...stats(prompt + (suffix ?? ''), answer.tokens),
     };
-    const logprobs = body.logprobs === true ? (tokens: string[]) => ({ logprobs: tokens.map((token) => tokenLogprob(token, body.top_logprobs)) }) : () => ({});
-    if (body.stream === false) return json(200, { ...final, response: answer.tokens.join(''), ...logprobs(answer.tokens) });
+    const logprobs =
+      body.logprobs === true
+        ? (tokens: string[]) => ({ logprobs: tokens.map((token) => tokenLogprob(token, body.top_logprobs)) })
+        : () => ({});
+    if (body.stream === false)
+      return json(200, { ...final, response: answer.tokens.join(''), ...logprobs(answer.tokens) });
     return stream([
       ...answer.tokens.map((response) => ({ ...base, response, done: false, ...logprobs([response]) })),
       { ...final, response: '' },
@@ -173,7 +187,12 @@ export class StubBackend {
       kind: 'stream',
       lines: [
         { status: 'pulling manifest' },
-        ...[0, Math.floor(total / 2), total].map((completed) => ({ status: `downloading ${digest}`, digest, total, completed })),
+        ...[0, Math.floor(total / 2), total].map((completed) => ({
+          status: `downloading ${digest}`,
+          digest,
+          total,
+          completed,
+        })),
         { status: 'verifying sha256 digest' },
         { status: 'writing manifest' },
         { status: 'removing any unused layers' },
@@ -200,7 +219,7 @@ export class StubBackend {
     const base = body.from === undefined ? undefined : this.requireModel(body.from);
     const files = digestsOf(body.files);
     const adapters = digestsOf(body.adapters);
-    if (!base && files.length === 0) throw new OllamaHttpError(400, 'neither \'from\' or \'files\' was specified');
+    if (!base && files.length === 0) throw new OllamaHttpError(400, "neither 'from' or 'files' was specified");
     for (const digest of [...files, ...adapters]) {
       if (!this.blobs.has(digest)) throw new OllamaHttpError(400, `blob ${digest} not found; upload it first`);
     }
@@ -299,6 +318,9 @@ function stats(promptText: string, tokens: string[]) {
 function tokenLogprob(token: string, top: unknown) {
   const entry = (text: string, p: number) => ({ token: text, logprob: Math.log(p), bytes: [...Buffer.from(text)] });
   const count = typeof top === 'number' && top > 0 ? Math.min(top, 20) : 0;
-  const alternatives = [entry(token, 0.8), ...Array.from({ length: Math.max(0, count - 1) }, (_, i) => entry(`<alt${i}>`, 0.2 / 2 ** (i + 1)))];
+  const alternatives = [
+    entry(token, 0.8),
+    ...Array.from({ length: Math.max(0, count - 1) }, (_, i) => entry(`<alt${i}>`, 0.2 / 2 ** (i + 1))),
+  ];
   return { ...entry(token, 0.8), top_logprobs: alternatives.slice(0, count) };
 }
