@@ -11,7 +11,10 @@ export type IndexState =
   | { kind: 'locked'; message: string }
   | { kind: 'error'; code?: ErrorCode; message: string };
 
-/** Whether questions can search this folder now: a finished index, one another process writes, or one being built whose keyword search works. */
+/**
+ * Whether questions can search this folder now: a finished index, one another process writes, or one being built whose
+ * keyword search works.
+ */
 export function isSearchable(state: IndexState): boolean {
   return (
     state.kind === 'ready' ||

@@ -41,12 +41,16 @@ export class IndexStatusBar implements vscode.Disposable {
         if (overview.keywordReady && overview.vectors.total > overview.vectors.ready) {
           const percent = vectorPercent(overview.vectors);
           this.item.text = `$(sync~spin) ${vscode.l10n.t('RepoSage: semantic {0}%', percent)}`;
-          this.item.tooltip = vscode.l10n.t(
-            'Keyword search is ready. The semantic index covers {0}% ({1} of {2} chunks); questions are answered from what is ready. Click for details.',
-            percent,
-            overview.vectors.ready,
-            overview.vectors.total,
-          );
+          this.item.tooltip = [
+            vscode.l10n.t('Keyword search is ready.'),
+            vscode.l10n.t(
+              'The semantic index covers {0}% ({1} of {2} chunks); questions are answered from what is ready.',
+              percent,
+              overview.vectors.ready,
+              overview.vectors.total,
+            ),
+            vscode.l10n.t('Click for details.'),
+          ].join(' ');
           break;
         }
         this.item.text =
