@@ -280,6 +280,7 @@ export class ChunkStore {
       problems: [],
       missingIndexes: [],
       tablesDamaged: false,
+      finished: false,
     };
     return new ChunkStore({
       dbDir,
@@ -481,6 +482,7 @@ export class ChunkStore {
       problems: [],
       missingIndexes: [],
       tablesDamaged: false,
+      finished: true,
     };
   }
 
