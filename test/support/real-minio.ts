@@ -41,7 +41,11 @@ export interface RealMinio {
 export async function ensureMinioBinary(): Promise<string> {
   if (await isBuilt()) return MINIO_BIN;
   await fs.mkdir(PREFIX, { recursive: true });
-  const script = path.join(repoRoot, 'test', 'support', 'real-minio', 'build.sh');
+  // From the sources repoRoot is the repository; bundled into dist/bench.js, __dirname is dist/ itself.
+  const script = [repoRoot, path.resolve(__dirname, '..')]
+    .map((root) => path.join(root, 'test', 'support', 'real-minio', 'build.sh'))
+    .find((candidate) => existsSync(candidate));
+  if (!script) throw new Error('test/support/real-minio/build.sh not found beside the tests or the bundle.');
   const log = path.join(PREFIX, 'build.log');
   await run(
     'flock',
