@@ -183,7 +183,8 @@ async function waitForHealth(endpoint: string, child: ChildProcess, logFile: str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${endpoint}/minio/health/live`)).ok) return;
+      // Ready, not live: a live server may still answer 503 "not initialized" to the first requests.
+      if ((await fetch(`${endpoint}/minio/health/ready`)).ok) return;
     } catch {
       // not listening yet
     }
