@@ -7,7 +7,7 @@ import type { IndexOptions, IndexSummary } from '../../core/indexer/types';
 import { clearIndex } from '../../core/store/clear-index';
 import type { RepoSageConfig } from '../config/config';
 import { DisposableStore } from '../disposable-store';
-import type { IndexState } from './index-state';
+import { type IndexState, stateOf } from './index-state';
 
 /** Runs one sync; the manager supplies it so folders share one worker and take turns. */
 export type SyncRunner = (options: IndexOptions, controls: SyncControls) => Promise<IndexSummary>;
@@ -62,8 +62,7 @@ export class FolderIndex implements vscode.Disposable {
 
   private async readStatus(): Promise<void> {
     try {
-      const status = await readIndexStatus(this.dbDir);
-      this.setState({ kind: 'ready', files: status.files, chunks: status.chunks, updatedAt: status.updatedAt });
+      this.setState(stateOf(await readIndexStatus(this.dbDir)));
     } catch (error) {
       if (error instanceof RepoSageError && error.code === 'INDEX_MISSING') this.setState({ kind: 'missing' });
       else this.fail(error);
@@ -152,6 +151,7 @@ export class FolderIndex implements vscode.Disposable {
         embeddingModel: config.embeddingModel,
         include: config.include,
         exclude: config.exclude,
+        includeKinds: config.includeKinds,
         maxFileBytes: config.maxFileBytes,
         // With a shared index, this folder's index is only the overlay; the shared one is never written here.
         sharedIndex: config.sharedIndex,
