@@ -189,6 +189,49 @@ describe('an index in object storage (real MinIO)', () => {
     }
   });
 
+  it('takes its credentials from a profile in the AWS shared credentials and config files', async () => {
+    const root = path.join(work.dir, 'profile-checkout');
+    await writeTree(root, repoFiles());
+    const aws = path.join(work.dir, 'aws');
+    const profile = (secret: string) => ({
+      credentials: `[reposage-ci]\naws_access_key_id = ${minio.accessKey}\naws_secret_access_key = ${secret}\n`,
+      config: '[profile reposage-ci]\nregion = us-east-1\n',
+    });
+    // No key in the environment: only the profile named by AWS_PROFILE, in files named by the standard variables.
+    const env = (dir: string) => ({
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_ENDPOINT_URL: minio.endpoint,
+      AWS_ALLOW_HTTP: 'true',
+      AWS_PROFILE: 'reposage-ci',
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+      AWS_CONFIG_FILE: path.join(dir, 'config'),
+    });
+    await writeTree(path.join(aws, 'right'), profile(minio.secretKey));
+    await writeTree(path.join(aws, 'wrong'), profile('not-the-secret'));
+
+    const built = await runCli(
+      ['index', root, '--db', 's3://team/from-profile', '--json'],
+      env(path.join(aws, 'right')),
+    );
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    expect(built.json.files.indexed).toBe(9);
+    const found = await runCli(
+      ['query', 'start the HTTP server on a port', root, '--db', 's3://team/from-profile', '--json'],
+      env(path.join(aws, 'right')),
+    );
+    expect(found.code).toBe(0);
+    expect(found.json.results[0].path).toBe('src/server.py');
+    // The profile's key is what the server checks: the same profile with a wrong secret is refused.
+    const refused = await runCli(
+      ['query', 'server', root, '--db', 's3://team/from-profile'],
+      env(path.join(aws, 'wrong')),
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('refused the credentials for s3://team/from-profile');
+  });
+
   it('says what is wrong with bad credentials and a missing bucket', async () => {
     const root = path.join(work.dir, 'ci-checkout');
     const wrong = await runCli(['index', root, '--db', 's3://team/main'], {

@@ -4,7 +4,7 @@ import { looksMinified } from './sniff';
  * Files no one asks a codebase assistant about, though they are text: each becomes hundreds of
  * chunks that crowd real code out of the results. Told by name where the name is certain, by
  * content where it is not. A user who does want them names the kind (`--include-kind`, the
- * `reposage.includeFileKinds` setting).
+ * `reposage.index.includeKinds` setting).
  */
 export const SKIPPABLE_KINDS = [
   'design-file',

@@ -286,6 +286,7 @@ export class ChunkStore {
       problems: [],
       missingIndexes: [],
       tablesDamaged: false,
+      finished: false,
     };
     return new ChunkStore({
       dbDir,
@@ -487,6 +488,7 @@ export class ChunkStore {
       problems: [],
       missingIndexes: [],
       tablesDamaged: false,
+      finished: true,
     };
   }
 
