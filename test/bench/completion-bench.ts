@@ -1,7 +1,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chunkFile, CHUNKER_VERSION, languageForPath } from '../../src/core/chunking';
+import { CHUNKER_VERSION, chunkFile } from '../../src/core/chunking';
+import { languageForPath } from '../../src/core/languages/registry';
 import { gatherContext } from '../../src/core/completion/context';
 import { viewAt } from '../../src/core/completion/cursor';
 import { DEFAULT_COMPLETION_MODEL } from '../../src/core/completion/fim-model';

@@ -1,6 +1,6 @@
 import type { Chunk } from '../chunking/chunk';
-import { parseSource } from '../chunking/grammars';
-import { grammarFor } from '../chunking/languages';
+import { parseSource } from '../languages/parse';
+import { grammarFor } from '../languages/registry';
 import { throwIfCancelled } from '../errors';
 import type { CursorView } from './cursor';
 import type { KeywordIndex } from './keyword-index';
