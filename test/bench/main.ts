@@ -2,6 +2,7 @@ import { benchCompletion, benchCompletionQuality } from './completion-bench';
 import { benchEventLoop } from './event-loop-bench';
 import { benchIndexing } from './index-bench';
 import { benchLocalization } from './localization-bench';
+import { benchPackage } from './package-bench';
 import { trainRanker } from './localization/train-ranker';
 import { benchRetrieval } from './retrieval-bench';
 import { benchVectorIndex } from './vector-index-bench';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'completion-quality': benchCompletionQuality,
   'train-ranker': trainRanker,
   localization: benchLocalization,
+  package: benchPackage,
 };
 
 /** Not a measurement: runs only when named (it rewrites the shipped ranker model). */
