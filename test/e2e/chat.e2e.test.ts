@@ -104,7 +104,7 @@ describe('RepoSage in VS Code', () => {
     await expect.poll(() => stub.requestsTo('/api/chat').at(-1)?.clientClosed, { timeout: 10_000 }).toBe(true);
   });
 
-  it('highlights a code block and inserts it at the cursor', async () => {
+  it('highlights a code block, copies it and inserts it at the cursor', async () => {
     const { workbench } = session;
     session.respond = () => 'Use this:\n\n```ts\nconst reorderPoint = 12; // units\n```\n\nIt is checked in [1].';
     await workbench.runCommand('File: New Untitled Text File');
@@ -117,6 +117,8 @@ describe('RepoSage in VS Code', () => {
     await block.locator('.hl-comment').waitFor({ timeout: 60_000 });
     expect(await block.locator('.hl-keyword').allInnerTexts()).toContain('const');
     expect(await block.locator('.hl-comment').allInnerTexts()).toEqual(['// units']);
+    await block.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => workbench.clipboardText(), { timeout: 30_000 }).toBe('const reorderPoint = 12; // units');
     await block.getByRole('button', { name: 'Insert at Cursor' }).click();
     await expect
       .poll(() => workbench.activeEditorText(), { timeout: 30_000 })
