@@ -5,6 +5,7 @@ import { benchLocalization } from './localization-bench';
 import { benchPackage } from './package-bench';
 import { trainRanker } from './localization/train-ranker';
 import { benchRetrieval } from './retrieval-bench';
+import { benchSharedIndex } from './shared-index-bench';
 import { benchVectorIndex } from './vector-index-bench';
 
 /**
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   'completion-quality': benchCompletionQuality,
   'train-ranker': trainRanker,
   localization: benchLocalization,
+  'shared-index': benchSharedIndex,
   package: benchPackage,
 };
 

@@ -54,7 +54,7 @@ describe('reposage ask on a real repository and index', () => {
     expect(json.citations).toEqual(json.sources);
   });
 
-  it('streams the answer, then lists the sources with their status, flagging a file changed since indexing', async () => {
+  it('streams the answer, then lists the sources with their status, flagging a file edited since indexed', async () => {
     const args = [question, root, '--models', modelsDir, '--ollama', stub.url, '--k', '3'];
     expect((await ask(args)).stdout).toMatch(/src\/config\.ts:\d+-\d+ {2}cited, verified$/m);
     const configPath = path.join(root, 'src/config.ts');
@@ -89,7 +89,10 @@ describe('reposage ask on a real repository and index', () => {
       expect(result.json.error.code).toBe('OLLAMA_MODEL_MISSING');
       // The CLI names its own flag, not the VS Code setting.
       expect(result.stderr).toMatch(
-        /^reposage: The model llama3\.2:3b is not installed .*`ollama pull llama3\.2:3b`, or choose another model in --model NAME\.\n$/,
+        new RegExp(
+          String.raw`^reposage: The model llama3\.2:3b is not installed .*\`ollama pull llama3\.2:3b\`, or choose ` +
+            String.raw`another model in --model NAME\.\n$`,
+        ),
       );
       expect(existsSync(db)).toBe(false);
     } finally {
@@ -101,7 +104,10 @@ describe('reposage ask on a real repository and index', () => {
     const result = await ask(['  ', root]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^reposage: Command-argument value ' {2}' is invalid for argument 'question'\. It is empty\. Usage: reposage ask \[options\] <question> \[dir\]/,
+      new RegExp(
+        String.raw`^reposage: Command-argument value ' {2}' is invalid for argument 'question'\. It is empty\. ` +
+          String.raw`Usage: reposage ask \[options\] <question> \[dir\]`,
+      ),
     );
   });
 

@@ -8,6 +8,7 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON when it is one JSON object. */
+  // biome-ignore lint/suspicious/noExplicitAny: each test reads the fields of the command it ran.
   json?: any;
 }
 
