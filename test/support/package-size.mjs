@@ -5,8 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-/** The size goal for the linux-x64 VSIX, in bytes. */
-export const LIMIT = 90_000_000;
+const LIMIT = 90_000_000;
 
 export function sizeByPackage(cwd = process.cwd()) {
   const vsce = path.join(cwd, 'node_modules', '.bin', 'vsce');
