@@ -46,7 +46,8 @@ export class RepoSageExtension implements vscode.Disposable {
     );
     indexes.start();
     log.info(
-      `RepoSage ${context.extension.packageJSON.version as string} started; ${indexes.unavailableReason() ?? 'indexing is available'}.`,
+      `RepoSage ${context.extension.packageJSON.version as string} started; ` +
+        `${indexes.unavailableReason() ?? 'indexing is available'}.`,
     );
   }
 

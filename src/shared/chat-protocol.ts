@@ -41,7 +41,10 @@ export type AnswerPart =
   | { kind: 'delta'; text: string }
   | { kind: 'sources'; sources: Citation[] }
   | { kind: 'trace'; trace: TraceView }
-  /** What the reader must know about where the answer comes from ("partial index (64 of 134 files)"); kept with the turn. */
+  /**
+   * What the reader must know about where the answer comes from ("partial index (64 of 134 files)"); kept with the
+   * turn.
+   */
   | { kind: 'notice'; text: string }
   /** What the answer waits for before its first token ("Loading qwen2.5-coder:7b…"); not kept in the history. */
   | { kind: 'progress'; text: string };
@@ -76,8 +79,11 @@ export type ToWebview =
   | { type: 'answer'; id: string; done: true; error?: string; stopped?: boolean }
   /** A command (Ask About Selection, Explain This File) asks on the user's behalf. */
   | { type: 'submit'; question: string; context?: string }
-  /** Why the chat cannot answer right now; absent reason: it can. */
-  | { type: 'availability'; reason?: string };
+  /**
+   * Why the chat cannot answer right now (absent reason: it can), and what it must know about the
+   * index it answers from (partial, damaged: the state the status bar shows), shown without blocking.
+   */
+  | { type: 'availability'; reason?: string; notice?: string };
 
 /** Labels the webview shows, translated by the extension (vscode.l10n) and handed over in the page. */
 export const UI_STRING_KEYS = [
@@ -199,8 +205,9 @@ export function parseToWebview(value: unknown): ToWebview | undefined {
         return undefined;
       return { type: 'submit', question: m.question, context: m.context };
     case 'availability':
-      return m.reason === undefined || text(m.reason, LIMITS.text)
-        ? { type: 'availability', reason: m.reason }
+      return (m.reason === undefined || text(m.reason, LIMITS.text)) &&
+        (m.notice === undefined || text(m.notice, LIMITS.text))
+        ? { type: 'availability', reason: m.reason, notice: m.notice }
         : undefined;
     default:
       return undefined;

@@ -85,8 +85,8 @@ function receive(message: ToWebview): void {
       return;
     case 'availability':
       unavailable = message.reason;
-      banner.textContent = message.reason ?? '';
-      banner.hidden = !message.reason;
+      banner.textContent = message.reason ?? message.notice ?? '';
+      banner.hidden = !banner.textContent;
       updateControls();
       return;
   }

@@ -84,7 +84,10 @@ export async function benchIndexing(): Promise<void> {
     const body = (allFunctions: number, firstFunction: number) =>
       Array.from({ length: 100 }, (_, i) => {
         const n = i === 0 ? firstFunction : allFunctions;
-        return `def helper_${i}(value):\n    """Return value plus ${i + n}."""\n    result = value + ${i + n}\n    return result\n`;
+        return (
+          `def helper_${i}(value):\n    """Return value plus ${i + n}."""\n    result = value + ${i + n}\n` +
+          `    return result\n`
+        );
       }).join('\n');
     await fs.writeFile(target, body(0, 0));
     await syncIndex({ root, dbDir }, models);

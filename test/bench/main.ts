@@ -4,6 +4,7 @@ import { benchIndexing } from './index-bench';
 import { benchLocalization } from './localization-bench';
 import { trainRanker } from './localization/train-ranker';
 import { benchRetrieval } from './retrieval-bench';
+import { benchSharedIndex } from './shared-index-bench';
 import { benchVectorIndex } from './vector-index-bench';
 
 /**
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'completion-quality': benchCompletionQuality,
   'train-ranker': trainRanker,
   localization: benchLocalization,
+  'shared-index': benchSharedIndex,
 };
 
 /** Not a measurement: runs only when named (it rewrites the shipped ranker model). */

@@ -76,7 +76,7 @@ describe('completion context', () => {
     expect(order.indexOf('recent')).toBeLessThan(order.indexOf('similar'));
   });
 
-  it('packs context with path comments in each language, most useful nearest the cursor, within the budget', async () => {
+  it('packs context with path comments in each language, most useful nearest the cursor, within budget', async () => {
     const { view, language, candidates } = await contextAt('src/route.ts', ROUTE_AT_CALL);
     const packed = packPrompt({ path: 'src/route.ts', language, view, candidates, maxPromptTokens: 2048 });
     expect(packed.prompt).toContain('// Path: src/geometry.ts\n');

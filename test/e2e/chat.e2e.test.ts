@@ -12,7 +12,10 @@ import { EXTENSION_ID, Session } from './support/session';
 describe('RepoSage in VS Code', () => {
   let session: Session;
 
-  /** Asks in the chat view once its page is live (its script labels the buttons); returns the turn. Questions must differ. */
+  /**
+   * Asks in the chat view once its page is live (its script labels the buttons); returns the turn. Questions must
+   * differ.
+   */
   async function ask(question: string) {
     const chat = session.workbench.webview(EXTENSION_ID);
     await chat.locator('#send', { hasText: 'Send' }).waitFor({ timeout: 60_000 });

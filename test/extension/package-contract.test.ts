@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHAT_VIEW_TYPE, COMMANDS, VIEW_CONTAINER_ID } from '../../src/extension/commands/ids';
-import { RESTRICTED_SETTINGS, SETTINGS, fullKey, type SettingName } from '../../src/extension/config/settings';
+import { SKIPPABLE_KINDS } from '../../src/core/files';
+import {
+  REINDEX_SETTINGS,
+  RESTRICTED_SETTINGS,
+  SETTINGS,
+  fullKey,
+  type SettingName,
+} from '../../src/extension/config/settings';
 
 interface ContributedSetting {
   type: string;
@@ -40,6 +47,15 @@ describe('package.json and the extension agree', () => {
       expect(command.title, command.command).toBeTruthy();
       expect(command.category).toBe('RepoSage');
     }
+  });
+
+  it('offers the file kinds the indexer skips, and re-indexes when they change', () => {
+    const setting = contributes.configuration.properties[fullKey('includeKinds')];
+    expect(setting.items.enum).toEqual([...SKIPPABLE_KINDS]);
+    expect(setting.items.enumDescriptions).toHaveLength(SKIPPABLE_KINDS.length);
+    expect(REINDEX_SETTINGS).toContain('includeKinds');
+    // Choosing more files to index sends nothing anywhere; an untrusted workspace indexes nothing anyway.
+    expect(RESTRICTED_SETTINGS).not.toContain('includeKinds');
   });
 
   it('declares the chat view under the view type the provider registers', () => {

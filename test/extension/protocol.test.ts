@@ -80,8 +80,9 @@ describe('messages to the webview', () => {
     { type: 'answer', id: 'a', done: true, error: undefined, stopped: true },
     { type: 'answer', id: 'a', done: true, error: 'Ollama is not running.' },
     { type: 'submit', question: 'Explain this', context: 'c1' },
-    { type: 'availability', reason: 'Untrusted workspace' },
-    { type: 'availability', reason: undefined },
+    { type: 'availability', reason: 'Untrusted workspace', notice: undefined },
+    { type: 'availability', reason: undefined, notice: undefined },
+    { type: 'availability', reason: undefined, notice: 'Answers come from a partial index (2 of 5 files).' },
   ];
 
   it.each(valid)('accepts %j', (message) => {
@@ -108,6 +109,7 @@ describe('messages to the webview', () => {
     { type: 'history', turns: 'none' },
     { type: 'answer', id: 'a', done: true, error: 42 },
     { type: 'answer', id: 'a', done: false, content: { kind: 'notice', text: 7 } },
+    { type: 'availability', notice: { html: '<b>' } },
   ])('rejects %j', (message) => {
     expect(parseToWebview(message)).toBeUndefined();
   });

@@ -25,7 +25,14 @@ const targets: Target[] = [
       const temp = await makeTempDir('reposage-contract-');
       const gguf = path.join(temp.dir, 'model.gguf');
       await fs.writeFile(gguf, Buffer.concat([Buffer.from('GGUF'), randomBytes(4096)]));
-      return { url: stub.url, gguf, stop: async () => (await stub.close(), await temp.cleanup()) };
+      return {
+        url: stub.url,
+        gguf,
+        stop: async () => {
+          await stub.close();
+          await temp.cleanup();
+        },
+      };
     },
   },
   {

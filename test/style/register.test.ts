@@ -89,7 +89,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     return { folder, digests: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256(bytes)])) };
   }
 
-  it('uploads each file as a blob by its sha256 (HEAD, then POST) and creates the model from the base with them', async () => {
+  it('uploads each file as a blob by its sha256 (HEAD, then POST), then creates the model from the base', async () => {
     const { folder, digests } = await peftAdapter();
     const progress: string[] = [];
     const result = await registerAdapter({
@@ -138,7 +138,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'style-b', ollama });
     const again = stub.requests
       .slice(before)
-      .map((request) => request.method + ' ' + request.path.split('/').slice(0, 3).join('/'));
+      .map((request) => `${request.method} ${request.path.split('/').slice(0, 3).join('/')}`);
     expect(again.filter((line) => line === 'POST /api/blobs')).toEqual([]);
     expect(again.filter((line) => line === 'HEAD /api/blobs')).toHaveLength(2);
   });
@@ -151,7 +151,8 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     expect(error).toBeInstanceOf(RepoSageError);
     expect(error.code).toBe('ADAPTER_MISMATCH');
     expect(error.message).toBe(
-      'The adapter does not fit llama3.2:3b: llama3.2:3b is a llama model, but the adapter was trained on Qwen/Qwen2.5-Coder-1.5B-Instruct (qwen2). ' +
+      'The adapter does not fit llama3.2:3b: llama3.2:3b is a llama model, but the adapter was trained on ' +
+        'Qwen/Qwen2.5-Coder-1.5B-Instruct (qwen2). ' +
         'llama3.2:3b has 3.2B parameters, but the adapter was trained on a 1.5B-parameter model.',
     );
     expect(error.hint).toMatch(/--force/);
@@ -235,7 +236,8 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
       expect(error).toBeInstanceOf(RepoSageError);
       expect(error.code).toBe('ADAPTER_UNSUPPORTED');
       expect(error.message).toBe(
-        "Ollama cannot apply this adapter to gemma3:270m: gemma3 models run on Ollama's new engine, which does not apply LoRA adapters " +
+        "Ollama cannot apply this adapter to gemma3:270m: gemma3 models run on Ollama's new engine, which " +
+          'does not apply LoRA adapters ' +
           '("loras are not yet implemented"); the model would be created but fail to load.',
       );
       expect(error.hint).toMatch(/llama\.cpp engine/);
@@ -243,7 +245,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     expect(writes()).toEqual([]);
   });
 
-  it('refuses a safetensors adapter on a base whose adapters Ollama does not convert, pointing at GGUF; the GGUF registers', async () => {
+  it('refuses safetensors Ollama does not convert for the base, pointing at GGUF, which registers', async () => {
     const { folder } = await peftAdapter(qwenConfig);
     const error = await registerAdapter({
       adapterPath: folder,

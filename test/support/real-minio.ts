@@ -41,7 +41,11 @@ export interface RealMinio {
 export async function ensureMinioBinary(): Promise<string> {
   if (await isBuilt()) return MINIO_BIN;
   await fs.mkdir(PREFIX, { recursive: true });
-  const script = path.join(repoRoot, 'test', 'support', 'real-minio', 'build.sh');
+  // From the sources repoRoot is the repository; bundled into dist/bench.js, __dirname is dist/ itself.
+  const script = [repoRoot, path.resolve(__dirname, '..')]
+    .map((root) => path.join(root, 'test', 'support', 'real-minio', 'build.sh'))
+    .find((candidate) => existsSync(candidate));
+  if (!script) throw new Error('test/support/real-minio/build.sh not found beside the tests or the bundle.');
   const log = path.join(PREFIX, 'build.log');
   await run(
     'flock',
@@ -168,7 +172,9 @@ async function createBucket(endpoint: string, accessKey: string, secretKey: stri
     headers: {
       'x-amz-content-sha256': payloadHash,
       'x-amz-date': amzDate,
-      authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+      authorization:
+        `AWS4-HMAC-SHA256 Credential=${accessKey}/${scope}, SignedHeaders=${signedHeaders}, ` +
+        `Signature=${signature}`,
     },
   });
   if (!response.ok) throw new Error(`Creating bucket ${bucket} failed: ${response.status} ${await response.text()}`);
@@ -179,7 +185,8 @@ async function waitForHealth(endpoint: string, child: ChildProcess, logFile: str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${endpoint}/minio/health/live`)).ok) return;
+      // Ready, not live: a live server may still answer 503 "not initialized" to the first requests.
+      if ((await fetch(`${endpoint}/minio/health/ready`)).ok) return;
     } catch {
       // not listening yet
     }

@@ -32,7 +32,8 @@ export function formatReportMarkdown(report: EvalReport, title = 'Retrieval eval
     `# ${title}`,
     '',
     `${report.questions} questions, top ${report.k} results per query.`,
-    'A hit is a result overlapping the expected lines (chunk level) or, where the golden set gives only a path, a result in that file.',
+    'A hit is a result overlapping the expected lines (chunk level) or, where the golden set gives only a ' +
+      'path, a result in that file.',
     '',
     '## Quality (chunk level)',
     '',

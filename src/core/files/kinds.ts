@@ -4,7 +4,7 @@ import { looksMinified } from './sniff';
  * Files no one asks a codebase assistant about, though they are text: each becomes hundreds of
  * chunks that crowd real code out of the results. Told by name where the name is certain, by
  * content where it is not. A user who does want them names the kind (`--include-kind`, the
- * `reposage.includeFileKinds` setting).
+ * `reposage.index.includeKinds` setting).
  */
 export const SKIPPABLE_KINDS = [
   'design-file',
@@ -21,8 +21,12 @@ const BY_NAME: ReadonlyArray<{ kind: SkippableKind; pattern: RegExp }> = [
   { kind: 'certificate', pattern: /(\.(crt|cer|der|p7b|p7c|ca-bundle)$)|(^|\/)(ca-?bundle|cacerts?)(\.\w+)?$/ },
   {
     kind: 'lock-file',
-    pattern:
-      /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|cargo\.lock|poetry\.lock|pipfile\.lock|uv\.lock|composer\.lock|gemfile\.lock|go\.sum|mix\.lock|flake\.lock|pubspec\.lock|podfile\.lock|packages\.lock\.json|gradle\.lockfile|[\w.-]+\.lock)$/,
+    pattern: new RegExp(
+      String.raw`(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|` +
+        String.raw`cargo\.lock|poetry\.lock|pipfile\.lock|uv\.lock|composer\.lock|gemfile\.lock|go\.sum|` +
+        String.raw`mix\.lock|flake\.lock|pubspec\.lock|podfile\.lock|packages\.lock\.json|gradle\.lockfile|` +
+        String.raw`[\w.-]+\.lock)$`,
+    ),
   },
   {
     kind: 'generated',

@@ -16,6 +16,8 @@ export interface AnswerRequest {
 export interface Answerer {
   /** Why no question can be answered right now (untrusted, no index yet, ...), if so. */
   unavailableReason(): string | undefined;
+  /** What a reader must know about the index answers come from (partial, damaged), if anything. */
+  indexNotice(): string | undefined;
   readonly onDidChangeAvailability: vscode.Event<void>;
   /** Streams the answer through onPart; rejects with a RepoSageError (CANCELLED when stopped). */
   answer(request: AnswerRequest): Promise<void>;

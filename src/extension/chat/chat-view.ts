@@ -171,7 +171,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private postAvailability(): void {
-    this.post({ type: 'availability', reason: this.answerer.unavailableReason() });
+    this.post({
+      type: 'availability',
+      reason: this.answerer.unavailableReason(),
+      notice: this.answerer.indexNotice(),
+    });
   }
 
   private post(message: ToWebview): void {

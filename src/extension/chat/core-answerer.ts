@@ -6,6 +6,7 @@ import { readConfig, ollamaClient } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 import type { FolderIndex } from '../indexing/folder-index';
 import type { IndexManager } from '../indexing/index-manager';
+import { describeState, presentOverview } from '../indexing/describe-state';
 import { isSearchable } from '../indexing/index-state';
 import type { SearchModels } from '../retrieval/search-models';
 import type { AnswerRequest, Answerer } from './answerer';
@@ -36,9 +37,18 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
     const reason = this.indexes.unavailableReason();
     if (reason) return reason;
     if (this.searchable().length > 0) return undefined;
-    return this.indexes.all().some((index) => index.state.kind === 'indexing')
-      ? vscode.l10n.t('RepoSage is building the index; ask when it is ready.')
-      : vscode.l10n.t('Build the index first: run "RepoSage: Re-index Workspace".');
+    const states = this.indexes.all().map((index) => index.state);
+    if (states.some((state) => state.kind === 'indexing'))
+      return vscode.l10n.t('RepoSage is building the index; ask when it is ready.');
+    const damaged = states.find((state) => state.kind === 'damaged');
+    if (damaged) return describeState(damaged);
+    return vscode.l10n.t('Build the index first: run "RepoSage: Re-index Workspace".');
+  }
+
+  /** The status bar's line when the index is partial, damaged or failing: the panel says the same. */
+  indexNotice(): string | undefined {
+    const shown = presentOverview(this.indexes.overview(), this.indexes.unavailableReason());
+    return shown.tone ? shown.tooltip : undefined;
   }
 
   async answer(request: AnswerRequest): Promise<void> {

@@ -3,6 +3,7 @@ import { registerCommands } from '../commands/command-table';
 import { readConfig, settingChanged } from '../config/config';
 import { DisposableStore } from '../disposable-store';
 import type { ErrorReporter } from '../errors/report-error';
+import { presentOverview } from '../indexing/describe-state';
 import type { IndexManager } from '../indexing/index-manager';
 import { completionCommands, type CompletionControls } from './commands';
 import { suggestsIn } from './languages';
@@ -51,8 +52,10 @@ export class InlineCompletions implements vscode.Disposable, CompletionControls 
         problem: this.problems.current(),
         offForLanguage: this.offForActiveLanguage(),
         model: this.model(),
+        index: presentOverview(indexes.overview(), indexes.unavailableReason()).tooltip,
       })),
     );
+    this.store.add(indexes.onDidChange(() => this.status.update()));
     const provider = new InlineSuggestionProvider(this.sessions, this.problems, (document) => this.wanted(document));
     this.store.add(vscode.languages.registerInlineCompletionItemProvider(SELECTOR, provider));
     this.store.add(vscode.workspace.onDidChangeTextDocument((event) => this.recordEdits(event)));

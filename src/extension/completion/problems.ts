@@ -41,7 +41,9 @@ export class ProblemLatch {
     return this.problem !== undefined && now < this.problem.retryAt;
   }
 
-  /** Records a failed request; returns whether it is news (not the problem already shown). Cancellations are no failure. */
+  /**
+   * Records a failed request; returns whether it is news (not the problem already shown). Cancellations are no failure.
+   */
   fail(error: unknown, now: number): boolean {
     if (isCancellation(error)) return false;
     const code = error instanceof RepoSageError ? error.code : undefined;

@@ -101,10 +101,12 @@ export class CompletionSessions implements vscode.Disposable {
 function openable(state: IndexState): string | undefined {
   switch (state.kind) {
     case 'ready':
-      return `ready ${state.updatedAt}`;
+    case 'partial':
+      return `${state.kind} ${state.updatedAt}`;
     case 'locked':
       return 'locked';
     case 'missing':
+    case 'damaged':
       return 'none';
     default:
       return undefined;

@@ -11,6 +11,8 @@ export interface CompletionStatus {
   /** The active editor's language when the settings turn suggestions off there. */
   offForLanguage: string | undefined;
   model: string;
+  /** The index state as the index status bar entry words it: what suggestions draw on. */
+  index: string;
 }
 
 /**
@@ -65,8 +67,9 @@ export class CompletionStatusBar implements vscode.Disposable {
     } else {
       this.item.text = `$(sparkle) ${label}`;
       this.item.tooltip = vscode.l10n.t(
-        'Inline suggestions from {0}, grounded in this repository. Click to turn off or snooze.',
+        'Inline suggestions from {0}, with context from the index. {1} Click to turn off or snooze.',
         status.model,
+        status.index,
       );
     }
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultModelsDir } from '../../core/embedding/locate';
+import { SKIPPABLE_KINDS, type SkippableKind } from '../../core/files';
 import { OllamaClient } from '../../core/ollama';
 import { CONFIG_SECTION, REINDEX_SETTINGS, SETTINGS, fullKey, type SettingName } from './settings';
 
@@ -22,6 +23,8 @@ export interface RepoSageConfig {
   rerankCandidates: number;
   include: string[];
   exclude: string[];
+  /** Kinds of files skipped by default (lock files, certificates, ...) that this workspace wants indexed. */
+  includeKinds: SkippableKind[];
   maxFileBytes: number;
   autoIndex: boolean;
   completionEnabled: boolean;
@@ -67,6 +70,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
     rerankCandidates: count('rerankCandidates', 1),
     include: list('include'),
     exclude: list('exclude'),
+    includeKinds: list('includeKinds').filter(isSkippableKind),
     maxFileBytes: count('maxFileBytes', 1),
     autoIndex: flag('autoIndex'),
     completionEnabled: flag('completionEnabled'),
@@ -106,4 +110,9 @@ export function settingChanged(event: vscode.ConfigurationChangeEvent, name: Set
 /** The models folder: the setting, else the models shipped in the extension, else the local cache. */
 export function resolveModelsDir(config: RepoSageConfig, extensionPath: string): string | undefined {
   return config.modelsDir ?? defaultModelsDir(path.join(extensionPath, 'dist', 'models'));
+}
+
+/** Unknown names are left out: the settings editor already marks them, from the enum in package.json. */
+function isSkippableKind(value: string): value is SkippableKind {
+  return (SKIPPABLE_KINDS as readonly string[]).includes(value);
 }

@@ -18,6 +18,7 @@ export const SETTINGS = {
   rerankCandidates: { key: 'retrieval.rerankCandidates', type: 'number', default: 20 },
   include: { key: 'index.include', type: 'array', default: [] as string[] },
   exclude: { key: 'index.exclude', type: 'array', default: [] as string[] },
+  includeKinds: { key: 'index.includeKinds', type: 'array', default: [] as string[] },
   maxFileBytes: { key: 'index.maxFileBytes', type: 'number', default: DEFAULT_MAX_FILE_BYTES },
   autoIndex: { key: 'index.autoIndex', type: 'boolean', default: true },
   completionEnabled: { key: 'completion.enabled', type: 'boolean', default: true },
@@ -37,6 +38,7 @@ export const REINDEX_SETTINGS: readonly SettingName[] = [
   'sharedIndex',
   'include',
   'exclude',
+  'includeKinds',
   'maxFileBytes',
 ];
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/ids';
 import { DisposableStore } from '../disposable-store';
+import { presentOverview } from './describe-state';
 import type { IndexManager } from './index-manager';
-import { vectorPercent } from '../../core/indexer/coverage';
 
 /** One status bar entry for all folders' indexes; clicking it opens Index Status. */
 export class IndexStatusBar implements vscode.Disposable {
@@ -24,58 +24,13 @@ export class IndexStatusBar implements vscode.Disposable {
   }
 
   private update(): void {
-    const overview = this.indexes.overview();
-    this.item.backgroundColor = undefined;
-    switch (overview.kind) {
-      case 'none':
-        this.item.text = '$(database) RepoSage';
-        this.item.tooltip = this.indexes.unavailableReason() ?? vscode.l10n.t('RepoSage has nothing to index.');
-        break;
-      case 'untrusted':
-        this.item.text = '$(shield) RepoSage: restricted';
-        this.item.tooltip = vscode.l10n.t(
-          'This workspace is not trusted, so RepoSage indexes nothing and sends nothing.',
-        );
-        break;
-      case 'indexing':
-        if (overview.keywordReady && overview.vectors.total > overview.vectors.ready) {
-          const percent = vectorPercent(overview.vectors);
-          this.item.text = `$(sync~spin) ${vscode.l10n.t('RepoSage: semantic {0}%', percent)}`;
-          this.item.tooltip = vscode.l10n.t(
-            'Keyword search is ready. The semantic index covers {0}% ({1} of {2} chunks); questions are answered from what is ready. Click for details.',
-            percent,
-            overview.vectors.ready,
-            overview.vectors.total,
-          );
-          break;
-        }
-        this.item.text =
-          overview.filesTotal > 0
-            ? `$(sync~spin) ${vscode.l10n.t('RepoSage: indexing {0}/{1}', overview.filesDone, overview.filesTotal)}`
-            : `$(sync~spin) ${vscode.l10n.t('RepoSage: indexing')}`;
-        this.item.tooltip = vscode.l10n.t('RepoSage is updating the index. Click for details.');
-        break;
-      case 'error':
-        this.item.text = `$(error) ${vscode.l10n.t('RepoSage: index error')}`;
-        this.item.tooltip = overview.message;
-        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-        break;
-      case 'locked':
-        this.item.text = `$(lock) ${vscode.l10n.t('RepoSage: read-only')}`;
-        this.item.tooltip = overview.message;
-        break;
-      case 'missing':
-        this.item.text = `$(database) ${vscode.l10n.t('RepoSage: not indexed')}`;
-        this.item.tooltip = vscode.l10n.t('Run "RepoSage: Re-index Workspace" to build the index.');
-        break;
-      case 'ready':
-        this.item.text = `$(check) ${vscode.l10n.t('RepoSage: {0} chunks', overview.chunks)}`;
-        this.item.tooltip = vscode.l10n.t(
-          'The RepoSage index is up to date: {0} chunks from {1} files.',
-          overview.chunks,
-          overview.files,
-        );
-        break;
-    }
+    const shown = presentOverview(this.indexes.overview(), this.indexes.unavailableReason());
+    this.item.text = shown.text;
+    this.item.tooltip = shown.tooltip;
+    this.item.backgroundColor = shown.tone
+      ? new vscode.ThemeColor(
+          shown.tone === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground',
+        )
+      : undefined;
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { KeptSearch } from '../../core/retrieval/kept-search';
 import {
   type QueryModels,
   type SearchHandle,
@@ -11,12 +12,14 @@ import { DisposableStore } from '../disposable-store';
 
 /**
  * The query-side models (embedder and cross-encoder), loaded on first use and kept for the
- * extension's lifetime, or until a setting names other models. Each search opens the index fresh,
- * so it sees what the last sync wrote.
+ * extension's lifetime, or until a setting names other models. Each folder's index stays open
+ * between questions and is re-opened only after a sync (or anything else) changed it on disk.
  */
 export class SearchModels implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private loaded: Promise<QueryModels> | undefined;
+  /** By index folder and shared index. */
+  private readonly kept = new Map<string, KeptSearch>();
 
   constructor(
     private readonly extensionPath: string,
@@ -29,9 +32,16 @@ export class SearchModels implements vscode.Disposable {
     );
   }
 
-  /** Opens the index in dbDir for one search; close the handle when the search is done. */
-  async open(dbDir: string): Promise<SearchHandle> {
-    return openSearch(dbDir, await this.models(), readConfig().sharedIndex);
+  /** The index in dbDir for one search, up to date with the disk; close the handle when the search is done. */
+  open(dbDir: string): Promise<SearchHandle> {
+    const shared = readConfig().sharedIndex;
+    const key = `${dbDir}\u0000${shared ?? ''}`;
+    let kept = this.kept.get(key);
+    if (!kept) {
+      kept = new KeptSearch(dbDir, async () => openSearch(dbDir, await this.models(), shared));
+      this.kept.set(key, kept);
+    }
+    return kept.acquire();
   }
 
   dispose(): void {
@@ -59,6 +69,9 @@ export class SearchModels implements vscode.Disposable {
   }
 
   private unload(): void {
+    // Open indexes hold the models' embedder: closed first (each once its running search is done).
+    for (const kept of this.kept.values()) kept.close();
+    this.kept.clear();
     const loaded = this.loaded;
     this.loaded = undefined;
     void loaded?.then(disposeQueryModels, () => undefined);

@@ -132,7 +132,8 @@ async function prepareRepo(
     questions = mined.questions;
     await fs.writeFile(instancesFile, JSON.stringify(questions));
     log(
-      `${repo.repo}: mined ${questions.length} questions from ${mined.fixes} fix commits (${JSON.stringify(mined.skipped)})`,
+      `${repo.repo}: mined ${questions.length} questions from ${mined.fixes} fix commits ` +
+        `(${JSON.stringify(mined.skipped)})`,
     );
   }
   const dbDir = path.join(home, 'index');
@@ -140,7 +141,8 @@ async function prepareRepo(
   const summary = await syncIndex({ root, dbDir }, indexer);
   if (summary.chunks.embedded > 0)
     log(
-      `${repo.repo}: indexed ${summary.chunks.total} chunks (${summary.chunks.embedded} embedded now) in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `${repo.repo}: indexed ${summary.chunks.total} chunks (${summary.chunks.embedded} embedded now) in ` +
+        `${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
   return { ...repo, root, dbDir, questions, summary };
 }
