@@ -84,7 +84,7 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
     return blocks;
   };
 
-  it('ask streams the model’s answer to the terminal, then lists the sources it was shown, each checked', async () => {
+  it('ask streams the model’s answer to the terminal, then lists the sources it was shown, checked', async () => {
     const pieces: string[] = [];
     const result = await cli(['ask', QUESTION, '--db', fixture.db, '--model', SMALL_MODEL, ...WINDOW], (text) =>
       pieces.push(text),
@@ -112,7 +112,8 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
     expect(sourceLines.slice(0, -1)).toEqual(
       blocks.map(
         (block) =>
-          `  [${block.n}] ${block.path}:${block.startLine}-${block.endLine}  ${cited.has(block.n) ? 'cited, ' : ''}verified`,
+          `  [${block.n}] ${block.path}:${block.startLine}-${block.endLine}  ` +
+          `${cited.has(block.n) ? 'cited, ' : ''}verified`,
       ),
     );
   });

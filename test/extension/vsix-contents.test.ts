@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { grammarsInUse } from '../../src/core/chunking/languages';
+import { grammarsInUse } from '../../src/core/languages/registry';
 import { buildDist, repoRoot } from '../support/build-dist';
 
 /**
@@ -53,7 +53,7 @@ describe('the files the VSIX ships', () => {
       ).toEqual([]);
   });
 
-  it('needs no image library: the bundles carry a stub for it, and require neither sharp nor transformers.js', async () => {
+  it('needs no image library: the bundles carry a stub and require neither sharp nor transformers.js', async () => {
     for (const bundle of ['extension.js', 'index-worker.js', 'cli.js']) {
       const code = await readFile(path.join(repoRoot, 'dist', bundle), 'utf8');
       expect(code, bundle).not.toMatch(/require\("(sharp|@huggingface\/[^"]+|onnxruntime-web)"\)/);

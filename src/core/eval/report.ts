@@ -78,7 +78,10 @@ export function recallChart(report: EvalReport): string {
         const value = figures[i][name];
         const filled = Math.round(Math.min(1, Math.max(0, value)) * BAR_WIDTH);
         const label = i === 0 ? name : '';
-        return `${label.padEnd(labelWidth)}  ${mode.padEnd(modeWidth)}  ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}  ${value.toFixed(3)}`;
+        return (
+          `${label.padEnd(labelWidth)}  ${mode.padEnd(modeWidth)}  ` +
+          `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}  ${value.toFixed(3)}`
+        );
       }),
     )
     .join('\n');

@@ -176,12 +176,12 @@ export function languageForPath(filePath: string): string | undefined {
   return (BY_MATCH.get(name) ?? BY_MATCH.get(path.posix.extname(name)))?.id;
 }
 
-/** The tree-sitter grammar that parses a language, if one ships. */
 /** Every grammar some language is chunked with: the wasm files a package must ship. */
 export function grammarsInUse(): string[] {
   return [...new Set(LANGUAGES.flatMap((language) => (language.grammar ? [language.grammar] : [])))];
 }
 
+/** The tree-sitter grammar that parses a language, if one ships. */
 export function grammarFor(languageId: string): string | undefined {
   return BY_ID.get(languageId)?.grammar;
 }

@@ -146,7 +146,8 @@ function noCompletion(
 ): RepoSageError {
   return new RepoSageError(
     'OLLAMA_NO_COMPLETION',
-    `${model ? `The model ${model}` : 'This model'} does not write text (Ollama: ${detail}); it is probably an embedding model.`,
+    `${model ? `The model ${model}` : 'This model'} does not write text (Ollama: ${detail}); it is ` +
+      `probably an embedding model.`,
     chat
       ? 'Choose a chat model, such as qwen2.5-coder:7b, in {setting:model}.'
       : 'Choose a code model, such as qwen2.5-coder:1.5b-base, in {setting:completionModel}.',
