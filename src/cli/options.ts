@@ -44,7 +44,8 @@ export const sharedOption = () =>
 export const modelsOption = () =>
   new Option(
     '--models <dir>',
-    'folder with the local embedding and re-rank models (default: REPOSAGE_MODELS_DIR, the bundled models, else the model cache)',
+    'folder with the local embedding and re-rank models (default: REPOSAGE_MODELS_DIR, the bundled models, ' +
+      'else the model cache)',
   );
 export const ollamaOption = () =>
   new Option('--ollama <url>', 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)');

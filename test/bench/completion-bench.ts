@@ -1,7 +1,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chunkFile, CHUNKER_VERSION, languageForPath } from '../../src/core/chunking';
+import { CHUNKER_VERSION, chunkFile } from '../../src/core/chunking';
+import { languageForPath } from '../../src/core/languages/registry';
 import { gatherContext } from '../../src/core/completion/context';
 import { ContextCache } from '../../src/core/completion/context-cache';
 import { viewAt } from '../../src/core/completion/cursor';
@@ -284,7 +285,7 @@ async function benchTypingContext(
     },
   ]);
   process.stdout.write(
-    'goal: context assembly p95 <= 15 ms per keystroke while typing (at each position the first keystroke, then up to 8 more)\n\n',
+    'goal: context assembly p95 <= 15 ms per keystroke while typing (each position: a first keystroke, up to 8 more)\n\n',
   );
 }
 

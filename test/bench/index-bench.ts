@@ -153,7 +153,7 @@ async function firstAnswerAt(
   }
 }
 
-/** A stand-in for the real model's vectors of the bulk of the index: the save path's runs re-embed with the real one. */
+/** A stand-in for the real model's vectors of the bulk of the index; the save runs embed with the real one. */
 function constantEmbedder(real: Embedder): Embedder {
   const vector = new Float32Array(real.dimension).fill(1 / Math.sqrt(real.dimension));
   return {
@@ -183,7 +183,10 @@ async function benchSavePath(
   const body = (allFunctions: number, firstFunction: number) =>
     Array.from({ length: 100 }, (_, i) => {
       const n = i === 0 ? firstFunction : allFunctions;
-      return `def helper_${i}(value):\n    """Return value plus ${i + n}."""\n    result = value + ${i + n}\n    return result\n`;
+      return (
+        `def helper_${i}(value):\n    """Return value plus ${i + n}."""\n    result = value + ${i + n}\n` +
+        `    return result\n`
+      );
     }).join('\n');
   await fs.writeFile(path.join(root, target), body(0, 0));
   // The bulk of the index gets stand-in vectors: the save runs' cost does not depend on their values.

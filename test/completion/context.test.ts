@@ -77,7 +77,7 @@ describe('completion context', () => {
     expect(order.indexOf('recent')).toBeLessThan(order.indexOf('similar'));
   });
 
-  it('packs context with path comments in each language, most useful nearest the cursor, within the budget', async () => {
+  it('packs context with path comments in each language, most useful nearest the cursor, within budget', async () => {
     const { view, language, candidates } = await contextAt('src/route.ts', ROUTE_AT_CALL);
     const packed = packPrompt({ path: 'src/route.ts', language, view, candidates, maxPromptTokens: 2048 });
     expect(packed.prompt).toContain('// Path: src/geometry.ts\n');
@@ -146,7 +146,7 @@ describe('completion context', () => {
       return gatherContext({ path: 'src/route.ts', language: 'typescript', text: request.text, view }, sources, signal);
     };
 
-    it('searches only for the name being typed on the next keystrokes in a region, and gives the same context', async () => {
+    it('searches only for the name being typed on later keystrokes in a region, with the same context', async () => {
       const { searches, index } = counted();
       const cache = new ContextCache();
       const first = await contextWith(typed('po'), { index, recentEdits: [], cache });

@@ -172,7 +172,9 @@ async function createBucket(endpoint: string, accessKey: string, secretKey: stri
     headers: {
       'x-amz-content-sha256': payloadHash,
       'x-amz-date': amzDate,
-      authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+      authorization:
+        `AWS4-HMAC-SHA256 Credential=${accessKey}/${scope}, SignedHeaders=${signedHeaders}, ` +
+        `Signature=${signature}`,
     },
   });
   if (!response.ok) throw new Error(`Creating bucket ${bucket} failed: ${response.status} ${await response.text()}`);

@@ -83,7 +83,8 @@ async function warnAboutUnindexedFiles(
   const examples = [...missing].slice(0, 3).join(', ');
   warn(
     ctx,
-    `${missing.size} expected files are not in the index (${examples}${missing.size > 3 ? ', ...' : ''}); their questions cannot be answered.`,
+    `${missing.size} expected files are not in the index (${examples}${missing.size > 3 ? ', ...' : ''}); ` +
+      `their questions cannot be answered.`,
   );
 }
 

@@ -107,7 +107,8 @@ function formatResult(result: RetrievalResult, withTrace: boolean): string {
   result.chunks.forEach((candidate, i) => {
     const symbol = candidate.chunk.symbol ? `  ${candidate.chunk.symbol}` : '';
     lines.push(
-      `${String(i + 1).padStart(3)}. ${location(candidate)}${symbol}  score ${candidate.score.toFixed(3)}  (${ranks(candidate)})`,
+      `${String(i + 1).padStart(3)}. ${location(candidate)}${symbol}  score ${candidate.score.toFixed(3)}  ` +
+        `(${ranks(candidate)})`,
     );
   });
   if (withTrace) lines.push('', ...formatTrace(result));
@@ -117,14 +118,16 @@ function formatResult(result: RetrievalResult, withTrace: boolean): string {
 function formatFiles(result: RetrievalResult, files: RankedFile[]): string {
   const { trace } = result;
   const lines = [
-    `${trace.mode}: ${files.length} file${files.length === 1 ? '' : 's'} for "${trace.query}" in ${trace.totalMs.toFixed(0)} ms`,
+    `${trace.mode}: ${files.length} file${files.length === 1 ? '' : 's'} for "${trace.query}" in ` +
+      `${trace.totalMs.toFixed(0)} ms`,
   ];
   if (files.length === 0) lines.push('  nothing matched');
   files.forEach((file, i) => {
     const best = `best ${file.startLine}-${file.endLine}${file.symbol ? ` ${file.symbol}` : ''}`;
     const kind = file.kind === 'source' ? '' : `  (${file.kind})`;
     lines.push(
-      `${String(i + 1).padStart(3)}. ${file.path}  score ${file.score.toFixed(3)}  ${best}, ${file.chunks} chunk${file.chunks === 1 ? '' : 's'}${kind}`,
+      `${String(i + 1).padStart(3)}. ${file.path}  score ${file.score.toFixed(3)}  ${best}, ${file.chunks} ` +
+        `chunk${file.chunks === 1 ? '' : 's'}${kind}`,
     );
   });
   return lines.join('\n');

@@ -34,7 +34,8 @@ export function registerStatusCommand(program: Command, streams: CliStreams): vo
         `  last update:  ${status.updatedAt}`,
         reranker.installed
           ? `  re-ranker:    ${reranker.model}`
-          : `  re-ranker:    not installed, so queries use hybrid retrieval; put ${reranker.model} in --models DIR to re-rank`,
+          : `  re-ranker:    not installed, so queries use hybrid retrieval; put ${reranker.model} in ` +
+            `--models DIR to re-rank`,
       ].join('\n');
       print(ctx, text, { ...status, reranker });
     });

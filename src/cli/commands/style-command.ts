@@ -24,7 +24,8 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
     .command('style')
     .summary('project-style adapter: advise, export the dataset, register an adapter, compare models')
     .description(
-      'Project-style adapter: advise whether to train one, export the dataset, register an adapter with Ollama, compare models.',
+      'Project-style adapter: advise whether to train one, export the dataset, register an adapter with ' +
+        'Ollama, compare models.',
     );
   const maxTokens = () =>
     new Option('--max-tokens <n>', 'longest example, in tokens')
@@ -87,7 +88,8 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
       if (result.check.unchecked.length > 0) warn(ctx, `could not check ${result.check.unchecked.join(' or ')}.`);
       print(
         ctx,
-        `Created ${result.model}: ${result.base} with the adapter (${Object.keys(result.adapters).join(', ')}). Try it: ollama run ${result.model}`,
+        `Created ${result.model}: ${result.base} with the adapter ` +
+          `(${Object.keys(result.adapters).join(', ')}). Try it: ollama run ${result.model}`,
         result,
       );
     });
@@ -181,7 +183,8 @@ function formatExportSummary(summary: ExportSummary): string {
   return [
     `Wrote ${summary.totals.train} training and ${summary.totals.validation} validation examples to ${summary.out}`,
     ...kinds,
-    `From ${summary.sources.files} source files and ${summary.sources.commits} commits; ${summary.secretsScrubbed} secrets scrubbed.`,
+    `From ${summary.sources.files} source files and ${summary.sources.commits} commits; ` +
+      `${summary.secretsScrubbed} secrets scrubbed.`,
     ...(dropped.length > 0 ? [`Left out: ${dropped.join(', ')}.`] : []),
     ...summary.warnings.map((warning) => `Warning: ${warning}`),
   ].join('\n');

@@ -64,7 +64,8 @@ export function planBudget(input: BudgetInput): PromptBudget {
   if (available < 256) {
     throw new RepoSageError(
       'INVALID_INPUT',
-      `The question (with the selection) takes about ${input.fixedTokens} tokens, too much for the model's ${window}-token window.`,
+      `The question (with the selection) takes about ${input.fixedTokens} tokens, too much for the model's ` +
+        `${window}-token window.`,
       'Ask a shorter question, select less code, or use a model with a larger context window.',
     );
   }

@@ -45,7 +45,7 @@ export class ContextCache {
     return chunks;
   }
 
-  /** The chunks defining these names; `search` is asked only for the names not known yet, and says which defines which. */
+  /** The chunks defining these names; `search` is asked for the names not known yet, and says which defines which. */
   async definitionsOf(
     names: readonly string[],
     search: (names: string[]) => Promise<Map<string, Chunk[]>>,

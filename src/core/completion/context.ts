@@ -1,6 +1,6 @@
 import type { Chunk } from '../chunking/chunk';
-import { parseSource } from '../chunking/grammars';
-import { grammarFor } from '../chunking/languages';
+import { parseSource } from '../languages/parse';
+import { grammarFor } from '../languages/registry';
 import { throwIfCancelled } from '../errors';
 import type { ContextCache } from './context-cache';
 import type { CursorView } from './cursor';

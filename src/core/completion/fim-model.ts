@@ -29,6 +29,7 @@ export async function describeCompletionModel(
 export function prefixOnlyNotice(model: string): string {
   return (
     `${model} cannot fill in the middle, so suggestions see only the code before the cursor. ` +
-    `For suggestions that fit the code after it, use a base code model such as ${FIM_MODELS[0]} (\`ollama pull ${FIM_MODELS[0]}\`).`
+    `For suggestions that fit the code after it, use a base code model such as ${FIM_MODELS[0]} ` +
+    `(\`ollama pull ${FIM_MODELS[0]}\`).`
   );
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { languageForPath } from '../chunking';
+import { languageForPath } from '../languages/registry';
 import { RepoSageError, isCancellation } from '../errors';
 import { DEFAULT_KEEP_ALIVE, type OllamaClient } from '../ollama';
 import { CompletionCache } from './cache';

@@ -31,7 +31,9 @@ export const DEFAULT_TIMEOUTS: OllamaTimeouts = { replyMs: 10_000, stallMs: 60_0
 /** Pulls, uploads and creates move gigabytes and have long silent steps (verifying, converting). */
 const MODEL_MANAGEMENT_TIMEOUTS: OllamaTimeouts = { replyMs: 10 * 60_000, stallMs: 10 * 60_000 };
 
-/** How long Ollama keeps a model loaded after a request: long enough that the next question does not wait for a load. */
+/**
+ * How long Ollama keeps a model loaded after a request: long enough that the next question does not wait for a load.
+ */
 export const DEFAULT_KEEP_ALIVE = '30m';
 
 /** How long a model's description is reused: a question asks once, not at every step. */

@@ -51,7 +51,8 @@ export function createRetriever(parts: RetrieverParts): Retriever {
   if (embedder.modelId !== identity.embeddingModel || embedder.dimension !== identity.dimension) {
     throw new RepoSageError(
       'INDEX_MISMATCH',
-      `The index was built with ${identity.embeddingModel} (${identity.dimension} dimensions), but queries would be embedded with ${embedder.modelId} (${embedder.dimension} dimensions).`,
+      `The index was built with ${identity.embeddingModel} (${identity.dimension} dimensions), but queries ` +
+        `would be embedded with ${embedder.modelId} (${embedder.dimension} dimensions).`,
       'Re-index with the current embedding model, or select the model that built the index.',
     );
   }

@@ -76,8 +76,10 @@ export async function loadQueryModelsForIndex(dbDir: string, options: QueryModel
       throw error;
     throw new RepoSageError(
       error.code,
-      `The index in ${dbDir} was built with the embedding model ${indexModel}, which cannot be loaded here: ${error.message}`,
-      `Install ${indexModel} in {setting:modelsDir}, or rebuild the index with one that is installed: \`reposage index --model ${DEFAULT_EMBEDDING_MODEL}\`.`,
+      `The index in ${dbDir} was built with the embedding model ${indexModel}, which cannot be loaded ` +
+        `here: ${error.message}`,
+      `Install ${indexModel} in {setting:modelsDir}, or rebuild the index with one that is installed: ` +
+        `\`reposage index --model ${DEFAULT_EMBEDDING_MODEL}\`.`,
       { cause: error },
     );
   }

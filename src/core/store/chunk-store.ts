@@ -58,7 +58,10 @@ export interface StoreStats {
   languages: Record<string, number>;
 }
 
-/** Table folders of ours: `chunks.lance`, and `chunks-2.lance` and on for tables rebuilt beside a damaged or outdated pair. */
+/**
+ * Table folders of ours: `chunks.lance`, and `chunks-2.lance` and on for tables rebuilt beside a damaged or outdated
+ * pair.
+ */
 const TABLE_ENTRY = /^(chunks|files)(-\d+)?\.lance$/;
 const DEFAULT_TABLES = { chunks: CHUNKS_TABLE, files: FILES_TABLE };
 
@@ -252,7 +255,10 @@ export class ChunkStore {
     return store;
   }
 
-  /** Empty tables under these names. Without a build to replace, the manifest is written now, so a cut-short first build resumes. */
+  /**
+   * Empty tables under these names. Without a build to replace, the manifest is written now, so a cut-short first build
+   * resumes.
+   */
   private static async create(
     dbDir: string,
     identity: Required<ManifestIdentity>,

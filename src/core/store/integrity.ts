@@ -74,7 +74,8 @@ export async function checkIndex(
   if (finished) {
     if (mark.chunks !== health.chunks || mark.files !== health.files) {
       damage(
-        `it holds ${health.chunks} chunks of ${health.files} files, but was finished with ${mark.chunks} of ${mark.files}`,
+        `it holds ${health.chunks} chunks of ${health.files} files, but was finished with ${mark.chunks} ` +
+          `of ${mark.files}`,
       );
     }
     // Data files are checked on disk only; an object store's are found by LanceDB when read.
@@ -113,7 +114,9 @@ export const INDEX_NAMES: Record<string, string> = {
   vector: 'vector',
 };
 
-/** Every data, deletion and index file of the tables, with its size; undefined where the index is not a local folder. */
+/**
+ * Every data, deletion and index file of the tables, with its size; undefined where the index is not a local folder.
+ */
 export async function listDataFiles(
   dbDir: string,
   tableNames: readonly string[],

@@ -80,7 +80,9 @@ async function pickAdapter(folder: vscode.WorkspaceFolder): Promise<string | und
   return chosen?.fsPath;
 }
 
-/** Registers with a cancellable progress; an adapter that does not fit the base is registered only if the user insists. */
+/**
+ * Registers with a cancellable progress; an adapter that does not fit the base is registered only if the user insists.
+ */
 async function register(
   ollama: OllamaClient,
   options: { adapterPath: string; base: string; name: string },

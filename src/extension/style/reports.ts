@@ -20,7 +20,8 @@ export function adviceMarkdown(advice: StyleAdvice, folderName: string): string 
     '## Evidence',
     '',
     activity
-      ? `- Activity: ${activity.commits} commits touched ${activity.filesTouched} files in the last ${activity.days} days${activity.lastCommitDate ? ` (last on ${activity.lastCommitDate})` : ''}.`
+      ? `- Activity: ${activity.commits} commits touched ${activity.filesTouched} files in the last ` +
+        `${activity.days} days${activity.lastCommitDate ? ` (last on ${activity.lastCommitDate})` : ''}.`
       : '- Activity: no git history.',
     `- Style examples: ${examples.total} (${kinds}); ${examples.threshold} are needed.`,
     `- GPU: ${advice.gpu.detail}`,
