@@ -285,7 +285,7 @@ async function benchTypingContext(
     },
   ]);
   process.stdout.write(
-    'goal: context assembly p95 <= 15 ms per keystroke while typing (each position: a first keystroke, up to 8 more)\n\n',
+    'goal: context assembly p95 <= 15 ms per keystroke while typing (a first keystroke, up to 8 more per position)\n\n',
   );
 }
 
