@@ -6,7 +6,6 @@ import { languageForPath } from '../../src/core/languages/registry';
 import { gatherContext } from '../../src/core/completion/context';
 import { ContextCache } from '../../src/core/completion/context-cache';
 import { viewAt } from '../../src/core/completion/cursor';
-import { DEFAULT_COMPLETION_MODEL } from '../../src/core/completion/fim-model';
 import { openKeywordIndex } from '../../src/core/completion/keyword-index';
 import { packPrompt } from '../../src/core/completion/pack';
 import { evaluateCompletionQuality } from '../../src/core/completion/quality';
@@ -15,7 +14,6 @@ import { CompletionSession } from '../../src/core/completion/session';
 import type { CompletionRequest } from '../../src/core/completion/types';
 import { readTextFile, walkWorkspace } from '../../src/core/files';
 import { createTokenCounter } from '../../src/core/embedding/token-counter';
-import { DEFAULT_EMBEDDING_MODEL } from '../../src/core/embedding/types';
 import { OllamaClient } from '../../src/core/ollama';
 import { ChunkStore } from '../../src/core/store/chunk-store';
 import { testModels } from '../support/models';
@@ -23,6 +21,7 @@ import { startOllamaStub } from '../support/ollama-stub';
 import { benchCorpus } from './index-bench';
 import { percentile } from '../../src/core/eval/metrics';
 import { printTable } from './table';
+import { DEFAULT_COMPLETION_MODEL, DEFAULT_EMBEDDING_MODEL } from '../../src/core/defaults';
 
 /**
  * Inline completion: how long assembling the context takes on a large index, and how many

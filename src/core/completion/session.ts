@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { languageForPath } from '../languages/registry';
 import { RepoSageError, isCancellation } from '../errors';
-import { DEFAULT_KEEP_ALIVE, type OllamaClient } from '../ollama';
+import type { OllamaClient } from '../ollama';
 import { CompletionCache } from './cache';
 import { ContextCache } from './context-cache';
 import { gatherContext } from './context';
@@ -12,6 +12,7 @@ import { packPrompt, type PackedPrompt } from './pack';
 import { answerComplete, postProcess } from './postprocess';
 import { RecentEdits } from './recent-edits';
 import type { CompletionMode, CompletionRequest, CompletionResult, RecentEdit } from './types';
+import { DEFAULT_KEEP_ALIVE, DEFAULT_COMPLETION_DEBOUNCE_MS } from '../defaults';
 
 export interface CompletionSessionOptions {
   ollama: OllamaClient;
@@ -50,7 +51,6 @@ export interface CompletionCounters {
  * with room for the estimate being short.
  */
 const WINDOW_TOKENS = 4096;
-const DEFAULT_DEBOUNCE_MS = 250;
 const DEFAULT_MAX_PROMPT_TOKENS = 2048;
 /** Tokens the model may write: a line is short; a body is cut at its end while streaming. */
 const MAX_ANSWER_TOKENS: Record<CompletionMode, number> = { single: 64, multi: 256 };
@@ -103,7 +103,7 @@ export class CompletionSession {
       return { ...cached.answer, cached: true, timings: { contextMs: 0, modelMs: 0 } };
     }
     try {
-      const debounceMs = this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+      const debounceMs = this.options.debounceMs ?? DEFAULT_COMPLETION_DEBOUNCE_MS;
       if (debounceMs > 0) await sleep(debounceMs, undefined, { signal: cancel });
       return await this.ask(request, view, cancel);
     } catch (error) {
