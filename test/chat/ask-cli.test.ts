@@ -79,6 +79,14 @@ describe('reposage ask on a real repository and index', () => {
     }
   });
 
+  it('caps the window asked of Ollama with --max-context, a quarter of it kept for the answer', async () => {
+    const result = await ask([question, root, '--models', modelsDir, '--ollama', stub.url, '--max-context', '2048']);
+
+    expect(result.code, result.stderr).toBe(0);
+    const sent = stub.requestsTo('/api/chat').at(-1)!.body as { options: Record<string, number> };
+    expect(sent.options).toMatchObject({ num_ctx: 2048, num_predict: 512 });
+  });
+
   it('uses REPOSAGE_CHAT_MODEL, and stops before indexing when Ollama lacks the model', async () => {
     const db = path.join(root, 'other-index');
     process.env.REPOSAGE_CHAT_MODEL = 'llama3.2:3b';

@@ -7,6 +7,7 @@ import { OllamaClient } from '../../src/core/ollama';
 import { registerAdapter } from '../../src/core/style/register';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
 import { makeTempDir, writeTree } from '../support/temp-dir';
+import { ggufWithMetadata } from '../support/gguf';
 
 const MODELS = [
   { name: 'qwen2.5-coder:1.5b-instruct', family: 'qwen2', parameterSize: '1.5B' },
@@ -32,23 +33,6 @@ function safetensors(): Buffer {
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(header.length));
   return Buffer.concat([length, header, data]);
-}
-
-/** A GGUF file with string metadata and no tensors, laid out as the format says. */
-function gguf(metadata: Record<string, string>): Buffer {
-  const u32 = (n: number) => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(n);
-    return b;
-  };
-  const u64 = (n: number) => {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(n));
-    return b;
-  };
-  const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from(s)]);
-  const kvs = Object.entries(metadata).map(([key, value]) => Buffer.concat([str(key), u32(8), str(value)]));
-  return Buffer.concat([Buffer.from('GGUF'), u32(3), u64(0), u64(kvs.length), ...kvs]);
 }
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -224,7 +208,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
   });
 
   it('registers a LoRA adapter converted to GGUF, checked by its general.architecture', async () => {
-    const bytes = gguf({
+    const bytes = ggufWithMetadata({
       'general.architecture': 'llama',
       'general.type': 'adapter',
       'adapter.type': 'lora',
@@ -256,7 +240,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     const ggufFile = path.join(dir, 'gemma3.gguf');
     await fs.writeFile(
       ggufFile,
-      gguf({ 'general.architecture': 'gemma3', 'general.type': 'adapter', 'adapter.type': 'lora' }),
+      ggufWithMetadata({ 'general.architecture': 'gemma3', 'general.type': 'adapter', 'adapter.type': 'lora' }),
     );
     for (const adapterPath of [folder, ggufFile]) {
       const error = await registerAdapter({ adapterPath, base: 'gemma3:270m', name: 'g3', ollama, force: true }).catch(
@@ -292,7 +276,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     const file = path.join(dir, 'qwen.gguf');
     await fs.writeFile(
       file,
-      gguf({
+      ggufWithMetadata({
         'general.architecture': 'qwen2',
         'general.type': 'adapter',
         'adapter.type': 'lora',

@@ -1,4 +1,4 @@
-import { grammarFor, languageForPath } from '../chunking/languages';
+import { grammarFor, languageForPath } from '../languages/registry';
 
 /** Words a fix commit's message uses (subject, body, or the branch name of a merge): git's coarse filter. */
 export const FIX_WORDS = 'fix|bug|crash|error|incorrect|wrong|broken|regression|panic|fail|exception|problem|issue';

@@ -16,13 +16,8 @@ import { createLimiter } from './limit';
 import { isFileSystemError } from './read-text-file';
 import { kindByName, type SkippableKind } from './kinds';
 import { isSecretPath } from './secrets';
-import {
-  DEFAULT_MAX_FILE_BYTES,
-  type SkippedFile,
-  type WalkOptions,
-  type WalkResult,
-  type WorkspaceFile,
-} from './types';
+import type { SkippedFile, WalkOptions, WalkResult, WorkspaceFile } from './types';
+import { DEFAULT_MAX_FILE_BYTES } from '../defaults';
 
 /** Node 20's fs.promises.stat costs about twice the callback form per call; a walk makes one per file. */
 const statFile = promisify(statCallback);

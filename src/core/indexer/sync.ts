@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
-import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
+import { CHUNKER_VERSION, type ChunkContext, chunkFile } from '../chunking';
+import { languageForPath } from '../languages/registry';
 import { throwIfCancelled } from '../errors';
 import { changeScope, isWithin, readTextFile, walkPaths, walkWorkspace, type WorkspaceFile } from '../files';
 import { ChunkStore, type ChunkToStore } from '../store/chunk-store';

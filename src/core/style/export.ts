@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { estimateTokens } from '../chat/budget';
-import { parseSource } from '../chunking/grammars';
-import { grammarFor, languageForPath } from '../chunking/languages';
+import { parseSource } from '../languages/parse';
+import { grammarFor, languageForPath } from '../languages/registry';
 import { throwIfCancelled } from '../errors';
 import { supportsGrammar } from '../eval/documented-symbols';
 import { readTextFile, walkWorkspace } from '../files';
