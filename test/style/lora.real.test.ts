@@ -7,18 +7,18 @@
  * show whether it applied it. Llama is one of the two architectures Ollama 0.17.4 converts safetensors
  * adapters for (convert/convert.go, ConvertAdapter), and runs on its llama.cpp engine, which applies them.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OllamaClient } from '../../src/core/ollama';
-import { repoRoot } from '../support/build-dist';
 import { SMALL_MODEL } from '../support/real-ollama';
 import { startRecordingProxy } from '../support/recording-proxy';
 import { runCli } from '../support/run-cli';
 import { makeTempDir } from '../support/temp-dir';
 import { makeStyleRepo } from './style-fixture';
+import { MAKE_TINY_BASE, RECIPE, runPythonOk, trainingPython } from './training-python';
 
 const run = promisify(execFile);
 const BASE = 'reposage-tiny-llama';
@@ -39,24 +39,9 @@ describe('a LoRA adapter trained by the recipe, registered on the real Ollama se
   let adapter: string;
   let registered: { adapters: Record<string, string> };
 
-  const python = (venvPython: string, script: string, args: string[]) =>
-    run(venvPython, [script, ...args], {
-      env: {
-        ...process.env,
-        HF_HUB_OFFLINE: '1',
-        HF_HOME: path.join(work, 'hf-home'),
-        PYTHONDONTWRITEBYTECODE: '1',
-        TOKENIZERS_PARALLELISM: 'false',
-      },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-
   beforeAll(async () => {
-    const venv = execFileSync(process.execPath, [path.join(repoRoot, 'test/support/training-venv.mjs')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const venvPython = (JSON.parse(venv) as { python: string }).python;
+    const venvPython = trainingPython();
+    const python = (script: string, args: string[]) => runPythonOk(venvPython, work, script, args);
     ({ dir: work, cleanup } = await makeTempDir('reposage-lora-real-'));
     repo = path.join(work, 'tablekit');
     data = path.join(work, 'data');
@@ -67,19 +52,13 @@ describe('a LoRA adapter trained by the recipe, registered on the real Ollama se
 
     const exported = await runCli(['style', 'export', repo, '--out', data, '--json']);
     expect(exported.code, exported.stderr).toBe(0);
-    await python(venvPython, path.join(__dirname, 'make_tiny_base.py'), [
-      '--data',
-      data,
-      '--out',
-      base,
-      '--byte-level',
-    ]);
+    await python(MAKE_TINY_BASE, ['--data', data, '--out', base, '--byte-level']);
     await fs.writeFile(path.join(work, 'Modelfile'), `FROM ${base}\n${MODELFILE_TEMPLATE}`);
     await run(inject('ollamaBin'), ['create', BASE, '-f', path.join(work, 'Modelfile')], {
       env: { ...process.env, OLLAMA_HOST: new URL(url).host },
     });
     // The recipe's 2e-4 suits a pretrained base; a random tiny one needs a bolder rate to move in a few steps.
-    await python(venvPython, path.join(repoRoot, 'src/style/recipe/train_lora.py'), [
+    await python(RECIPE, [
       '--cpu',
       '--base',
       base,
@@ -122,6 +101,15 @@ describe('a LoRA adapter trained by the recipe, registered on the real Ollama se
     ]);
 
     expect(result.code, result.stderr).toBe(0);
+    // Checked, not skipped: the architecture from the base folder's config.json, its size from its weights
+    // against the size label the server gives the base (some hundreds of K).
+    expect(result.json.check).toMatchObject({
+      adapterArchitectures: ['llama'],
+      baseArchitecture: 'llama',
+      problems: [],
+      unchecked: [],
+    });
+    expect(result.stderr).not.toContain('could not check');
     registered = result.json;
     expect(Object.keys(registered.adapters).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
     const tuned = await client.showModel(TUNED);

@@ -8,16 +8,19 @@
  * The Python venv (about 4.9 GB, a few minutes on a fresh machine) lives outside the repository and
  * is reused across runs: test/support/training-venv.mjs.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir';
-
-const repoRoot = path.resolve(__dirname, '..', '..');
-const recipe = path.join(repoRoot, 'src/style/recipe/train_lora.py');
-const makeTinyBase = path.join(__dirname, 'make_tiny_base.py');
-const evaluateAdapter = path.join(__dirname, 'evaluate_adapter.py');
+import {
+  EVALUATE_ADAPTER as evaluateAdapter,
+  MAKE_TINY_BASE as makeTinyBase,
+  RECIPE as recipe,
+  type PythonResult,
+  runPython as runInVenv,
+  runPythonOk,
+  trainingPython,
+} from './training-python';
 
 interface Message {
   role: 'system' | 'user' | 'assistant';
@@ -38,11 +41,6 @@ interface TrainingReport {
   best_eval_loss: number;
   stopped_early: boolean;
   config: { r: number; alpha: number; targets: string[] };
-}
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 const VERBS = ['load', 'save', 'parse', 'render', 'index', 'delete', 'watch', 'fetch', 'merge', 'validate'];
@@ -112,30 +110,8 @@ describe('LoRA recipe: mechanics on a tiny CPU model (not a quality test)', () =
   let work: string;
   let cleanup: () => Promise<void>;
 
-  /** Runs a Python script in the training venv, offline, resolving with its exit code either way. */
-  function runPython(script: string, args: string[]): Promise<RunResult> {
-    const env = {
-      ...process.env,
-      HF_HUB_OFFLINE: '1',
-      HF_HOME: path.join(work, 'hf-home'),
-      PYTHONDONTWRITEBYTECODE: '1',
-      TOKENIZERS_PARALLELISM: 'false',
-    };
-    return new Promise((resolve) => {
-      execFile(python, [script, ...args], { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
-
-  async function runOk(script: string, args: string[]): Promise<RunResult> {
-    const result = await runPython(script, args);
-    if (result.code !== 0) {
-      throw new Error(`${path.basename(script)} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-    }
-    return result;
-  }
+  const runPython = (script: string, args: string[]): Promise<PythonResult> => runInVenv(python, work, script, args);
+  const runOk = (script: string, args: string[]): Promise<PythonResult> => runPythonOk(python, work, script, args);
 
   /** A dataset folder and a tiny base whose tokenizer knows that dataset's words. */
   async function prepare(name: string, splits: { train: Conversation[]; validation: Conversation[] }) {
@@ -147,11 +123,7 @@ describe('LoRA recipe: mechanics on a tiny CPU model (not a quality test)', () =
   }
 
   beforeAll(async () => {
-    const venv = execFileSync(process.execPath, [path.join(repoRoot, 'test/support/training-venv.mjs')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    python = (JSON.parse(venv) as { python: string }).python;
+    python = trainingPython();
     ({ dir: work, cleanup } = await makeTempDir('reposage-lora-'));
   }, 20 * 60_000);
 
