@@ -3,6 +3,7 @@ import { languageForPath } from '../languages/registry';
 import { RepoSageError, isCancellation } from '../errors';
 import type { OllamaClient } from '../ollama';
 import { CompletionCache } from './cache';
+import { ContextCache } from './context-cache';
 import { gatherContext } from './context';
 import { completionMode, viewAt, type CursorView } from './cursor';
 import { describeCompletionModel, prefixOnlyNotice, type CompletionModel } from './fim-model';
@@ -63,6 +64,7 @@ export class CompletionSession {
   readonly counters: CompletionCounters = { requests: 0, modelCalls: 0, cacheHits: 0, cancelled: 0 };
   readonly recentEdits = new RecentEdits();
   private readonly cache: CompletionCache;
+  private readonly contextCache = new ContextCache();
   private index: KeywordIndex | undefined;
   private current: AbortController | undefined;
   private modelInfo: Promise<CompletionModel> | undefined;
@@ -75,6 +77,8 @@ export class CompletionSession {
   /** Switches to a newly built (or removed) index; cached answers stay valid for the same text. */
   setIndex(index: KeywordIndex | undefined): void {
     this.index = index;
+    // Searches of the old index may name code that changed since.
+    this.contextCache.clear();
   }
 
   recordEdit(edit: RecentEdit): void {
@@ -114,6 +118,7 @@ export class CompletionSession {
   dispose(): void {
     this.current?.abort();
     this.cache.clear();
+    this.contextCache.clear();
   }
 
   private async ask(request: CompletionRequest, view: CursorView, signal: AbortSignal): Promise<CompletionResult> {
@@ -123,7 +128,12 @@ export class CompletionSession {
     const language = languageForPath(request.path);
     const candidates = await gatherContext(
       { path: request.path, language, text: request.text, view },
-      { index: this.index, recentEdits: this.recentEdits.list(), wasmDir: this.options.wasmDir },
+      {
+        index: this.index,
+        recentEdits: this.recentEdits.list(),
+        wasmDir: this.options.wasmDir,
+        cache: this.contextCache,
+      },
       signal,
     );
     const window = Math.min(info.contextLength ?? WINDOW_TOKENS, WINDOW_TOKENS);
