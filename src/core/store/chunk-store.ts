@@ -598,16 +598,10 @@ export class ChunkStore {
         }));
       }
     } catch (error) {
-      throw new RepoSageError(
-        'INDEX_CORRUPT',
-        `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
-        REPAIR_HINT,
-        { cause: error },
-      );
+      throw this.unreadable(error);
     }
   }
 
-  /** Runs a read; a Lance failure (a file lost or damaged since the index was opened) becomes INDEX_CORRUPT. */
   /** The first `limit` chunks a search finds where `filter` holds, with the score column LanceDB adds to it. */
   private async scoredSearch(
     start: () => lancedb.Query | lancedb.VectorQuery,
@@ -624,17 +618,22 @@ export class ChunkStore {
     return rows.map((row) => ({ chunk: rowToChunk(row), score: row[score] }));
   }
 
+  /** Runs a read; a Lance failure (a file lost or damaged since the index was opened) becomes INDEX_CORRUPT. */
   private async read<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
-      throw new RepoSageError(
-        'INDEX_CORRUPT',
-        `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
-        REPAIR_HINT,
-        { cause: error },
-      );
+      throw this.unreadable(error);
     }
+  }
+
+  private unreadable(error: unknown): RepoSageError {
+    return new RepoSageError(
+      'INDEX_CORRUPT',
+      `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
+      REPAIR_HINT,
+      { cause: error },
+    );
   }
 
   /** Indexes, once there, stay: only their presence is remembered, so an index built meanwhile is seen. */
