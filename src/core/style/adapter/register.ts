@@ -1,7 +1,7 @@
-import { RepoSageError, throwIfCancelled } from '../errors';
-import type { ModelInfo, OllamaClient, Progress } from '../ollama';
-import { type AdapterFiles, inspectAdapter } from './adapter-files';
-import { unsupportedAdapterReason } from './adapter-support';
+import { RepoSageError, throwIfCancelled } from '../../errors';
+import type { ModelInfo, OllamaClient, Progress } from '../../ollama';
+import { type AdapterFiles, inspectAdapter } from './files';
+import { unsupportedAdapterReason } from './support';
 import { parameterBillions, sameSize } from './architecture';
 
 export interface RegisterAdapterOptions {
