@@ -318,9 +318,19 @@ export class ChunkStore {
     if (!this.replaces) await writeManifest(this.dbDir, this.manifest);
   }
 
-  async catalog(): Promise<Map<string, FileRow>> {
-    const rows = (await this.files.query().toArray()) as FileRow[];
+  /**
+   * The files catalog; with `under`, only the files at or below those root-relative paths (a save
+   * reads its file's row, not the whole catalog). Past a few hundred paths one read of all is cheaper.
+   */
+  async catalog(under?: readonly string[]): Promise<Map<string, FileRow>> {
+    const scoped = under && under.length <= CATALOG_PATHS_PER_QUERY && !under.includes('');
+    const query = scoped ? this.files.query().where(under.map(atOrBelow).join(' OR ')) : this.files.query();
+    const rows = (await query.toArray()) as FileRow[];
     return new Map(rows.map((row) => [row.path, { ...row }]));
+  }
+
+  async fileCount(): Promise<number> {
+    return this.files.countRows();
   }
 
   /** Vectors already computed for these chunk contents, so unchanged chunks are never embedded twice. */
@@ -548,9 +558,8 @@ export class ChunkStore {
   /** Chunks of files whose path ends with one of these (`/`-separated) tails; at most `limit`. */
   async searchPaths(tails: readonly string[], limit: number, options: SearchOptions = {}): Promise<Chunk[]> {
     if (tails.length === 0) return [];
-    const like = (tail: string) => `'%${tail.replace(/'/g, "''").replace(/[%_\\]/g, (c) => `\\${c}`)}'`;
     const matching = tails
-      .map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${like(`/${tail}`)} ESCAPE '\\')`)
+      .map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${likePattern('%', `/${tail}`, '')} ESCAPE '\\')`)
       .join(' OR ');
     const exclusion = excluding(options);
     const filter = exclusion ? `(${matching}) AND ${exclusion}` : matching;
@@ -679,6 +688,19 @@ export class ChunkStore {
   private async deleteChunksOf(paths: readonly string[]): Promise<void> {
     for (const filter of inFilters('path', paths)) await this.chunks.delete(filter);
   }
+}
+
+/** Catalog paths one filtered read looks up; more, and the whole catalog is read. */
+const CATALOG_PATHS_PER_QUERY = 200;
+
+/** A LIKE pattern matching `text` literally between the wildcards given (`%` or ''). */
+function likePattern(before: string, text: string, after: string): string {
+  return `'${before}${text.replace(/'/g, "''").replace(/[%_\\]/g, (c) => `\\${c}`)}${after}'`;
+}
+
+/** The filter for a root-relative path and everything below it. */
+function atOrBelow(relative: string): string {
+  return `(path = ${sqlString(relative)} OR path LIKE ${likePattern('', `${relative}/`, '%')} ESCAPE '\\')`;
 }
 
 export interface SearchOptions {
