@@ -508,32 +508,22 @@ export class ChunkStore {
    * so the distances returned are exact; only which partitions are probed is approximate.
    */
   async searchDense(vector: Float32Array, limit: number, options: SearchOptions = {}): Promise<ScoredChunk[]> {
-    const rows = (await this.read(() => {
-      let search = this.chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_INDEX_NPROBES);
-      const filter = [this.someVectorsMissing ? READY : undefined, excluding(options)].filter(Boolean).join(' AND ');
-      if (filter) search = search.where(filter);
-      return search
-        .select([...RESULT_COLUMNS, '_distance'])
-        .limit(limit)
-        .toArray();
-    })) as Array<ChunkRow & { _distance: number }>;
-    return rows.map((row) => ({ chunk: rowToChunk(row), score: row._distance }));
+    const filter = [this.someVectorsMissing ? READY : undefined, excluding(options)].filter(Boolean).join(' AND ');
+    return this.scoredSearch(
+      () => this.chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_INDEX_NPROBES),
+      { filter, score: '_distance', limit },
+    );
   }
 
   async searchKeywords(query: string, limit: number, options: SearchOptions = {}): Promise<ScoredChunk[]> {
     const text = toSearchText(query);
     // A first build gets its full-text index after its first batch of files; until then nothing is found by keyword.
     if (text.length === 0 || !(await this.hasIndex('search_text'))) return [];
-    const exclusion = excluding(options);
-    const rows = (await this.read(() => {
-      let search = this.chunks.query().fullTextSearch(text, { columns: 'search_text' });
-      if (exclusion) search = search.where(exclusion);
-      return search
-        .select([...RESULT_COLUMNS, '_score'])
-        .limit(limit)
-        .toArray();
-    })) as Array<ChunkRow & { _score: number }>;
-    return rows.map((row) => ({ chunk: rowToChunk(row), score: row._score }));
+    return this.scoredSearch(() => this.chunks.query().fullTextSearch(text, { columns: 'search_text' }), {
+      filter: excluding(options),
+      score: '_score',
+      limit,
+    });
   }
 
   /**
@@ -617,13 +607,24 @@ export class ChunkStore {
         }));
       }
     } catch (error) {
-      throw new RepoSageError(
-        'INDEX_CORRUPT',
-        `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
-        REPAIR_HINT,
-        { cause: error },
-      );
+      throw this.unreadable(error);
     }
+  }
+
+  /** The first `limit` chunks a search finds where `filter` holds, with the score column LanceDB adds to it. */
+  private async scoredSearch(
+    start: () => lancedb.Query | lancedb.VectorQuery,
+    options: { filter?: string; score: '_distance' | '_score'; limit: number },
+  ): Promise<ScoredChunk[]> {
+    const { filter, score, limit } = options;
+    const rows = (await this.read(() => {
+      const search = start();
+      return (filter ? search.where(filter) : search)
+        .select([...RESULT_COLUMNS, score])
+        .limit(limit)
+        .toArray();
+    })) as Array<ChunkRow & Record<typeof score, number>>;
+    return rows.map((row) => ({ chunk: rowToChunk(row), score: row[score] }));
   }
 
   /** Runs a read; a Lance failure (a file lost or damaged since the index was opened) becomes INDEX_CORRUPT. */
@@ -631,13 +632,17 @@ export class ChunkStore {
     try {
       return await operation();
     } catch (error) {
-      throw new RepoSageError(
-        'INDEX_CORRUPT',
-        `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
-        REPAIR_HINT,
-        { cause: error },
-      );
+      throw this.unreadable(error);
     }
+  }
+
+  private unreadable(error: unknown): RepoSageError {
+    return new RepoSageError(
+      'INDEX_CORRUPT',
+      `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
+      REPAIR_HINT,
+      { cause: error },
+    );
   }
 
   /** Indexes, once there, stay: only their presence is remembered, so an index built meanwhile is seen. */
