@@ -44,7 +44,8 @@ export async function resolveRoot(dir: string | undefined, db: string | undefine
     throw new RepoSageError(
       'INVALID_INPUT',
       `The index in ${path.resolve(db!)} was built from ${root}, which no longer exists.`,
-      `Name the repository's folder after the question or query (DIR), or re-index it: \`reposage index DIR --db ${db}\`.`,
+      "Name the repository's folder after the question or query (DIR), or re-index it: " +
+        `\`reposage index DIR --db ${db}\`.`,
     );
   }
   return root;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { RetrievalMode } from '../core/retrieval/types';
+import { DEFAULT_OLLAMA_HOST } from '../core/defaults';
 
 /**
  * Flags that several commands share, declared once: name, value type (through the parser), default
@@ -44,10 +45,11 @@ export const sharedOption = () =>
 export const modelsOption = () =>
   new Option(
     '--models <dir>',
-    'folder with the local embedding and re-rank models (default: REPOSAGE_MODELS_DIR, the bundled models, else the model cache)',
+    'folder with the local embedding and re-rank models (default: REPOSAGE_MODELS_DIR, the bundled models, ' +
+      'else the model cache)',
   );
 export const ollamaOption = () =>
-  new Option('--ollama <url>', 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)');
+  new Option('--ollama <url>', `Ollama server (default: OLLAMA_HOST, else ${DEFAULT_OLLAMA_HOST})`);
 export const kOption = (help: string, fallback: number) =>
   new Option('--k <n>', help).argParser(wholeNumber).default(fallback);
 export const jsonOption = () => new Option('--json', 'print one JSON object on stdout (errors too)');

@@ -41,7 +41,10 @@ export type AnswerPart =
   | { kind: 'delta'; text: string }
   | { kind: 'sources'; sources: Citation[] }
   | { kind: 'trace'; trace: TraceView }
-  /** What the reader must know about where the answer comes from ("partial index (64 of 134 files)"); kept with the turn. */
+  /**
+   * What the reader must know about where the answer comes from ("partial index (64 of 134 files)"); kept with the
+   * turn.
+   */
   | { kind: 'notice'; text: string }
   /** What the answer waits for before its first token ("Loading qwen2.5-coder:7b…"); not kept in the history. */
   | { kind: 'progress'; text: string };

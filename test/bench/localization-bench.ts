@@ -20,7 +20,10 @@ const CUTOFFS = [1, 5, 10];
 const CHUNKS = 50;
 const MODES: RetrievalMode[] = ['bm25', 'dense', 'hybrid'];
 
-/** A question's outcome under one ranker: the first gold file's rank, and whether a top-5 chunk overlaps the fixed lines. */
+/**
+ * A question's outcome under one ranker: the first gold file's rank, and whether a top-5 chunk overlaps the fixed
+ * lines.
+ */
 interface Outcome {
   fileRank?: number;
   lineHit5?: boolean;
@@ -86,18 +89,25 @@ export async function benchLocalization(): Promise<void> {
     ),
   );
   log(
-    `\nfile-level localization (Hit@n: a changed non-test source file among the first n files; ranked files from the top ${CHUNKS} chunks)\n`,
+    '\n' +
+      `file-level localization (Hit@n: a changed non-test source file among the first n files; ranked ` +
+      `files from the top ${CHUNKS} chunks)\n`,
   );
   printTable([...rows, ...pooled]);
   log(
-    '\nbm25 files: plain BM25 with whole files as documents, over every indexed file; bm25 src files: over the non-test source files only (the kind of file the gold is).',
+    '\n' +
+      'bm25 files: plain BM25 with whole files as documents, over every indexed file; bm25 src files: over ' +
+      'the non-test source files only (the kind of file the gold is).',
   );
   if (rankerTime.candidates > 0)
     log(
-      `learned ranker: ${((rankerTime.ms * 1000) / rankerTime.candidates).toFixed(2)} µs per candidate (features and score), ${(rankerTime.ms / rankerTime.calls).toFixed(2)} ms per query of ${Math.round(rankerTime.candidates / rankerTime.calls)} candidates`,
+      `learned ranker: ${((rankerTime.ms * 1000) / rankerTime.candidates).toFixed(2)} µs per candidate ` +
+        `(features and score), ${(rankerTime.ms / rankerTime.calls).toFixed(2)} ms per query of ` +
+        `${Math.round(rankerTime.candidates / rankerTime.calls)} candidates`,
     );
   log(
-    'goal: default mode (hybrid) hit@5 >= bm25 files + 0.15 on all, and >= the best single retriever on every repository\n',
+    'goal: default mode (hybrid) hit@5 >= bm25 files + 0.15 on all, and >= the best single retriever on ' +
+      'every repository\n',
   );
   await fs.writeFile(
     path.join(cacheDir(), 'results.json'),

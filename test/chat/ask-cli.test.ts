@@ -54,7 +54,7 @@ describe('reposage ask on a real repository and index', () => {
     expect(json.citations).toEqual(json.sources);
   });
 
-  it('streams the answer, then lists the sources with their status, flagging a file changed since indexing', async () => {
+  it('streams the answer, then lists the sources with their status, flagging a file edited since indexed', async () => {
     const args = [question, root, '--models', modelsDir, '--ollama', stub.url, '--k', '3'];
     expect((await ask(args)).stdout).toMatch(/src\/config\.ts:\d+-\d+ {2}cited, verified$/m);
     const configPath = path.join(root, 'src/config.ts');
@@ -79,6 +79,14 @@ describe('reposage ask on a real repository and index', () => {
     }
   });
 
+  it('caps the window asked of Ollama with --max-context, a quarter of it kept for the answer', async () => {
+    const result = await ask([question, root, '--models', modelsDir, '--ollama', stub.url, '--max-context', '2048']);
+
+    expect(result.code, result.stderr).toBe(0);
+    const sent = stub.requestsTo('/api/chat').at(-1)!.body as { options: Record<string, number> };
+    expect(sent.options).toMatchObject({ num_ctx: 2048, num_predict: 512 });
+  });
+
   it('uses REPOSAGE_CHAT_MODEL, and stops before indexing when Ollama lacks the model', async () => {
     const db = path.join(root, 'other-index');
     process.env.REPOSAGE_CHAT_MODEL = 'llama3.2:3b';
@@ -89,7 +97,10 @@ describe('reposage ask on a real repository and index', () => {
       expect(result.json.error.code).toBe('OLLAMA_MODEL_MISSING');
       // The CLI names its own flag, not the VS Code setting.
       expect(result.stderr).toMatch(
-        /^reposage: The model llama3\.2:3b is not installed .*`ollama pull llama3\.2:3b`, or choose another model in --model NAME\.\n$/,
+        new RegExp(
+          String.raw`^reposage: The model llama3\.2:3b is not installed .*\`ollama pull llama3\.2:3b\`, or choose ` +
+            String.raw`another model in --model NAME\.\n$`,
+        ),
       );
       expect(existsSync(db)).toBe(false);
     } finally {
@@ -101,7 +112,10 @@ describe('reposage ask on a real repository and index', () => {
     const result = await ask(['  ', root]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^reposage: Command-argument value ' {2}' is invalid for argument 'question'\. It is empty\. Usage: reposage ask \[options\] <question> \[dir\]/,
+      new RegExp(
+        String.raw`^reposage: Command-argument value ' {2}' is invalid for argument 'question'\. It is empty\. ` +
+          String.raw`Usage: reposage ask \[options\] <question> \[dir\]`,
+      ),
     );
   });
 

@@ -9,6 +9,12 @@ import { parseContextBlocks, startOllamaStub, type OllamaStub, type OllamaStubOp
 import { makeTempDir, writeTree } from '../support/temp-dir';
 import { FIXTURE_FILES, FixedRetriever, chunkOf, collect, finalOf } from './fixture';
 
+/** What the tests read of a request to Ollama's /api/chat. */
+interface ChatRequestBody {
+  keep_alive?: string;
+  options: { num_ctx: number };
+}
+
 const MODEL = 'qwen2.5-coder:7b';
 const QUESTION = 'How is the server port chosen?';
 
@@ -144,7 +150,7 @@ describe('askQuestion against a stand-in Ollama server', () => {
       { type: 'status', stage: 'loading-model', model: MODEL },
       { type: 'status', stage: 'reading-sources', model: MODEL, sources: 2 },
     ]);
-    const [load, answer] = stub!.requestsTo('/api/chat').map((request) => request.body as Record<string, any>);
+    const [load, answer] = stub!.requestsTo('/api/chat').map((request) => request.body as unknown as ChatRequestBody);
     expect(load).toMatchObject({ model: MODEL, messages: [], stream: false, keep_alive: '30m' });
     expect(load.options.num_ctx).toBe(answer.options.num_ctx);
     expect(answer.keep_alive).toBe('30m');

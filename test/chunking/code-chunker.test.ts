@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkFile } from '../../src/core/chunking';
 import type { TokenCounter } from '../../src/core/chunking/chunk';
-import { defaultWasmDir } from '../../src/core/chunking/grammars';
+import { defaultWasmDir } from '../../src/core/languages/parse';
 import { RepoSageError } from '../../src/core/errors';
 import { makeTempDir } from '../support/temp-dir';
 import { contentOf, expectWellFormed, outline, realCounter, withLimit } from './helpers';
@@ -148,7 +148,9 @@ ${methods.join('\n')}}
       { length: 80 },
       (_, i) => `  total += compute(input, ${i}, 'step number ${i} of the long pipeline');`,
     );
-    const text = `export function pipeline(input: Input): number {\n  let total = 0;\n${statements.join('\n')}\n  return total;\n}\n`;
+    const text =
+      `export function pipeline(input: Input): number {\n  let total = 0;\n${statements.join('\n')}\n` +
+      `  return total;\n}\n`;
     const chunks = await chunkFile({ path: 'src/pipeline.ts', text }, { tokenCounter: counter });
     expectWellFormed(text, chunks, counter);
     expect(chunks.length).toBeGreaterThan(3);
@@ -219,7 +221,9 @@ describe('chunk ids', () => {
 
 describe('chunkFile when parsing fails', () => {
   it('still finds the declarations around a syntax error and covers every line', async () => {
-    const text = `export function ok(a: number): number {\n  return a + 1;\n}\n\nexport function broken(a: number {\n  if (a > 1 {\n    return a;\n  }\n  return 0;\n}\n\nexport class Fine {\n  m(): void {}\n}\n`;
+    const text =
+      `export function ok(a: number): number {\n  return a + 1;\n}\n\nexport function broken(a: number {\n` +
+      `  if (a > 1 {\n    return a;\n  }\n  return 0;\n}\n\nexport class Fine {\n  m(): void {}\n}\n`;
     const tiny = withLimit(counter, 64);
     const chunks = await chunkFile({ path: 'src/broken.ts', text }, { tokenCounter: tiny });
     expectWellFormed(text, chunks, tiny);

@@ -64,8 +64,10 @@ export function expectWellFormed(text: string, chunks: readonly Chunk[], counter
 
 const OPENS_BLOCK = /(\{|:|\bdo)\s*$/;
 const COMMENT_OR_DECORATOR = /^\s*(#|\/\/|\/\*|\*|@)/;
-const DECLARATION_LINE =
-  /^\s*((export|async|public|private|protected|static|abstract|default|override|get|set)\s+)*(def|class|function\*?|interface|struct|impl|fn|func|enum|trait)\b|^\s*[\w$]+\s*\(.*\)\s*\{$/;
+const DECLARATION_LINE = new RegExp(
+  String.raw`^\s*((export|async|public|private|protected|static|abstract|default|override|get|set)\s+)*(def|` +
+    String.raw`class|function\*?|interface|struct|impl|fn|func|enum|trait)\b|^\s*[\w$]+\s*\(.*\)\s*\{$`,
+);
 
 /**
  * A chunk that holds a declaration's signature and nothing of its body (`def parse(self, text):`,

@@ -54,7 +54,10 @@ describe('chunkFile on real files', () => {
   });
 });
 
-/** Real source folders with long classes and functions: Python's standard library and TypeScript and JavaScript packages. */
+/**
+ * Real source folders with long classes and functions: Python's standard library and TypeScript and JavaScript
+ * packages.
+ */
 const SOURCE_FOLDERS = [
   ['/usr/lib/python3.11/email', /\.py$/],
   ['/usr/lib/python3.11/http', /\.py$/],
@@ -85,10 +88,12 @@ describe('chunk shape on real source files', () => {
   });
 
   it('puts the signature of a split declaration with its first member, and names every later piece by it', async () => {
+    const stage = (i: number, j: number) =>
+      `        value = self.transform_${j}(value, "stage ${i} of the long pipeline")`;
     const methods = Array.from(
       { length: 6 },
       (_, i) => `    def step_${i}(self, value):
-${Array.from({ length: 12 }, (_, j) => `        value = self.transform_${j}(value, "stage ${i} of the long pipeline")`).join('\n')}
+${Array.from({ length: 12 }, (_, j) => stage(i, j)).join('\n')}
         return value
 `,
     );

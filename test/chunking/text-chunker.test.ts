@@ -59,7 +59,8 @@ describe('chunkFile on markdown', () => {
       '26-29 section Widget > Usage',
     ]);
     expect(chunks[1].text).toBe(
-      'path: README.md\nsection: Widget > Install > Linux\n### Linux\n\nRun `apt install widget`, then start it with `widget --serve`.',
+      'path: README.md\nsection: Widget > Install > Linux\n### Linux\n\n' +
+        'Run `apt install widget`, then start it with `widget --serve`.',
     );
     expectWellFormed(README, chunks, tiny);
   });

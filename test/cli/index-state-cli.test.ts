@@ -44,7 +44,7 @@ describe('the CLI on partial, foreign-model and damaged indexes', () => {
     expect(json.json.results[0].path).toBe('src/math.ts');
   });
 
-  it('searches an index with the model it was built with, and refuses clearly when that model is not installed', async () => {
+  it('searches an index with the model it was built with, and refuses clearly when that model is missing', async () => {
     // The provisioned model again, under another name: an index built with a non-default model.
     const models = path.join(dir, 'models');
     await fs.mkdir(path.join(models, 'test'), { recursive: true });
@@ -86,7 +86,7 @@ describe('the CLI on partial, foreign-model and damaged indexes', () => {
     });
   });
 
-  it('says a corrupt manifest is damaged (not missing), a file given as --db is not a folder, and heals on index', async () => {
+  it('says a corrupt manifest is damaged (not missing), a file as --db is not a folder; heals on index', async () => {
     const db = path.join(dir, 'corrupt-db');
     expect((await runCli(['index', root, '--db', db])).code).toBe(0);
     await fs.writeFile(path.join(db, 'manifest.json'), '{ not json');

@@ -47,6 +47,7 @@ export const FILES = {
   ].join('\n'),
   'src/format.ts': [
     'export function formatPrice(cents: number, currency: string): string {',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source with a template literal.
     '  return `${(cents / 100).toFixed(2)} ${currency}`;',
     '}',
     '',

@@ -69,7 +69,7 @@ describe('CompletionSession', () => {
     expect(body.prompt).toContain('// Path: src/geometry.ts\nexport interface Point {');
     expect(body.prompt).toContain('export function distanceBetween(a: Point, b: Point): number {');
     expect(
-      body.prompt.endsWith('// Path: src/route.ts\n' + typedAtCall('').text.slice(0, typedAtCall('').offset)),
+      body.prompt.endsWith(`// Path: src/route.ts\n${typedAtCall('').text.slice(0, typedAtCall('').offset)}`),
     ).toBe(true);
     expect(body.suffix).toBe(');\n  }\n  return total;\n}');
     expect(body.keep_alive).toBe('30m');
@@ -77,7 +77,7 @@ describe('CompletionSession', () => {
     expect(result?.promptTokens).toBeGreaterThan(0);
   });
 
-  it('completes from the text before the cursor with a model that cannot fill in the middle, saying so once', async () => {
+  it('completes from the text before the cursor with a model that cannot fill in the middle; warns once', async () => {
     const notices: string[] = [];
     const { session } = await start(
       { models: [{ name: 'llama3.2:3b' }] },

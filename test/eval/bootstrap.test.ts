@@ -38,6 +38,7 @@ const FIXTURE = {
     '}',
     '',
     '/** Formats a byte count for people, such as 1.5 MB. */',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source with a template literal.
     'export const humanSize = (bytes: number) => `${bytes / 1e6} MB`;',
     '',
   ].join('\n'),

@@ -127,7 +127,10 @@ describe('query, golden bootstrap and eval commands', () => {
       '--files',
     ]);
     expect(text.out()).toMatch(
-      /^hybrid: 2 files for "a lowercase fragment for web addresses" in \d+ ms\n {2}1\. lib\/text\.py {2}score [\d.]+ {2}best \d+-\d+/,
+      new RegExp(
+        String.raw`^hybrid: 2 files for "a lowercase fragment for web addresses" in \d+ ms\n {2}1\. ` +
+          String.raw`lib\/text\.py {2}score [\d.]+ {2}best \d+-\d+`,
+      ),
     );
     const json = JSON.parse(
       (
@@ -191,7 +194,10 @@ describe('query, golden bootstrap and eval commands', () => {
     const result = await runCliInProcess(['query', 'x', root, '--db', db, '--mode', 'fuzzy']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^reposage: Option '--mode <mode>' argument 'fuzzy' is invalid\. Allowed choices are bm25, dense, hybrid, rerank\. Usage: reposage query /,
+      new RegExp(
+        String.raw`^reposage: Option '--mode <mode>' argument 'fuzzy' is invalid\. Allowed choices are bm25, ` +
+          String.raw`dense, hybrid, rerank\. Usage: reposage query `,
+      ),
     );
   });
 

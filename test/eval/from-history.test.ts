@@ -63,7 +63,8 @@ async function makeRepository(
     'tests/test_csvish.py': 'def test_parse():\n    assert parse("") == []\n',
   });
   commit(
-    'Fix crash on empty input (#12)\n\nparse("") raised IndexError instead of returning an empty list,\nso reading an empty file crashed the importer.\n\nSigned-off-by: Dev <dev@example.com>',
+    'Fix crash on empty input (#12)\n\nparse("") raised IndexError instead of returning an empty list,\n' +
+      'so reading an empty file crashed the importer.\n\nSigned-off-by: Dev <dev@example.com>',
   );
   const fix = git(root, 'rev-parse', 'HEAD');
 
@@ -72,7 +73,8 @@ async function makeRepository(
     'src/csvish.py': PARSE_V2.replace('",".join(items)', '",".join(str(item) for item in items)'),
   });
   commit(
-    'Accept numbers in join\n\njoin([1, 2]) failed with a TypeError: sequence item 0: expected str instance, int found.',
+    'Accept numbers in join\n\n' +
+      'join([1, 2]) failed with a TypeError: sequence item 0: expected str instance, int found.',
   );
   git(root, 'checkout', '-q', 'main');
   git(

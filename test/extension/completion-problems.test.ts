@@ -46,7 +46,7 @@ describe('ProblemLatch', () => {
     expect(shown[0]?.message).toBe('Ollama is not running at http://127.0.0.1:11434. Start it with `ollama serve`.');
   });
 
-  it('holds requests until a retry is due: soon for a server that may start, never for a model without fill-in-the-middle', () => {
+  it('holds requests until a retry is due: soon for a server that may start, never for a model without FIM', () => {
     const latch = new ProblemLatch();
     latch.fail(new RepoSageError('OLLAMA_UNREACHABLE', 'down'), T0);
     expect(latch.holds(T0 + 14_999)).toBe(true);

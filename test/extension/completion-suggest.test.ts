@@ -92,7 +92,8 @@ describe('inline suggestions from the completion session, as handed to VS Code',
 
     expect(suggestion).toMatchObject({ line: 1, start: 0, end: 2 });
     expect(accept(text, suggestion!)).toBe(
-      'export function sum(values: number[]) {\n  let total = 0;\n  for (const v of values) total += v;\n  return total;\n}\n',
+      'export function sum(values: number[]) {\n  let total = 0;\n  for (const v of values) total += v;\n' +
+        '  return total;\n}\n',
     );
   });
 

@@ -50,11 +50,13 @@ const SHARED = 's3://team/main';
 
 const committed: Record<string, string> = {
   'src/config.ts':
-    '/** Reads the configuration file and fills in the default port. */\nexport function parseConfigFile(text: string) {\n  return JSON.parse(text).port ?? 8080;\n}\n',
+    '/** Reads the configuration file and fills in the default port. */\n' +
+    'export function parseConfigFile(text: string) {\n  return JSON.parse(text).port ?? 8080;\n}\n',
   'src/server.py':
     'def start_http_server(port):\n    """Start the HTTP server listening on a port."""\n    return port\n',
   'src/ledger.ts':
-    '/** Computes the checksum of a ledger entry. */\nexport function ledgerChecksum(x: number): number {\n  return x * 31 + 7;\n}\n',
+    '/** Computes the checksum of a ledger entry. */\nexport function ledgerChecksum(x: number): number {\n' +
+    '  return x * 31 + 7;\n}\n',
 };
 
 let minio: RealMinio;
@@ -92,7 +94,8 @@ describe('the reposage.sharedIndex setting in the extension', () => {
     await writeTree(workspace, {
       ...committed,
       'src/config.ts':
-        '/** Loads settings from environment variables instead of a file. */\nexport function loadSettingsFromEnvironment() {\n  return process.env.PORT;\n}\n',
+        '/** Loads settings from environment variables instead of a file. */\n' +
+        'export function loadSettingsFromEnvironment() {\n  return process.env.PORT;\n}\n',
       'src/retry.ts':
         '/** Retries a failed request with exponential backoff. */\nexport function retryWithBackoff() {}\n',
     });

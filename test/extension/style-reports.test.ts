@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adviseStyle, type StyleAdvice } from '../../src/core/style/advise';
-import type { CompareReport } from '../../src/core/style/compare';
+import { adviseStyle, type StyleAdvice } from '../../src/core/style/advice/advise';
+import type { CompareReport } from '../../src/core/style/compare/compare';
 import { defaultAdapterName, isModelName } from '../../src/extension/style/adapter-name';
 import { adviceMarkdown, compareMarkdown } from '../../src/extension/style/reports';
 import { makeTempDir } from '../support/temp-dir';
@@ -32,7 +32,8 @@ describe('the style advice document', () => {
     expect(advice.recommendation).toBe('rag-only');
     expect(markdown).toContain('**Keep answering from retrieval alone; a style adapter is not worth training now.**');
     expect(markdown).toContain(
-      `- Style examples: ${advice.examples.total} (implement ${advice.examples.byKind.implement}, document ${advice.examples.byKind.document}, commit ${advice.examples.byKind.commit}); 500 are needed.`,
+      `- Style examples: ${advice.examples.total} (implement ${advice.examples.byKind.implement}, document ` +
+        `${advice.examples.byKind.document}, commit ${advice.examples.byKind.commit}); 500 are needed.`,
     );
     expect(markdown).toMatch(/- Activity: \d+ commits touched \d+ files in the last 90 days/);
     for (const reason of advice.reasons) expect(markdown).toContain(`- ${reason}`);

@@ -17,7 +17,8 @@ describe('the training command line', () => {
   it('runs the shipped recipe on the exported dataset, unquoted where nothing needs quotes', () => {
     expect(trainCommandLine(SIMPLE, 'posix')).toBe(
       'python3 /home/ada/.vscode/extensions/reposage.reposage-0.1.0/src/style/recipe/train_lora.py ' +
-        '--base mistralai/Mistral-7B-Instruct-v0.3 --data /work/shop/.reposage/style --out /work/shop/.reposage/style-adapter',
+        '--base mistralai/Mistral-7B-Instruct-v0.3 --data /work/shop/.reposage/style --out ' +
+        '/work/shop/.reposage/style-adapter',
     );
   });
 
@@ -61,8 +62,10 @@ describe('the training command line', () => {
       'powershell',
     );
     expect(line).toBe(
-      "& 'C:\\Program Files\\Python312\\python.exe' 'C:\\Users\\O''Brien\\.vscode\\extensions\\reposage\\src\\style\\recipe\\train_lora.py' " +
-        "--base mistralai/Mistral-7B-Instruct-v0.3 --data C:\\work\\shop\\.reposage\\style --out 'C:\\work\\my shop\\.reposage\\style-adapter'",
+      "& 'C:\\Program Files\\Python312\\python.exe' " +
+        "'C:\\Users\\O''Brien\\.vscode\\extensions\\reposage\\src\\style\\recipe\\train_lora.py' " +
+        '--base mistralai/Mistral-7B-Instruct-v0.3 --data C:\\work\\shop\\.reposage\\style --out ' +
+        "'C:\\work\\my shop\\.reposage\\style-adapter'",
     );
     expect(trainCommandLine({ ...SIMPLE, python: 'python' }, 'powershell').startsWith('python ')).toBe(true);
   });

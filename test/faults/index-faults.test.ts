@@ -23,7 +23,8 @@ function corpus(): Record<string, string> {
   const files: Record<string, string> = {};
   for (let i = 0; i < 260; i++) {
     files[`src/area${i % 9}/module${i}.ts`] =
-      `/** Computes the value of rule ${i}. */\nexport function rule${i}(input: number): number {\n  return input * ${i} + ${i % 11};\n}\n`;
+      `/** Computes the value of rule ${i}. */\nexport function rule${i}(input: number): number {\n` +
+      `  return input * ${i} + ${i % 11};\n}\n`;
   }
   files['README.md'] = '# Rules\n\nEvery module computes one rule.\n';
   return files;
@@ -128,7 +129,7 @@ describe('fault injection: killed runs, racing writers, damaged files', () => {
     }, 240_000);
   }
 
-  it('two writers started together: one indexes, the other is refused with what to do, and the index is whole', async () => {
+  it('two writers started together: one indexes, the other is refused with what to do; index is whole', async () => {
     const dbDir = path.join(dir, 'raced');
     const runs = [startIndex(root, dbDir), startIndex(root, dbDir)].map(
       (child) =>

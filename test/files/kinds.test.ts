@@ -8,7 +8,9 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir: root, cleanup } = await makeTempDir('reposage-kinds-')));
 afterEach(() => cleanup());
 
-const certificate = `-----BEGIN CERTIFICATE-----\n${'MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n'.repeat(20)}-----END CERTIFICATE-----\n`;
+const certificate =
+  `-----BEGIN CERTIFICATE-----\n` +
+  `${'MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n'.repeat(20)}-----END CERTIFICATE-----\n`;
 
 describe('files no one asks about', () => {
   it('skips design files, certificates, generated code and data dumps by name, reporting the kind', async () => {
@@ -41,7 +43,7 @@ describe('files no one asks about', () => {
     ]);
   });
 
-  it('skips by content what the name does not tell: certificate bundles, generated files, SQL and numeric dumps', async () => {
+  it('skips by content what the name does not tell: certificate bundles, generated code, SQL, dumps', async () => {
     const read = async (name: string, text: string) => {
       await writeTree(root, { [name]: text });
       return readTextFile(path.join(root, name));

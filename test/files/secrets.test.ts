@@ -110,7 +110,7 @@ describe('secrets are never read', () => {
     expect(read).toMatchObject({ skipped: 'secret', detail: 'private key' });
   });
 
-  it('indexes none of them, reports each under skipped, and a query for credentials finds nothing of them', async () => {
+  it('indexes none of them, reports each under skipped, and a query for credentials finds none of them', async () => {
     const walk = await walkWorkspace(root, {});
     const secretCount = Object.keys(credentialFiles()).length + Object.keys(filesWithSecrets()).length;
     const summary = await syncIndex({ root, dbDir }, models);

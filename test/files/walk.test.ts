@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
-import { walkWorkspace, type WalkOptions } from '../../src/core/files';
+import { changeScope, walkPaths, walkWorkspace, type WalkOptions } from '../../src/core/files';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 
 let root: string;
@@ -353,5 +353,45 @@ describe('the walk itself', () => {
     expect(error).toMatchObject({ code: 'FILE_UNREADABLE' });
     await writeTree(root, { 'file.ts': 'x' });
     await expect(walkWorkspace(path.join(root, 'file.ts'), {})).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
+  });
+});
+
+describe('walking named paths only', () => {
+  beforeEach(async () => {
+    await writeTree(root, {
+      '.gitignore': '*.log\ngenerated/\n',
+      'src/app.py': 'x = 1\n',
+      'src/trace.log': 'log\n',
+      'src/pkg/.gitignore': '!keep.log\n',
+      'src/pkg/keep.log': 'kept by a negation\n',
+      'src/pkg/mod.py': 'y = 2\n',
+      'src/pkg/deep/inner.py': 'z = 3\n',
+      'generated/out.py': 'w = 4\n',
+      'node_modules/lib/index.js': 'module.exports = 1\n',
+      '.env': 'SECRET=1\n',
+    });
+  });
+
+  it('lists a named file or folder exactly when the whole walk would', async () => {
+    const everything = new Set(await walkedPaths());
+    const named = [
+      'src/app.py',
+      'src/trace.log',
+      'src/pkg/keep.log',
+      'src/pkg/deep',
+      'generated/out.py',
+      'node_modules/lib/index.js',
+      '.env',
+      'src/missing.py',
+      'src/app.py/not-a-folder',
+    ];
+    const listed = (await walkPaths(root, named)).files.map((file) => file.path);
+    expect(listed).toEqual(['src/app.py', 'src/pkg/deep/inner.py', 'src/pkg/keep.log']);
+    for (const file of listed) expect(everything.has(file)).toBe(true);
+  });
+
+  it('looks again at the whole folder of a changed ignore file', () => {
+    expect(changeScope(['src/pkg/.gitignore', 'src/pkg/mod.py', 'src/app.py'])).toEqual(['src/app.py', 'src/pkg']);
+    expect(changeScope(['.reposageignore', 'src/app.py'])).toEqual(['']);
   });
 });

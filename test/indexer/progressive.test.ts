@@ -44,7 +44,8 @@ function recording(inner: Embedder): {
 function files(): Record<string, string> {
   const tree: Record<string, string> = {
     'src/billing/invoice.py':
-      'def compute_invoice_total(lines):\n    """Add up the invoice lines with tax."""\n    return sum(line.amount * 1.2 for line in lines)\n',
+      'def compute_invoice_total(lines):\n    """Add up the invoice lines with tax."""\n' +
+      '    return sum(line.amount * 1.2 for line in lines)\n',
     'tests/test_invoice.py': 'def test_compute_invoice_total():\n    assert compute_invoice_total([]) == 0\n',
     'docs/invoices.md': '# Invoices\n\nHow invoice totals are computed, tax included.\n',
     'lib/vendored/leftpad.js': 'function leftPad(text, width) { return text.padStart(width); }\n',

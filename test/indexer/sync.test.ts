@@ -159,7 +159,8 @@ describe('an index run killed midway', () => {
       const files: Record<string, string> = {};
       for (let i = 0; i < 320; i++) {
         files[`src/module${i}.ts`] =
-          `/** Computes value number ${i}. */\nexport function compute${i}(x: number): number {\n  return x * ${i} + ${i % 7};\n}\n`;
+          `/** Computes value number ${i}. */\nexport function compute${i}(x: number): number {\n` +
+          `  return x * ${i} + ${i % 7};\n}\n`;
       }
       await writeTree(root, files);
 

@@ -4,7 +4,8 @@ import { fileKind, readQuestion } from '../../src/core/retrieval/question';
 describe('readQuestion', () => {
   it('takes names written as code, qualified or not, and keeps plain words apart', () => {
     const signals = readQuestion(
-      '`utils.parseaddr` fails, and Session.send() drops headers when parseAddr or get_netrc_auth is called with the proxy',
+      '`utils.parseaddr` fails, and Session.send() drops headers when parseAddr or get_netrc_auth is ' +
+        'called with the proxy',
     );
     expect(signals.codeNames).toEqual(
       expect.arrayContaining(['utils.parseaddr', 'Session.send', 'parseAddr', 'get_netrc_auth']),
@@ -16,7 +17,11 @@ describe('readQuestion', () => {
 
   it('reads the files and lines of Python, JavaScript and Go stack traces, and paths written out', () => {
     const python = readQuestion(
-      'Traceback (most recent call last):\n  File "/home/me/.venv/lib/python3.11/site-packages/mylib/sessions.py", line 589, in request\n    resp = self.send(prep)\n  File "/home/me/.venv/lib/python3.11/site-packages/mylib/adapters.py", line 12, in send\nValueError: bad',
+      'Traceback (most recent call last):\n' +
+        '  File "/home/me/.venv/lib/python3.11/site-packages/mylib/sessions.py", line 589, in request\n' +
+        '    resp = self.send(prep)\n' +
+        '  File "/home/me/.venv/lib/python3.11/site-packages/mylib/adapters.py", line 12, in send\n' +
+        'ValueError: bad',
     );
     expect(python.files).toEqual([
       { tail: 'mylib/sessions.py', line: 589 },
@@ -25,7 +30,8 @@ describe('readQuestion', () => {
     expect(python.codeNames).toEqual(expect.arrayContaining(['request', 'send']));
 
     const js = readQuestion(
-      'TypeError: x is undefined\n    at Router.handle (/app/node_modules/lib/router/index.js:45:12)\n    at next (lib/router/route.js:10:3)',
+      'TypeError: x is undefined\n    at Router.handle (/app/node_modules/lib/router/index.js:45:12)\n' +
+        '    at next (lib/router/route.js:10:3)',
     );
     expect(js.files).toEqual([
       { tail: 'router/index.js', line: 45 },
@@ -51,11 +57,15 @@ describe('readQuestion', () => {
 
   it('condenses a long issue for the embedding model: title, first paragraph, names of code', () => {
     const log = Array.from({ length: 60 }, (_, i) => `DEBUG 12:00:${i} connection pool state dump ${i}`).join('\n');
-    const issue = `Timeout ignored by stream_download\n\nWhen a timeout is passed to stream_download the request still hangs forever.\n\n\`\`\`\n${log}\n\`\`\`\n\nMore context at the end that should not count.`;
+    const issue =
+      `Timeout ignored by stream_download\n\n` +
+      `When a timeout is passed to stream_download the request still hangs forever.\n\n\`\`\`\n${log}\n` +
+      `\`\`\`\n\nMore context at the end that should not count.`;
     const { denseText } = readQuestion(issue);
     expect(
       denseText.startsWith(
-        'Timeout ignored by stream_download\nWhen a timeout is passed to stream_download the request still hangs forever.',
+        'Timeout ignored by stream_download\n' +
+          'When a timeout is passed to stream_download the request still hangs forever.',
       ),
     ).toBe(true);
     expect(denseText).toContain('stream_download');

@@ -228,7 +228,9 @@ describe('retriever on a real index', () => {
   it('ranks the lines a stack trace names first', async () => {
     const retriever = createRetriever({ store, embedder: indexerModels.embedder });
     const trace =
-      'Crash on start\n\nTraceback (most recent call last):\n  File "/srv/site/app/server.py", line 6, in start_server\nOSError: [Errno 98] Address already in use';
+      'Crash on start\n\nTraceback (most recent call last):\n' +
+      '  File "/srv/site/app/server.py", line 6, in start_server\n' +
+      'OSError: [Errno 98] Address already in use';
     const { chunks } = await retriever.retrieve(trace, { mode: 'hybrid', k: 3 });
     expect(chunks[0].chunk.path).toBe('app/server.py');
     expect(chunks[0].ranks.paths).toBe(1);
@@ -294,7 +296,7 @@ describe('retriever on a real index', () => {
 
   describe.skipIf(!models.rerankModel)('with the real cross-encoder', () => {
     let reranker: Reranker;
-    // biome-ignore lint/suspicious/noDuplicateTestHooks: the hooks belong to describe.skipIf's block, which the rule does not see as a scope.
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: they belong to describe.skipIf's block, not seen as a scope.
     beforeAll(async () => {
       reranker = await createReranker({ modelId: models.rerankModel!, modelsDir: models.modelsDir });
     });

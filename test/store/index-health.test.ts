@@ -86,7 +86,7 @@ describe('index health', () => {
     expect(await readIndexStatus(dir)).toMatchObject({ state: 'complete', files: 3, chunks: 3 });
   });
 
-  it('says an update cut short after a finished build is partial, and building while a writer holds the lock', async () => {
+  it('says an update cut short after a finished build is partial, and building while a writer holds it', async () => {
     await completeIndex();
     const { store } = await ChunkStore.openForWrite(dir, identity);
     await store.beginRun(4);
@@ -125,7 +125,7 @@ describe('index health', () => {
   });
 
   for (const damage of ['deleted', 'truncated'] as const) {
-    it(`finds a ${damage} data file on open, refuses to search without Lance's words, and rebuilds beside the old tables`, async () => {
+    it(`finds a ${damage} data file on open, refuses to search, with Lance's words; rebuilds beside it`, async () => {
       await completeIndex();
       const [largest] = await filesUnder(path.join(dir, 'chunks.lance', 'data'));
       if (damage === 'deleted') await fs.rm(largest);

@@ -22,14 +22,16 @@ import { makeTempDir, writeTree } from '../support/temp-dir';
 function repoFiles(count = 6): Record<string, string> {
   const files: Record<string, string> = {
     'src/config.ts':
-      '/** Reads the configuration file and fills in the default port. */\nexport function parseConfigFile(text: string) {\n  return JSON.parse(text).port ?? 8080;\n}\n',
+      '/** Reads the configuration file and fills in the default port. */\n' +
+      'export function parseConfigFile(text: string) {\n  return JSON.parse(text).port ?? 8080;\n}\n',
     'src/server.py':
       'def start_http_server(port):\n    """Start the HTTP server listening on a port."""\n    return port\n',
     'docs/guide.md': '# Deployment guide\n\nHow to deploy the service to the staging cluster.\n',
   };
   for (let i = 0; i < count; i++) {
     files[`src/module${i}.ts`] =
-      `/** Computes the checksum of ledger number ${i}. */\nexport function ledgerChecksum${i}(x: number): number {\n  return x * ${i} + ${i % 7};\n}\n`;
+      `/** Computes the checksum of ledger number ${i}. */\n` +
+      `export function ledgerChecksum${i}(x: number): number {\n  return x * ${i} + ${i % 7};\n}\n`;
   }
   return files;
 }
@@ -83,7 +85,7 @@ async function paths(
 }
 
 describe('an index in object storage (real MinIO)', () => {
-  it('is built by `reposage index --db s3://…` with only the AWS variables set, and searched from a folder with no local index', async () => {
+  it('is built by `reposage index --db s3://…` with only AWS variables; searched without a local index', async () => {
     const root = path.join(work.dir, 'ci-checkout');
     const commit = await gitRepo(root, repoFiles());
     const result = await runCli(['index', root, '--db', 's3://team/main/', '--json'], { ...minio.env });
@@ -102,7 +104,7 @@ describe('an index in object storage (real MinIO)', () => {
     expect(hits[0].path).toBe('src/server.py');
   });
 
-  it('serves unchanged files from the shared index and edited, renamed and new files from a local overlay, never a stale row', async () => {
+  it('serves unchanged files from the shared index, edited, renamed and new ones from a local overlay', async () => {
     const shared = 's3://team/main';
     const before = await readManifest(shared);
     const clone = path.join(work.dir, 'developer');
@@ -110,7 +112,8 @@ describe('an index in object storage (real MinIO)', () => {
     // An uncommitted edit, a deletion, a rename and a new file.
     await fs.writeFile(
       path.join(clone, 'src/config.ts'),
-      '/** Loads settings from environment variables instead of a file. */\nexport function loadSettingsFromEnvironment() {\n  return process.env.PORT;\n}\n',
+      '/** Loads settings from environment variables instead of a file. */\n' +
+        'export function loadSettingsFromEnvironment() {\n  return process.env.PORT;\n}\n',
     );
     await fs.rm(path.join(clone, 'src/server.py'));
     await fs.rename(path.join(clone, 'docs/guide.md'), path.join(clone, 'docs/deploying.md'));

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adviseStyle, formatAdvice } from '../../src/core/style/advise';
+import { adviseStyle, formatAdvice } from '../../src/core/style/advice/advise';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 import { commit, git, makeStyleRepo } from './style-fixture';
 
@@ -28,8 +28,11 @@ function manyFunctions(): Record<string, string> {
       WAYS.slice(0, 3).map((way, w) => {
         const name = `${verb}_${noun}_${w}`;
         return (
-          `def ${name}(${noun}, limit=${v + n + w}):\n    """${verb[0].toUpperCase()}${verb.slice(1)} the ${noun} ${way}, stopping after ${v + n + w} ${noun}s."""\n` +
-          `    items = [${noun}.get("${verb}") for _ in range(limit)]\n    return [item for item in items if item is not None and "${way}"]\n`
+          `def ${name}(${noun}, limit=${v + n + w}):\n` +
+          `    """${verb[0].toUpperCase()}${verb.slice(1)} the ${noun} ${way}, stopping after ${v + n + w} ` +
+          `${noun}s."""\n` +
+          `    items = [${noun}.get("${verb}") for _ in range(limit)]\n` +
+          `    return [item for item in items if item is not None and "${way}"]\n`
         );
       }),
     );

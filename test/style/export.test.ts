@@ -1,9 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStyleSplit, writeStyleDataset } from '../../src/core/style/dataset-files';
-import { MIN_GOOD_EXAMPLES, buildStyleDataset, countsByKind, type StyleDataset } from '../../src/core/style/export';
-import { SECRET_PLACEHOLDER } from '../../src/core/style/scrub-secrets';
+import { readStyleSplit, writeStyleDataset } from '../../src/core/style/dataset/files';
+import {
+  MIN_GOOD_EXAMPLES,
+  buildStyleDataset,
+  countsByKind,
+  type StyleDataset,
+} from '../../src/core/style/dataset/export';
+import { SECRET_PLACEHOLDER } from '../../src/core/style/dataset/scrub-secrets';
 import type { StyleExample } from '../../src/core/style/types';
 import { makeTempDir } from '../support/temp-dir';
 import { FAKE_AWS_KEY, git, makeStyleRepo } from './style-fixture';
@@ -42,7 +47,8 @@ describe('style dataset export from a real git repository', () => {
     expect(prompt).toContain('def dedent_lines(lines: Iterable[str]) -> list[str]:');
     expect(prompt).not.toContain('re.findall');
     expect(slugify.messages[2].content).toBe(
-      '```python\ndef slugify(text: str) -> str:\n    """Turn a title into a lowercase, dash-separated identifier for URLs."""\n' +
+      '```python\ndef slugify(text: str) -> str:\n' +
+        '    """Turn a title into a lowercase, dash-separated identifier for URLs."""\n' +
         '    words = re.findall(r"[a-z0-9]+", text.lower())\n    return "-".join(words)\n```',
     );
     expect(slugify.messages[0]).toEqual({ role: 'system', content: expect.stringContaining('tablekit repository') });
@@ -51,7 +57,8 @@ describe('style dataset export from a real git repository', () => {
   it('gives a method its doc comment on top, dedented, and the class in the outline', () => {
     const [countKey] = find('implement', 'countKey(key: string): number');
     expect(countKey.messages[2].content).toBe(
-      '```typescript\n/** Counts the rows whose first field equals the given key. */\ncountKey(key: string): number {\n' +
+      '```typescript\n/** Counts the rows whose first field equals the given key. */\n' +
+        'countKey(key: string): number {\n' +
         '  return this.rows.filter((row) => row[0] === key).length;\n}\n```',
     );
     expect(countKey.messages[1].content).toContain('export class Table {');
@@ -62,7 +69,8 @@ describe('style dataset export from a real git repository', () => {
     expect(dedent.messages[1].content).not.toContain('Remove the indentation');
     expect(dedent.messages[1].content).toContain('    lines = list(lines)');
     expect(dedent.messages[2].content).toBe(
-      '```python\n"""Remove the indentation that every non-blank line shares.\n\nArgs:\n    lines: the lines to dedent.\n"""\n```',
+      '```python\n"""Remove the indentation that every non-blank line shares.\n\nArgs:\n' +
+        '    lines: the lines to dedent.\n"""\n```',
     );
   });
 

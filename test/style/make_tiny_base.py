@@ -5,7 +5,11 @@ trained on the dataset's own text, with a minimal chat template, and a two-layer
 attention projections carry the usual q_proj/v_proj names. Both are saved to --out, where
 train_lora.py loads them with --base like any local model.
 
-    python make_tiny_base.py --data DATASET_DIR --out MODEL_DIR
+With --byte-level the tokenizer is a byte-level BPE instead, which `ollama create` can import (it
+hands llama.cpp a vocabulary with merges or a SentencePiece model; a word-level vocabulary has
+neither, and text outside it could not be tokenized at all).
+
+    python make_tiny_base.py --data DATASET_DIR --out MODEL_DIR [--byte-level]
 """
 
 import argparse
@@ -13,7 +17,7 @@ import json
 from pathlib import Path
 
 import torch
-from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 SPECIAL_TOKENS = ["<pad>", "<unk>", "<s>", "<|end|>", "<|system|>", "<|user|>", "<|assistant|>"]
@@ -32,10 +36,20 @@ def dataset_texts(data: Path) -> list[str]:
     return texts
 
 
-def build_tokenizer(texts: list[str]) -> PreTrainedTokenizerFast:
-    tokenizer = Tokenizer(models.WordLevel(unk_token="<unk>"))
-    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
-    tokenizer.train_from_iterator(texts, trainers.WordLevelTrainer(special_tokens=SPECIAL_TOKENS))
+def build_tokenizer(texts: list[str], byte_level: bool) -> PreTrainedTokenizerFast:
+    if byte_level:
+        tokenizer = Tokenizer(models.BPE())
+        tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tokenizer.decoder = decoders.ByteLevel()
+        # Every byte is in the vocabulary, so any text can be tokenized; merges learned from the dataset.
+        trainer = trainers.BpeTrainer(
+            vocab_size=1000, special_tokens=SPECIAL_TOKENS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        )
+    else:
+        tokenizer = Tokenizer(models.WordLevel(unk_token="<unk>"))
+        tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+        trainer = trainers.WordLevelTrainer(special_tokens=SPECIAL_TOKENS)
+    tokenizer.train_from_iterator(texts, trainer)
     wrapped = PreTrainedTokenizerFast(
         tokenizer_object=tokenizer,
         pad_token="<pad>",
@@ -71,8 +85,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, type=Path)
     parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--byte-level", action="store_true", help="a byte-level BPE tokenizer, which Ollama can import")
     args = parser.parse_args()
-    tokenizer = build_tokenizer(dataset_texts(args.data))
+    tokenizer = build_tokenizer(dataset_texts(args.data), args.byte_level)
     build_model(tokenizer).save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
 

@@ -92,7 +92,7 @@ function houseStyleSplits(): { train: Conversation[]; validation: Conversation[]
 
 async function writeDataset(dir: string, splits: { train: Conversation[]; validation: Conversation[] }): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const jsonl = (rows: Conversation[]) => rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
+  const jsonl = (rows: Conversation[]) => `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`;
   await fs.writeFile(path.join(dir, 'train.jsonl'), jsonl(splits.train));
   await fs.writeFile(path.join(dir, 'validation.jsonl'), jsonl(splits.validation));
 }
@@ -304,7 +304,7 @@ describe('LoRA recipe: mechanics on a tiny CPU model (not a quality test)', () =
   it('names the missing data file and exits 2 before loading any model', async () => {
     const data = path.join(work, 'no-validation');
     await fs.mkdir(data, { recursive: true });
-    await fs.writeFile(path.join(data, 'train.jsonl'), JSON.stringify(houseStyle('load', 'config')) + '\n');
+    await fs.writeFile(path.join(data, 'train.jsonl'), `${JSON.stringify(houseStyle('load', 'config'))}\n`);
     const out = path.join(work, 'x');
     const result = await runPython(recipe, ['--cpu', '--base', 'unused', '--data', data, '--out', out]);
     expect(result.code).toBe(2);

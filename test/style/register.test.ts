@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
 import { OllamaClient } from '../../src/core/ollama';
-import { registerAdapter } from '../../src/core/style/register';
+import { registerAdapter } from '../../src/core/style/adapter/register';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
 import { makeTempDir, writeTree } from '../support/temp-dir';
+import { ggufWithMetadata } from '../support/gguf';
 
 const MODELS = [
   { name: 'qwen2.5-coder:1.5b-instruct', family: 'qwen2', parameterSize: '1.5B' },
@@ -32,23 +33,6 @@ function safetensors(): Buffer {
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(header.length));
   return Buffer.concat([length, header, data]);
-}
-
-/** A GGUF file with string metadata and no tensors, laid out as the format says. */
-function gguf(metadata: Record<string, string>): Buffer {
-  const u32 = (n: number) => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(n);
-    return b;
-  };
-  const u64 = (n: number) => {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(n));
-    return b;
-  };
-  const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from(s)]);
-  const kvs = Object.entries(metadata).map(([key, value]) => Buffer.concat([str(key), u32(8), str(value)]));
-  return Buffer.concat([Buffer.from('GGUF'), u32(3), u64(0), u64(kvs.length), ...kvs]);
 }
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -89,7 +73,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     return { folder, digests: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256(bytes)])) };
   }
 
-  it('uploads each file as a blob by its sha256 (HEAD, then POST) and creates the model from the base with them', async () => {
+  it('uploads each file as a blob by its sha256 (HEAD, then POST), then creates the model from the base', async () => {
     const { folder, digests } = await peftAdapter();
     const progress: string[] = [];
     const result = await registerAdapter({
@@ -138,7 +122,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'style-b', ollama });
     const again = stub.requests
       .slice(before)
-      .map((request) => request.method + ' ' + request.path.split('/').slice(0, 3).join('/'));
+      .map((request) => `${request.method} ${request.path.split('/').slice(0, 3).join('/')}`);
     expect(again.filter((line) => line === 'POST /api/blobs')).toEqual([]);
     expect(again.filter((line) => line === 'HEAD /api/blobs')).toHaveLength(2);
   });
@@ -151,7 +135,8 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     expect(error).toBeInstanceOf(RepoSageError);
     expect(error.code).toBe('ADAPTER_MISMATCH');
     expect(error.message).toBe(
-      'The adapter does not fit llama3.2:3b: llama3.2:3b is a llama model, but the adapter was trained on Qwen/Qwen2.5-Coder-1.5B-Instruct (qwen2). ' +
+      'The adapter does not fit llama3.2:3b: llama3.2:3b is a llama model, but the adapter was trained on ' +
+        'Qwen/Qwen2.5-Coder-1.5B-Instruct (qwen2). ' +
         'llama3.2:3b has 3.2B parameters, but the adapter was trained on a 1.5B-parameter model.',
     );
     expect(error.hint).toMatch(/--force/);
@@ -194,7 +179,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
   });
 
   it('registers a LoRA adapter converted to GGUF, checked by its general.architecture', async () => {
-    const bytes = gguf({
+    const bytes = ggufWithMetadata({
       'general.architecture': 'llama',
       'general.type': 'adapter',
       'adapter.type': 'lora',
@@ -226,7 +211,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     const ggufFile = path.join(dir, 'gemma3.gguf');
     await fs.writeFile(
       ggufFile,
-      gguf({ 'general.architecture': 'gemma3', 'general.type': 'adapter', 'adapter.type': 'lora' }),
+      ggufWithMetadata({ 'general.architecture': 'gemma3', 'general.type': 'adapter', 'adapter.type': 'lora' }),
     );
     for (const adapterPath of [folder, ggufFile]) {
       const error = await registerAdapter({ adapterPath, base: 'gemma3:270m', name: 'g3', ollama, force: true }).catch(
@@ -235,7 +220,8 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
       expect(error).toBeInstanceOf(RepoSageError);
       expect(error.code).toBe('ADAPTER_UNSUPPORTED');
       expect(error.message).toBe(
-        "Ollama cannot apply this adapter to gemma3:270m: gemma3 models run on Ollama's new engine, which does not apply LoRA adapters " +
+        "Ollama cannot apply this adapter to gemma3:270m: gemma3 models run on Ollama's new engine, which " +
+          'does not apply LoRA adapters ' +
           '("loras are not yet implemented"); the model would be created but fail to load.',
       );
       expect(error.hint).toMatch(/llama\.cpp engine/);
@@ -243,7 +229,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     expect(writes()).toEqual([]);
   });
 
-  it('refuses a safetensors adapter on a base whose adapters Ollama does not convert, pointing at GGUF; the GGUF registers', async () => {
+  it('refuses safetensors Ollama does not convert for the base, pointing at GGUF, which registers', async () => {
     const { folder } = await peftAdapter(qwenConfig);
     const error = await registerAdapter({
       adapterPath: folder,
@@ -261,7 +247,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     const file = path.join(dir, 'qwen.gguf');
     await fs.writeFile(
       file,
-      gguf({
+      ggufWithMetadata({
         'general.architecture': 'qwen2',
         'general.type': 'adapter',
         'adapter.type': 'lora',

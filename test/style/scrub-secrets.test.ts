@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_PLACEHOLDER as S, scrubSecrets } from '../../src/core/style/scrub-secrets';
+import { SECRET_PLACEHOLDER as S, scrubSecrets } from '../../src/core/style/dataset/scrub-secrets';
 
 describe('scrubSecrets', () => {
   it('replaces credentials of known shapes', () => {
@@ -35,6 +35,7 @@ describe('scrubSecrets', () => {
   it('leaves code about secrets alone: placeholders, lookups, and names that only contain a secret word', () => {
     const code = [
       'password = os.environ["DB_PASSWORD"]',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder is what this case scrubs.
       'api_key = "${API_KEY}"',
       'secret = "<your-secret-here>"',
       'tokenizer = "bert-base-uncased"',

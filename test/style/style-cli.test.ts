@@ -62,7 +62,8 @@ describe('reposage style', () => {
     const result = await style(['export', root]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "reposage: Required option '--out <dir>' not specified. Usage: reposage style export [options] [dir]; see `reposage style export --help`.\n",
+      "reposage: Required option '--out <dir>' not specified. Usage: reposage style export [options] " +
+        '[dir]; see `reposage style export --help`.\n',
     );
   });
 
@@ -111,15 +112,22 @@ describe('reposage style', () => {
     ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /gemma2:2b is a gemma2 model, but the adapter was trained on meta-llama\/Llama-3\.2-3B-Instruct \(llama\).*--force/,
+      new RegExp(
+        'gemma2:2b is a gemma2 model, but the adapter was trained on ' +
+          String.raw`meta-llama\/Llama-3\.2-3B-Instruct \(llama\).*--force`,
+      ),
     );
   });
 
-  it('compare --json exports the validation split and builds the index itself, then reports the four configurations', async () => {
+  it('compare --json exports the validation split, builds the index, reports the four configurations', async () => {
     const golden = path.join(dir, 'golden.jsonl');
     await fs.writeFile(
       golden,
-      `${JSON.stringify({ id: 'csv', question: 'How is a CSV file read into a table?', expected: [{ path: 'src/parse.ts' }] })}\n`,
+      `${JSON.stringify({
+        id: 'csv',
+        question: 'How is a CSV file read into a table?',
+        expected: [{ path: 'src/parse.ts' }],
+      })}\n`,
     );
     const result = await style([
       'compare',
@@ -158,7 +166,10 @@ describe('reposage style', () => {
     const result = await style(['train']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^reposage: Unknown command 'train'\. Commands: advise, export, register, compare; see `reposage style --help`\.\n$/,
+      new RegExp(
+        String.raw`^reposage: Unknown command 'train'\. Commands: advise, export, register, compare; see ` +
+          String.raw`\`reposage style --help\`\.\n$`,
+      ),
     );
   });
 });

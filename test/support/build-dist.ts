@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '..', '..');
+/** The nearest folder above with a package.json: test/support here, dist/ once bundled into the benchmark. */
+function packageRoot(dir: string): string {
+  return existsSync(path.join(dir, 'package.json')) || path.dirname(dir) === dir ? dir : packageRoot(path.dirname(dir));
+}
+
+export const repoRoot = packageRoot(__dirname);
 
 let built = false;
 

@@ -35,7 +35,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const row of rows.slice(0, 25)) console.log(`${mb(row.bytes)}  ${String(row.files).padStart(5)}  ${row.name}`);
   if (rows.length > 25)
     console.log(
-      `${mb(rows.slice(25).reduce((s, r) => s + r.bytes, 0))}  ${String(rows.slice(25).reduce((s, r) => s + r.files, 0)).padStart(5)}  (${rows.length - 25} more)`,
+      `${mb(rows.slice(25).reduce((s, r) => s + r.bytes, 0))}  ` +
+        `${String(rows.slice(25).reduce((s, r) => s + r.files, 0)).padStart(5)}  (${rows.length - 25} more)`,
     );
   console.log(`${mb(total)}  ${String(rows.reduce((s, r) => s + r.files, 0)).padStart(5)}  total, uncompressed`);
   const vsix =
@@ -46,7 +47,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (vsix) {
     const size = statSync(vsix).size;
     console.log(
-      `${vsix}: ${size.toLocaleString('en')} bytes (goal ≤ ${LIMIT.toLocaleString('en')}: ${size <= LIMIT ? 'met' : 'NOT met'})`,
+      `${vsix}: ${size.toLocaleString('en')} bytes (goal ≤ ${LIMIT.toLocaleString('en')}: ` +
+        `${size <= LIMIT ? 'met' : 'NOT met'})`,
     );
   }
 }

@@ -185,7 +185,7 @@ function provisionWeights(model, modelDir) {
       continue;
     }
     writeAtomically(weightsPath, data);
-    writeAtomically(stampPath, JSON.stringify({ source: source.name, sha256: actual }) + '\n');
+    writeAtomically(stampPath, `${JSON.stringify({ source: source.name, sha256: actual })}\n`);
     log(`${model.id}: weights from ${source.name}`);
     return source;
   }
@@ -207,8 +207,8 @@ function main() {
   };
   if (!result.reranker) log('no cross-encoder is available; re-ranking tests will be skipped');
   const line = JSON.stringify(result);
-  writeAtomically(path.join(cacheDir, 'provisioned.json'), line + '\n');
-  process.stdout.write(line + '\n');
+  writeAtomically(path.join(cacheDir, 'provisioned.json'), `${line}\n`);
+  process.stdout.write(`${line}\n`);
 }
 
 try {

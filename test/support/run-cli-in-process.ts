@@ -7,6 +7,7 @@ export interface InProcessResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON when it is one JSON object. */
+  // biome-ignore lint/suspicious/noExplicitAny: each test reads the fields of the command it ran.
   json?: any;
 }
 

@@ -8,6 +8,7 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON when it is one JSON object. */
+  // biome-ignore lint/suspicious/noExplicitAny: each test reads the fields of the command it ran.
   json?: any;
 }
 
@@ -15,16 +16,25 @@ export interface CliResult {
 export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  options: { cwd?: string } = {},
+  options: {
+    cwd?: string /** Each piece of stdout as it arrives, to see that output streams. */;
+    onStdout?: (text: string) => void;
+  } = {},
 ): Promise<CliResult> {
   buildDist();
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
     env: { ...process.env, REPOSAGE_MODELS_DIR: testModels().modelsDir, ...env },
     cwd: options.cwd,
   });
+  // Decoded as a stream, so a character split between two reads stays whole.
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (data) => (stdout += data));
+  child.stdout.on('data', (data: string) => {
+    stdout += data;
+    options.onStdout?.(data);
+  });
   child.stderr.on('data', (data) => (stderr += data));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   return { code, stdout, stderr, json: parseJson(stdout) };

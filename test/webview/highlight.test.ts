@@ -5,6 +5,7 @@ const scoped = (tokens: Token[], scope: string) => tokens.filter((t) => t.scope 
 
 describe('highlight', () => {
   it('colours TypeScript by highlight.js scopes', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source with a template literal.
     const tokens = highlight('const n = 42; // answer\nreturn `a${n}` + "b";', 'ts');
     expect(scoped(tokens, 'keyword')).toEqual(['const', 'return']);
     expect(scoped(tokens, 'number')).toEqual(['42']);
@@ -32,6 +33,7 @@ describe('highlight', () => {
       '/* open',
       'x = 1e10 + 0xff',
       '<script>alert(1)</script>',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source with a template literal.
       '`${`nested`}`',
       '',
     ];

@@ -1,5 +1,5 @@
 import { type Command, Option } from '@commander-js/extra-typings';
-import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL, statusText } from '../../core/chat/ask';
+import { askQuestion, statusText } from '../../core/chat/ask';
 import type { AskResult, Source } from '../../core/chat/types';
 import { OllamaClient } from '../../core/ollama';
 import { type CliStreams, contextFor, resolveRoot, warn } from '../context';
@@ -14,8 +14,10 @@ import {
   ollamaOption,
   quietOption,
   sharedOption,
+  wholeNumber,
 } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
+import { DEFAULT_CHAT_MODEL, DEFAULT_ANSWER_K, DEFAULT_MAX_CONTEXT_TOKENS } from '../../core/defaults';
 
 export function registerAskCommand(program: Command, streams: CliStreams): void {
   program
@@ -31,12 +33,21 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
     .addOption(modelsOption())
     .addOption(new Option('--model <name>', 'Ollama chat model').env('REPOSAGE_CHAT_MODEL').default(DEFAULT_CHAT_MODEL))
     .addOption(ollamaOption())
-    .addOption(kOption('how many chunks the answer is grounded on', DEFAULT_ASK_K))
+    .addOption(kOption('how many chunks the answer is grounded on', DEFAULT_ANSWER_K))
+    .addOption(
+      // A quarter of the window is kept for the answer: on a CPU a smaller window answers sooner.
+      new Option(
+        '--max-context <tokens>',
+        "use at most this much of the model's context window (sources, question and answer)",
+      )
+        .argParser(wholeNumber)
+        .default(DEFAULT_MAX_CONTEXT_TOKENS),
+    )
     .addOption(jsonOption())
     .addOption(quietOption())
     .action(async (question, dir, flags) => {
       const ctx = contextFor(streams, flags);
-      const { model, k } = flags;
+      const { model, k, maxContext } = flags;
       const ollama = new OllamaClient({ host: flags.ollama });
       // Before loading models or building an index, which can take minutes, for nothing if Ollama is not there.
       await ollama.showModel(model, ctx.signal);
@@ -53,7 +64,7 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
         let result: AskResult | undefined;
         for await (const event of askQuestion(
           { question },
-          { retriever: session.retriever, ollama, model, root, k },
+          { retriever: session.retriever, ollama, model, root, k, maxContextTokens: maxContext },
           ctx.signal,
         )) {
           if (event.type === 'status' && !ctx.quiet) warn(ctx, statusText(event));

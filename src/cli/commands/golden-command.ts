@@ -14,7 +14,9 @@ export function registerGoldenCommand(program: Command, streams: CliStreams): vo
     .command('bootstrap')
     .summary("make a golden set from a repository's documented symbols")
     .description(
-      "Make a golden set from a repository's documented functions, methods and classes. With --held-out, also write a copy of the repository without those doc comments, to index and evaluate on: there the questions' words are not in the code.",
+      "Make a golden set from a repository's documented functions, methods and classes. With --held-out, " +
+        'also write a copy of the repository without those doc comments, to index and evaluate on: there the ' +
+        "questions' words are not in the code.",
     )
     .argument(...dirArgument)
     .requiredOption('--out <file>', 'where to write the golden set')
@@ -29,8 +31,10 @@ export function registerGoldenCommand(program: Command, streams: CliStreams): vo
       if (result.questions.length === 0) {
         throw new RepoSageError(
           'INVALID_INPUT',
-          `No usable documented functions, methods or classes in ${root} (${result.documented} documented symbols in ${result.files} files).`,
-          'Bootstrap needs doc comments or docstrings with a descriptive first sentence; write a golden set by hand instead.',
+          `No usable documented functions, methods or classes in ${root} (${result.documented} documented ` +
+            `symbols in ${result.files} files).`,
+          'Bootstrap needs doc comments or docstrings with a descriptive first sentence; write a golden ' +
+            'set by hand instead.',
         );
       }
       const heldOutDir = flags.heldOut === undefined ? undefined : path.resolve(flags.heldOut);
@@ -39,10 +43,16 @@ export function registerGoldenCommand(program: Command, streams: CliStreams): vo
         : undefined;
       const questions = heldOut?.questions ?? result.questions;
       await writeGoldenSet(out, questions);
-      let text = `Wrote ${questions.length} questions to ${out} (from ${result.candidates} usable of ${result.documented} documented symbols in ${result.files} files).`;
+      let text =
+        `Wrote ${questions.length} questions to ${out} (from ${result.candidates} usable of ` +
+        `${result.documented} documented symbols in ${result.files} files).`;
       if (heldOut) {
-        text += `\nWrote the held-out copy to ${heldOutDir} (${heldOut.files} files; ${heldOut.skipped} questions left out: their doc shares a line with code).`;
-        text += `\nNext: reposage index ${heldOutDir} --db DIR, then reposage eval ${heldOutDir} --golden ${out} --db DIR`;
+        text +=
+          `\nWrote the held-out copy to ${heldOutDir} (${heldOut.files} files; ${heldOut.skipped} questions ` +
+          `left out: their doc shares a line with code).`;
+        text +=
+          `\nNext: reposage index ${heldOutDir} --db DIR, then reposage eval ${heldOutDir} --golden ${out} ` +
+          `--db DIR`;
       }
       print(ctx, text, {
         out,
@@ -58,7 +68,8 @@ export function registerGoldenCommand(program: Command, streams: CliStreams): vo
     .command('from-history')
     .summary("make a golden set from the repository's own fix commits")
     .description(
-      "Make a golden set from the repository's own fix commits: the commit or pull-request message is the question; the non-test source files and lines it changed, as they read now, are the answer.",
+      "Make a golden set from the repository's own fix commits: the commit or pull-request message is the " +
+        'question; the non-test source files and lines it changed, as they read now, are the answer.',
     )
     .argument(...dirArgument)
     .requiredOption('--out <file>', 'where to write the golden set')
@@ -89,10 +100,12 @@ async function fromHistory(
   if (result.questions.length === 0) {
     throw new RepoSageError(
       'INVALID_INPUT',
-      `No usable fix commits in ${root}${options.range ? ` (${options.range})` : ''}: ${result.fixes} commits read as fixes${skipped.length ? `; ${skipped.join(', ')}` : ''}.`,
+      `No usable fix commits in ${root}${options.range ? ` (${options.range})` : ''}: ${result.fixes} ` +
+        `commits read as fixes${skipped.length ? `; ${skipped.join(', ')}` : ''}.`,
       options.requireBody
         ? 'Try without --with-body, or a wider --range.'
-        : 'from-history needs commits that fix source files with a descriptive message; bootstrap makes questions from doc comments instead.',
+        : 'from-history needs commits that fix source files with a descriptive message; bootstrap makes ' +
+            'questions from doc comments instead.',
     );
   }
   // Extra fields (commit, date) stay in the file for the reader; eval ignores them.
@@ -101,7 +114,8 @@ async function fromHistory(
     question.expected.some((location) => location.startLine !== undefined),
   ).length;
   const text = [
-    `Wrote ${result.questions.length} questions to ${out} from ${result.fixes} fix commits (${lined} with changed lines as they read at HEAD).`,
+    `Wrote ${result.questions.length} questions to ${out} from ${result.fixes} fix commits (${lined} with ` +
+      `changed lines as they read at HEAD).`,
     ...(skipped.length > 0 ? [`Left out: ${skipped.join(', ')}.`] : []),
     `Next: reposage index ${root}, then reposage eval ${root} --golden ${out}`,
   ].join('\n');

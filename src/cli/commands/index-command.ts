@@ -114,10 +114,16 @@ function indexProgress(ctx: CliContext): (progress: IndexProgress) => void {
   };
 }
 
-/** Once keyword search works the index can be queried (`reposage query`/`ask` in another shell): say so, and how far the vectors are. */
+/**
+ * Once keyword search works the index can be queried (`reposage query`/`ask` in another shell): say so, and how far the
+ * vectors are.
+ */
 export function describeProgress(progress: IndexProgress): string {
   if (progress.phase === 'embedding' && progress.keywordReady) {
-    return `keyword search ready; embedding ${progress.vectors.ready}/${progress.vectors.total} chunks (${vectorPercent(progress.vectors)}%)`;
+    return (
+      `keyword search ready; embedding ${progress.vectors.ready}/${progress.vectors.total} chunks ` +
+      `(${vectorPercent(progress.vectors)}%)`
+    );
   }
   const files = progress.filesTotal > 0 ? ` ${progress.filesDone}/${progress.filesTotal} files` : '';
   return `${progress.phase}${files}, ${progress.chunks} chunks`;
@@ -135,8 +141,10 @@ function formatSummary(summary: IndexSummary): string {
   return [
     summary.rebuiltBecause ? `Rebuilt the index: ${summary.rebuiltBecause}.` : undefined,
     `Indexed ${summary.root} in ${summary.seconds}s`,
-    `  files:     ${summary.files.indexed} indexed, ${summary.files.unchanged} unchanged, ${summary.files.removed} removed; skipped: ${skipped}`,
-    `  chunks:    ${summary.chunks.total} in the index (${summary.chunks.embedded} embedded now, ${summary.chunks.reusedEmbeddings} reused)`,
+    `  files:     ${summary.files.indexed} indexed, ${summary.files.unchanged} unchanged, ` +
+      `${summary.files.removed} removed; skipped: ${skipped}`,
+    `  chunks:    ${summary.chunks.total} in the index (${summary.chunks.embedded} embedded now, ` +
+      `${summary.chunks.reusedEmbeddings} reused)`,
     `  languages: ${languages || 'none'}`,
     `  model:     ${summary.embeddingModel} (${summary.dimension} dimensions), chunker ${summary.chunkerVersion}`,
     `  index:     ${summary.dbDir}`,

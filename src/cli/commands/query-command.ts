@@ -17,6 +17,7 @@ import {
   sharedOption,
 } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
+import { DEFAULT_SEARCH_K } from '../../core/defaults';
 
 /** Chunks the --files view ranks files from. */
 const FILE_CANDIDATES = 50;
@@ -31,7 +32,7 @@ export function registerQueryCommand(program: Command, streams: CliStreams): voi
     .addOption(dbOption())
     .addOption(sharedOption())
     .addOption(modelsOption())
-    .addOption(kOption('how many chunks to print', 5))
+    .addOption(kOption('how many chunks to print', DEFAULT_SEARCH_K))
     .addOption(
       new Option(
         '--mode <mode>',
@@ -107,7 +108,8 @@ function formatResult(result: RetrievalResult, withTrace: boolean): string {
   result.chunks.forEach((candidate, i) => {
     const symbol = candidate.chunk.symbol ? `  ${candidate.chunk.symbol}` : '';
     lines.push(
-      `${String(i + 1).padStart(3)}. ${location(candidate)}${symbol}  score ${candidate.score.toFixed(3)}  (${ranks(candidate)})`,
+      `${String(i + 1).padStart(3)}. ${location(candidate)}${symbol}  score ${candidate.score.toFixed(3)}  ` +
+        `(${ranks(candidate)})`,
     );
   });
   if (withTrace) lines.push('', ...formatTrace(result));
@@ -117,14 +119,16 @@ function formatResult(result: RetrievalResult, withTrace: boolean): string {
 function formatFiles(result: RetrievalResult, files: RankedFile[]): string {
   const { trace } = result;
   const lines = [
-    `${trace.mode}: ${files.length} file${files.length === 1 ? '' : 's'} for "${trace.query}" in ${trace.totalMs.toFixed(0)} ms`,
+    `${trace.mode}: ${files.length} file${files.length === 1 ? '' : 's'} for "${trace.query}" in ` +
+      `${trace.totalMs.toFixed(0)} ms`,
   ];
   if (files.length === 0) lines.push('  nothing matched');
   files.forEach((file, i) => {
     const best = `best ${file.startLine}-${file.endLine}${file.symbol ? ` ${file.symbol}` : ''}`;
     const kind = file.kind === 'source' ? '' : `  (${file.kind})`;
     lines.push(
-      `${String(i + 1).padStart(3)}. ${file.path}  score ${file.score.toFixed(3)}  ${best}, ${file.chunks} chunk${file.chunks === 1 ? '' : 's'}${kind}`,
+      `${String(i + 1).padStart(3)}. ${file.path}  score ${file.score.toFixed(3)}  ${best}, ${file.chunks} ` +
+        `chunk${file.chunks === 1 ? '' : 's'}${kind}`,
     );
   });
   return lines.join('\n');

@@ -3,9 +3,9 @@ import type { Command } from '@commander-js/extra-typings';
 import { vectorPercent } from '../../core/indexer/coverage';
 import { type IndexStatus, readIndexStatus } from '../../core/indexer/status';
 import { hasModel } from '../../core/embedding/locate';
-import { DEFAULT_RERANK_MODEL } from '../../core/embedding/types';
 import { type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir } from '../context';
 import { dbOption, dirArgument, jsonOption, modelsOption } from '../options';
+import { DEFAULT_RERANK_MODEL } from '../../core/defaults';
 
 export function registerStatusCommand(program: Command, streams: CliStreams): void {
   program
@@ -34,7 +34,8 @@ export function registerStatusCommand(program: Command, streams: CliStreams): vo
         `  last update:  ${status.updatedAt}`,
         reranker.installed
           ? `  re-ranker:    ${reranker.model}`
-          : `  re-ranker:    not installed, so queries use hybrid retrieval; put ${reranker.model} in --models DIR to re-rank`,
+          : `  re-ranker:    not installed, so queries use hybrid retrieval; put ${reranker.model} in ` +
+            `--models DIR to re-rank`,
       ].join('\n');
       print(ctx, text, { ...status, reranker });
     });

@@ -2,17 +2,17 @@ import path from 'node:path';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { readGoldenSet } from '../../core/eval/golden-set';
 import { OllamaClient } from '../../core/ollama';
-import { adviseStyle, formatAdvice } from '../../core/style/advise';
-import { DEFAULT_COMPARE_LIMIT, compareModels } from '../../core/style/compare';
-import { formatCompareTable } from '../../core/style/compare-report';
-import { readStyleSplit, writeStyleDataset } from '../../core/style/dataset-files';
+import { adviseStyle, formatAdvice } from '../../core/style/advice/advise';
+import { DEFAULT_COMPARE_LIMIT, compareModels } from '../../core/style/compare/compare';
+import { formatCompareTable } from '../../core/style/compare/report';
+import { readStyleSplit, writeStyleDataset } from '../../core/style/dataset/files';
 import {
   DEFAULT_MAX_EXAMPLE_TOKENS,
   type StyleDataset,
   buildStyleDataset,
   countsByKind,
-} from '../../core/style/export';
-import { registerAdapter } from '../../core/style/register';
+} from '../../core/style/dataset/export';
+import { registerAdapter } from '../../core/style/adapter/register';
 import { EXAMPLE_KINDS } from '../../core/style/types';
 import { type CliStreams, contextFor, print, warn } from '../context';
 import { dbOption, dirArgument, jsonOption, modelsOption, ollamaOption, quietOption, wholeNumber } from '../options';
@@ -24,7 +24,8 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
     .command('style')
     .summary('project-style adapter: advise, export the dataset, register an adapter, compare models')
     .description(
-      'Project-style adapter: advise whether to train one, export the dataset, register an adapter with Ollama, compare models.',
+      'Project-style adapter: advise whether to train one, export the dataset, register an adapter with ' +
+        'Ollama, compare models.',
     );
   const maxTokens = () =>
     new Option('--max-tokens <n>', 'longest example, in tokens')
@@ -87,7 +88,8 @@ export function registerStyleCommand(program: Command, streams: CliStreams): voi
       if (result.check.unchecked.length > 0) warn(ctx, `could not check ${result.check.unchecked.join(' or ')}.`);
       print(
         ctx,
-        `Created ${result.model}: ${result.base} with the adapter (${Object.keys(result.adapters).join(', ')}). Try it: ollama run ${result.model}`,
+        `Created ${result.model}: ${result.base} with the adapter ` +
+          `(${Object.keys(result.adapters).join(', ')}). Try it: ollama run ${result.model}`,
         result,
       );
     });
@@ -181,7 +183,8 @@ function formatExportSummary(summary: ExportSummary): string {
   return [
     `Wrote ${summary.totals.train} training and ${summary.totals.validation} validation examples to ${summary.out}`,
     ...kinds,
-    `From ${summary.sources.files} source files and ${summary.sources.commits} commits; ${summary.secretsScrubbed} secrets scrubbed.`,
+    `From ${summary.sources.files} source files and ${summary.sources.commits} commits; ` +
+      `${summary.secretsScrubbed} secrets scrubbed.`,
     ...(dropped.length > 0 ? [`Left out: ${dropped.join(', ')}.`] : []),
     ...summary.warnings.map((warning) => `Warning: ${warning}`),
   ].join('\n');

@@ -7,8 +7,10 @@ import type { ChatTurn } from './types';
 export type CompleteFn = (messages: ChatMessage[], signal?: AbortSignal) => Promise<string>;
 
 const CONDENSE_SYSTEM_PROMPT = [
-  'You rewrite the last question of a conversation about a code repository as one standalone question that can be searched without the conversation.',
-  'Keep every file name, identifier and technical term. Resolve words like "it", "that" or "this function" to what they refer to.',
+  'You rewrite the last question of a conversation about a code repository as one standalone question that ' +
+    'can be searched without the conversation.',
+  'Keep every file name, identifier and technical term. Resolve words like "it", "that" or "this function" ' +
+    'to what they refer to.',
   'Reply with the rewritten question only.',
 ].join('\n');
 

@@ -1,4 +1,4 @@
-import { languageForPath } from '../chunking/languages';
+import { languageForPath } from '../languages/registry';
 import type { ChatMessage } from '../ollama';
 import type { ContextBlock } from '../retrieval/pack';
 import type { ChatTurn, EditorSelection } from './types';
@@ -6,7 +6,8 @@ import type { ChatTurn, EditorSelection } from './types';
 /** Short on purpose: small local models follow a few plain rules better than a long brief. */
 export const SYSTEM_PROMPT = [
   "You are RepoSage, an assistant that answers questions about the user's code repository.",
-  'Answer from the numbered context blocks in the last message. Where they disagree with what you know, trust the context: it is the code as it is now.',
+  'Answer from the numbered context blocks in the last message. Where they disagree with what you know, ' +
+    'trust the context: it is the code as it is now.',
   'Cite the blocks you used as [n], for example [2] or [1][3], right after the statement they support.',
   'If the context does not contain the answer, say so plainly instead of guessing.',
   'Be concise. Use Markdown, with code in fenced blocks.',
@@ -56,7 +57,10 @@ export function formatBlock(block: ShownBlock): string {
 
 /** The user's selection is context too, but not a retrieved source: it gets no number to cite. */
 export function formatSelection(selection: EditorSelection): string {
-  return `Selected by the user in the editor, ${selection.path}:${selection.startLine}-${selection.endLine}:\n${fenced(selection.path, selection.text)}`;
+  return (
+    `Selected by the user in the editor, ` +
+    `${selection.path}:${selection.startLine}-${selection.endLine}:\n${fenced(selection.path, selection.text)}`
+  );
 }
 
 function fenced(filePath: string, code: string): string {

@@ -67,7 +67,7 @@ function buildUnits(children: ReadonlyArray<Node | null>, scope: Scope, endRow: 
   let current: Unit | undefined;
   let reached = -1;
   for (const node of children) {
-    if (!node || !node.isNamed || node.startIndex === node.endIndex) continue;
+    if (!node?.isNamed || node.startIndex === node.endIndex) continue;
     const start = node.startPosition.row;
     const attaching = attachesForward(node);
     const joins = current && (start <= reached || (current.attaching && start === reached + 1));
@@ -174,9 +174,9 @@ function label(group: Unit[], scope: Scope): { symbol?: string; kind?: string } 
   if (named.length === 1) return { symbol: named[0].symbol, kind: named[0].kind };
   const symbols = [...new Set(named.map((unit) => unit.symbol).filter((symbol) => symbol !== undefined))];
   const kinds = new Set(named.map((unit) => unit.kind));
+  const listed = symbols.length > MAX_SYMBOLS ? [...symbols.slice(0, MAX_SYMBOLS), '…'] : symbols;
   return {
-    symbol:
-      symbols.length > MAX_SYMBOLS ? `${symbols.slice(0, MAX_SYMBOLS).join(', ')}, …` : symbols.join(', ') || undefined,
+    symbol: listed.join(', ') || undefined,
     kind: kinds.size === 1 ? named[0].kind : 'declarations',
   };
 }

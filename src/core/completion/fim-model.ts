@@ -3,8 +3,6 @@ import type { ModelInfo, OllamaClient } from '../ollama';
 /** Base code models whose Ollama templates complete between a prefix and a suffix. */
 export const FIM_MODELS = ['qwen2.5-coder:1.5b-base', 'codellama:7b-code', 'starcoder2:3b'];
 
-export const DEFAULT_COMPLETION_MODEL = 'qwen2.5-coder:1.5b-base';
-
 /** The completion model and how it is prompted: fill-in-the-middle, or the text before the cursor only. */
 export interface CompletionModel {
   info: ModelInfo;
@@ -29,6 +27,7 @@ export async function describeCompletionModel(
 export function prefixOnlyNotice(model: string): string {
   return (
     `${model} cannot fill in the middle, so suggestions see only the code before the cursor. ` +
-    `For suggestions that fit the code after it, use a base code model such as ${FIM_MODELS[0]} (\`ollama pull ${FIM_MODELS[0]}\`).`
+    `For suggestions that fit the code after it, use a base code model such as ${FIM_MODELS[0]} ` +
+    `(\`ollama pull ${FIM_MODELS[0]}\`).`
   );
 }

@@ -13,7 +13,8 @@ const WHERE_TO_FIX =
  * ONNX Runtime settings for small, shared machines. Measured on 2 cores (batch 32, ~200-token texts):
  * one thread gives about 23 chunks/s, two about 43, so every core is used, capped at 4 so that a
  * background indexer does not take over a large machine. Idle ONNX threads spin by default, burning
- * cores the editor needs between calls; without spinning the throughput was the same on an idle machine, with ~10% less CPU time,
+ * cores the editor needs between calls; without spinning the throughput was the same on an idle machine, with ~10% less
+ * CPU time,
  * and higher (22 against 16-18 chunks/s) while other processes competed for the cores.
  */
 export const sessionOptions = {

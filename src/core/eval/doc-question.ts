@@ -2,12 +2,18 @@
 const MIN_WORDS = 4;
 
 /** Summaries that describe no behaviour. */
-const BOILERPLATE =
-  /^(todo|fixme|xxx|deprecated|internal|private|override|overrides|inheritdoc|see\b|alias\b|constructor\b|initiali[sz]e\b|create (a )?new instance)/i;
+const BOILERPLATE = new RegExp(
+  String.raw`^(todo|fixme|xxx|deprecated|internal|private|override|overrides|inheritdoc|see\b|alias\b|` +
+    String.raw`constructor\b|initiali[sz]e\b|create (a )?new instance)`,
+  'i',
+);
 
 /** Where the summary paragraph ends: a tag, a section header, or a parameter list. */
-const SECTION =
-  /^(@\w+|:(param|type|return|returns|rtype|raises)\b|(args|arguments|parameters|params|returns?|yields?|raises|example|examples|note|notes|see also)\s*:?\s*$|-{3,}$)/i;
+const SECTION = new RegExp(
+  String.raw`^(@\w+|:(param|type|return|returns|rtype|raises)\b|(args|arguments|parameters|params|returns?|` +
+    String.raw`yields?|raises|example|examples|note|notes|see also)\s*:?\s*$|-{3,}$)`,
+  'i',
+);
 
 /**
  * Turns a doc comment into a retrieval question: its summary sentence with the documented symbol's

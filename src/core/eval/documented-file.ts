@@ -1,5 +1,5 @@
-import { parseSource } from '../chunking/grammars';
-import { grammarFor, languageForPath } from '../chunking/languages';
+import { parseSource } from '../languages/parse';
+import { grammarFor, languageForPath } from '../languages/registry';
 import { readTextFile } from '../files';
 import { type DocumentedSymbol, documentedSymbols, supportsGrammar } from './documented-symbols';
 
@@ -12,7 +12,10 @@ export interface DocumentedFile {
   symbols: DocumentedSymbol[];
 }
 
-/** The documented symbols of one source file; undefined for a language without them, or a file that cannot be read or parsed. */
+/**
+ * The documented symbols of one source file; undefined for a language without them, or a file that cannot be read or
+ * parsed.
+ */
 export async function readDocumentedFile(absolutePath: string, wasmDir?: string): Promise<DocumentedFile | undefined> {
   const language = languageForPath(absolutePath);
   const grammar = language && grammarFor(language);

@@ -1,4 +1,4 @@
-import { grammarFor, languageForPath } from '../chunking/languages';
+import { grammarFor, languageForPath } from '../languages/registry';
 
 /** Words a fix commit's message uses (subject, body, or the branch name of a merge): git's coarse filter. */
 export const FIX_WORDS = 'fix|bug|crash|error|incorrect|wrong|broken|regression|panic|fail|exception|problem|issue';
@@ -6,8 +6,11 @@ export const FIX_WORDS = 'fix|bug|crash|error|incorrect|wrong|broken|regression|
 const FIX_PATTERN = /\b(fix|bug)|crash|error|incorrect|wrong|broken|regression|panic|fail|exception|problem|issue/i;
 
 /** Conventional-commit types that never fix the product's code. */
-const NOT_A_FIX =
-  /^(docs?|chore|ci|build|test|tests|style|typo|deps|bump|release|revert)\b|^(bump|release|revert|update dependenc|merge branch)/i;
+const NOT_A_FIX = new RegExp(
+  String.raw`^(docs?|chore|ci|build|test|tests|style|typo|deps|bump|release|revert)\b|^(bump|release|revert|` +
+    'update dependenc|merge branch)',
+  'i',
+);
 
 /** Lines that carry no issue text: trailers, PR templates, merge headers. */
 const NOISE_LINE = [
@@ -53,20 +56,30 @@ export function questionFromMessage(messages: readonly string[]): string {
     .trim();
 }
 
+const TEST_DIR_NAMES = new Set([
+  'test',
+  'tests',
+  '__tests__',
+  'spec',
+  'specs',
+  'testdata',
+  'test_data',
+  'testing',
+  'fixture',
+  'fixtures',
+  '__fixtures__',
+  '__mocks__',
+  'benches',
+  'benchmark',
+  'benchmarks',
+  'e2e',
+]);
+
 /** A test, fixture or benchmark file, by the conventions of the common languages' tools. */
 export function isTestPath(filePath: string): boolean {
   const parts = filePath.toLowerCase().split('/');
   const name = parts[parts.length - 1];
-  if (
-    parts
-      .slice(0, -1)
-      .some((dir) =>
-        /^(tests?|__tests__|spec|specs|testdata|test_data|testing|fixtures?|__fixtures__|__mocks__|benches|benchmarks?|e2e)$/.test(
-          dir,
-        ),
-      )
-  )
-    return true;
+  if (parts.slice(0, -1).some((dir) => TEST_DIR_NAMES.has(dir))) return true;
   return /^(test_.*|.*_test\.[a-z]+|.*\.(test|spec)\.[a-z]+|conftest\.py|.*_spec\.rb|.*tests?\.rs)$/.test(name);
 }
 

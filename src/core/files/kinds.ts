@@ -21,8 +21,12 @@ const BY_NAME: ReadonlyArray<{ kind: SkippableKind; pattern: RegExp }> = [
   { kind: 'certificate', pattern: /(\.(crt|cer|der|p7b|p7c|ca-bundle)$)|(^|\/)(ca-?bundle|cacerts?)(\.\w+)?$/ },
   {
     kind: 'lock-file',
-    pattern:
-      /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|cargo\.lock|poetry\.lock|pipfile\.lock|uv\.lock|composer\.lock|gemfile\.lock|go\.sum|mix\.lock|flake\.lock|pubspec\.lock|podfile\.lock|packages\.lock\.json|gradle\.lockfile|[\w.-]+\.lock)$/,
+    pattern: new RegExp(
+      String.raw`(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|` +
+        String.raw`cargo\.lock|poetry\.lock|pipfile\.lock|uv\.lock|composer\.lock|gemfile\.lock|go\.sum|` +
+        String.raw`mix\.lock|flake\.lock|pubspec\.lock|podfile\.lock|packages\.lock\.json|gradle\.lockfile|` +
+        String.raw`[\w.-]+\.lock)$`,
+    ),
   },
   {
     kind: 'generated',

@@ -53,8 +53,11 @@ const SECRET_CONTENT: ReadonlyArray<{ kind: string; pattern: RegExp }> = [
 ];
 
 /** `password = "…"`, `apiKey: '…'`, `CLIENT_SECRET=…`: a name that says secret, given a literal value. */
-const SECRET_ASSIGNMENT =
-  /\b[\w.-]*(secret|passw(or)?d|pwd|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key|credential)[\w-]*["']?\s*[:=]\s*["']?([A-Za-z0-9+/=_-]{20,})/gi;
+const SECRET_ASSIGNMENT = new RegExp(
+  String.raw`\b[\w.-]*(secret|passw(or)?d|pwd|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key|` +
+    String.raw`credential)[\w-]*["']?\s*[:=]\s*["']?([A-Za-z0-9+/=_-]{20,})`,
+  'gi',
+);
 
 /**
  * What kind of secret a file's text holds, or undefined. High-entropy assignments count only when

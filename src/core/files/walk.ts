@@ -16,13 +16,8 @@ import { createLimiter } from './limit';
 import { isFileSystemError } from './read-text-file';
 import { kindByName, type SkippableKind } from './kinds';
 import { isSecretPath } from './secrets';
-import {
-  DEFAULT_MAX_FILE_BYTES,
-  type SkippedFile,
-  type WalkOptions,
-  type WalkResult,
-  type WorkspaceFile,
-} from './types';
+import type { SkippedFile, WalkOptions, WalkResult, WorkspaceFile } from './types';
+import { DEFAULT_MAX_FILE_BYTES } from '../defaults';
 
 /** Node 20's fs.promises.stat costs about twice the callback form per call; a walk makes one per file. */
 const statFile = promisify(statCallback);
@@ -42,6 +37,23 @@ interface Folder {
   rules: Ignore;
 }
 
+interface Entered {
+  entries: Dirent[];
+  names: string[];
+  /** The rules that apply inside the folder, its own ignore files included. */
+  rules: Ignore;
+}
+
+/** A walk from the root's real path, with the excluded folders resolved as the walk meets them. */
+async function startWalk(root: string, options: WalkOptions, signal: AbortSignal | undefined): Promise<WorkspaceWalk> {
+  throwIfCancelled(signal);
+  const rootReal = await resolveRoot(root);
+  const excluded = await Promise.all(
+    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
+  );
+  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal);
+}
+
 /**
  * Lists the files of a workspace worth indexing, and the ones left out for a reason worth showing.
  * Honours .gitignore and .reposageignore at every level, the built-in excludes, the user's globs and
@@ -52,12 +64,22 @@ export async function walkWorkspace(
   options: WalkOptions = {},
   signal?: AbortSignal,
 ): Promise<WalkResult> {
-  throwIfCancelled(signal);
-  const rootReal = await resolveRoot(root);
-  const excluded = await Promise.all(
-    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
-  );
-  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal).run(path.resolve(root));
+  return (await startWalk(root, options, signal)).run(path.resolve(root));
+}
+
+/**
+ * The same rules as walkWorkspace, applied to named paths only (root-relative, POSIX): a file is
+ * listed if the walk would list it, a folder is walked as the walk would walk it. Only the folders
+ * on the way down are read (for their ignore files), so a save costs a few reads, not a walk. A path
+ * that no longer exists, or that the rules leave out, is simply not listed.
+ */
+export async function walkPaths(
+  root: string,
+  paths: readonly string[],
+  options: WalkOptions = {},
+  signal?: AbortSignal,
+): Promise<WalkResult> {
+  return (await startWalk(root, options, signal)).runPaths(path.resolve(root), paths);
 }
 
 /** The state of one walk: what was found and what was left out. */
@@ -92,8 +114,51 @@ class WorkspaceWalk {
   }
 
   async run(rootAbsolute: string): Promise<WalkResult> {
-    await this.visit({ absolute: rootAbsolute, relative: '', real: this.rootReal, rules: emptyRules() });
-    return { files: this.files.sort(byPath), skipped: this.skipped.sort(byPath), ignored: this.ignored };
+    await this.visit(this.rootFolder(rootAbsolute));
+    return this.result();
+  }
+
+  async runPaths(rootAbsolute: string, paths: readonly string[]): Promise<WalkResult> {
+    const root = this.rootFolder(rootAbsolute);
+    /** Folders on the way down, entered once however many paths pass through them. */
+    const entered = new Map<string, Promise<Entered | undefined>>();
+    const enter = (folder: Folder) => {
+      let found = entered.get(folder.relative);
+      if (!found) {
+        found = this.enter(folder);
+        entered.set(folder.relative, found);
+      }
+      return found;
+    };
+    for (const target of outermost(paths)) {
+      throwIfCancelled(this.signal);
+      if (target === '') {
+        await this.visit(root);
+        continue;
+      }
+      const names = target.split('/');
+      let folder: Folder | undefined = root;
+      for (const [depth, name] of names.entries()) {
+        const inside: Entered | undefined = await enter(folder);
+        const entry = inside?.entries.find((candidate) => candidate.name === name);
+        const last = depth === names.length - 1;
+        if (!inside || !entry || (!last && !(await isFolder(path.join(folder.absolute, name))))) break;
+        const subfolder = await this.visitEntry(folder, entry, inside);
+        if (last && subfolder) await this.visit(subfolder);
+        if (!subfolder) break;
+        folder = subfolder;
+      }
+    }
+    return this.result();
+  }
+
+  private rootFolder(rootAbsolute: string): Folder {
+    return { absolute: rootAbsolute, relative: '', real: this.rootReal, rules: emptyRules() };
+  }
+
+  private result(): WalkResult {
+    const files = [...new Map(this.files.map((file) => [file.path, file])).values()];
+    return { files: files.sort(byPath), skipped: this.skipped.sort(byPath), ignored: this.ignored };
   }
 
   private async visit(folder: Folder): Promise<void> {
@@ -104,41 +169,43 @@ class WorkspaceWalk {
 
   /** Records the files of one folder and returns the subfolders still to walk. */
   private async readFolder(folder: Folder): Promise<Folder[]> {
+    const inside = await this.enter(folder);
+    if (!inside) return [];
+    const subfolders = await Promise.all(inside.entries.map((entry) => this.visitEntry(folder, entry, inside)));
+    return subfolders.filter((subfolder) => subfolder !== undefined);
+  }
+
+  /** A folder's entries and the rules inside it; undefined when it is unreadable or a virtual environment. */
+  private async enter(folder: Folder): Promise<Entered | undefined> {
     throwIfCancelled(this.signal);
     const entries = await this.list(folder);
-    if (!entries) return [];
+    if (!entries) return undefined;
     const names = entries.map((entry) => entry.name);
     if (folder.relative !== '' && isVirtualEnv(names)) {
       this.ignored++;
-      return [];
+      return undefined;
     }
-    const rules = await this.folderRules(folder, entries);
-    const subfolders: Folder[] = [];
-    await Promise.all(
-      entries.map(async (entry) => {
-        const relative = childPath(folder.relative, entry.name);
-        const absolute = path.join(folder.absolute, entry.name);
-        if (entry.isDirectory()) {
-          const real = path.join(folder.real, entry.name);
-          if (
-            this.isIgnored(`${relative}/`, rules) ||
-            isDotnetOutput(entry.name, names) ||
-            this.excludedFolders.has(real)
-          )
-            this.ignored++;
-          else subfolders.push({ absolute, relative, real, parent: folder, rules });
-        } else if (entry.isFile()) {
-          if (!this.admits(relative, rules, [relative])) return;
-          const stats = await this.stat(relative, absolute);
-          if (stats) this.record(relative, absolute, stats);
-        } else if (entry.isSymbolicLink()) {
-          const target = await this.followLink(folder, relative, absolute, rules);
-          if (target) subfolders.push(target);
-        }
-        // Sockets, pipes and devices hold nothing to index.
-      }),
-    );
-    return subfolders;
+    return { entries, names, rules: await this.folderRules(folder, entries) };
+  }
+
+  /** Records the entry if it is a file to index; returns it if it is a folder to walk. */
+  private async visitEntry(folder: Folder, entry: Dirent, { names, rules }: Entered): Promise<Folder | undefined> {
+    const relative = childPath(folder.relative, entry.name);
+    const absolute = path.join(folder.absolute, entry.name);
+    if (entry.isDirectory()) {
+      const real = path.join(folder.real, entry.name);
+      if (this.isIgnored(`${relative}/`, rules) || isDotnetOutput(entry.name, names) || this.excludedFolders.has(real))
+        this.ignored++;
+      else return { absolute, relative, real, parent: folder, rules };
+    } else if (entry.isFile()) {
+      if (!this.admits(relative, rules, [relative])) return undefined;
+      const stats = await this.stat(relative, absolute);
+      if (stats) this.record(relative, absolute, stats);
+    } else if (entry.isSymbolicLink()) {
+      return this.followLink(folder, relative, absolute, rules);
+    }
+    // Sockets, pipes and devices hold nothing to index.
+    return undefined;
   }
 
   private async list(folder: Folder): Promise<Dirent[] | undefined> {
@@ -263,6 +330,13 @@ function unreadableRoot(root: string, cause: NodeJS.ErrnoException): RepoSageErr
   );
 }
 
+async function isFolder(absolute: string): Promise<boolean> {
+  return fs.stat(absolute).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+}
+
 function childPath(parent: string, name: string): string {
   return parent === '' ? name : `${parent}/${name}`;
 }
@@ -281,4 +355,34 @@ function isEnclosing(folder: Folder | undefined, real: string): boolean {
 /** Plain code-unit order: the same on every machine, unlike localeCompare. */
 function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The paths without those inside another one of them ('' is the root, holding every path); no duplicates. */
+export function outermost(paths: readonly string[]): string[] {
+  // Code-unit order puts a folder before everything inside it.
+  const sorted = [...new Set(paths)].sort();
+  const kept: string[] = [];
+  for (const candidate of sorted) {
+    if (!kept.some((outer) => isWithin(candidate, outer))) kept.push(candidate);
+  }
+  return kept;
+}
+
+/** Whether a root-relative path is `scope` or lies inside it ('' is the root). */
+export function isWithin(relative: string, scope: string): boolean {
+  return scope === '' || relative === scope || relative.startsWith(`${scope}/`);
+}
+
+/**
+ * What must be looked at again after these paths changed: the paths themselves, except that a
+ * changed ignore file changes what is indexed in its whole folder. Outermost only.
+ */
+export function changeScope(paths: readonly string[]): string[] {
+  return outermost(
+    paths.map((changed) => {
+      const slash = changed.lastIndexOf('/');
+      const name = changed.slice(slash + 1);
+      return (IGNORE_FILE_NAMES as readonly string[]).includes(name) ? changed.slice(0, Math.max(slash, 0)) : changed;
+    }),
+  );
 }

@@ -2,8 +2,11 @@
  * The order a build works in: what users most likely ask about first. Source code before
  * configuration, tests and docs; within each, the most recently edited files first.
  */
-const TEST_PATH =
-  /(^|\/)(tests?|__tests__|__mocks__|specs?|testing|fixtures)\/|(^|\/)(test_[^/]*|[^/]*_tests?\.[a-z]+|conftest\.py|[^/]*\.(test|spec)\.[a-z]+|[^/]*Tests?\.(java|kt|cs|swift))$/i;
+const TEST_PATH = new RegExp(
+  String.raw`(^|\/)(tests?|__tests__|__mocks__|specs?|testing|fixtures)\/|(^|\/)(test_[^/]*|` +
+    String.raw`[^/]*_tests?\.[a-z]+|conftest\.py|[^/]*\.(test|spec)\.[a-z]+|[^/]*Tests?\.(java|kt|cs|swift))$`,
+  'i',
+);
 const DOC_PATH = /(^|\/)(docs?|documentation|examples?|samples?)\/|\.(md|mdx|markdown|rst|adoc|txt)$/i;
 const CONFIG_PATH = /\.(json|jsonc|ya?ml|toml|ini|cfg|conf|xml|lock|properties)$|(^|\/)\.[^/]+$/i;
 

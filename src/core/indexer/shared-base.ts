@@ -60,7 +60,8 @@ export async function openShared(
     throw new RepoSageError(
       error.code,
       `The shared index ${uri} cannot be used: ${error.message}`,
-      'Use the embedding model the shared index was built with, let CI rebuild it, or clear the shared index setting (`reposage.sharedIndex`, `--shared`).',
+      'Use the embedding model the shared index was built with, let CI rebuild it, or clear the shared ' +
+        'index setting (`reposage.sharedIndex`, `--shared`).',
       { cause: error },
     );
   }

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
-import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
+import { CHUNKER_VERSION, type ChunkContext, chunkFile } from '../chunking';
+import { languageForPath } from '../languages/registry';
 import { throwIfCancelled } from '../errors';
-import { readTextFile, walkWorkspace, type WorkspaceFile } from '../files';
+import { changeScope, isWithin, readTextFile, walkPaths, walkWorkspace, type WorkspaceFile } from '../files';
 import { ChunkStore, type ChunkToStore } from '../store/chunk-store';
 import { acquireIndexLock } from '../store/index-lock';
 import { isObjectStore, objectStoreError } from '../store/location';
@@ -60,7 +61,9 @@ async function syncLocked(options: IndexOptions, models: IndexerModels, controls
       { rebuildBecause: options.rebuildBecause },
     );
     try {
-      const run = new SyncRun(options, models, store, controls);
+      // Named paths suffice only where the last run finished: a new, rebuilt or cut-short index is walked whole.
+      const changedPaths = store.health.finished ? options.changedPaths : undefined;
+      const run = new SyncRun({ ...options, changedPaths }, models, store, controls);
       await run.writeChunks();
       await run.embedPending();
       await run.finish();
@@ -115,26 +118,34 @@ class SyncRun {
   async writeChunks(): Promise<void> {
     const { signal } = this.controls;
     this.report('scanning');
-    const walk = await walkWorkspace(
-      this.options.root,
-      {
-        maxFileBytes: this.options.maxFileBytes,
-        include: this.options.include,
-        exclude: this.options.exclude,
-        includeKinds: this.options.includeKinds,
-        // An index kept inside the folder it indexes must not index itself.
-        excludeFolders: [this.options.dbDir],
-      },
-      signal,
-    );
+    const { changedPaths, sharedIndex } = this.options;
+    // Only what changed is looked at when the caller knows it (a save); otherwise everything.
+    const scope = changedPaths && !sharedIndex ? changeScope(changedPaths) : [''];
+    const walkOptions = {
+      maxFileBytes: this.options.maxFileBytes,
+      include: this.options.include,
+      exclude: this.options.exclude,
+      includeKinds: this.options.includeKinds,
+      // An index kept inside the folder it indexes must not index itself.
+      excludeFolders: [this.options.dbDir],
+    };
+    const wholeWorkspace = scope.includes('');
+    const walk = wholeWorkspace
+      ? await walkWorkspace(this.options.root, walkOptions, signal)
+      : await walkPaths(this.options.root, scope, walkOptions, signal);
     for (const skip of walk.skipped) this.countSkip(skip.reason);
     if (walk.ignored > 0) this.skipped.ignored = walk.ignored;
     for (const file of walk.files) this.mtimes.set(file.path, file.mtimeMs);
 
-    const catalog = await this.store.catalog();
+    const catalog = await this.store.catalog(scope);
     const files = await this.filesToIndex(walk.files, catalog);
     const present = new Set(files.map((file) => file.path));
-    const gone = [...catalog.keys()].filter((path) => !present.has(path));
+    // A known file is gone when the walk covered where it was and did not list it.
+    const gone = [...catalog.keys()].filter(
+      (path) => !present.has(path) && scope.some((covered) => isWithin(path, covered)),
+    );
+    const known = wholeWorkspace ? catalog.size : await this.store.fileCount();
+    const planned = known - gone.length + files.filter((file) => !catalog.has(file.path)).length;
 
     let candidates: WorkspaceFile[] = [];
     for (const file of files) {
@@ -148,8 +159,7 @@ class SyncRun {
     candidates = byPriority(candidates, (file) => ({ path: file.path, mtimeMs: file.mtimeMs }));
     this.filesTotal = candidates.length;
     this.filesDone = 0;
-    if (candidates.length > 0 || gone.length > 0)
-      await this.store.beginRun(files.length, path.resolve(this.options.root));
+    if (candidates.length > 0 || gone.length > 0) await this.store.beginRun(planned, path.resolve(this.options.root));
 
     if (gone.length > 0) {
       this.report('cleaning');

@@ -15,6 +15,13 @@ export interface IndexOptions {
   exclude?: string[];
   /** Kinds of file skipped by default that this index should hold (see SKIPPABLE_KINDS). */
   includeKinds?: SkippableKind[];
+  /**
+   * Root-relative paths (POSIX separators) of files or folders known to have been created, changed
+   * or deleted since the last run: only they are looked at, without walking the workspace (a save).
+   * Absent: the whole workspace is walked. Not used with a shared index, whose overlay is worked
+   * out over every file.
+   */
+  changedPaths?: string[];
   /** Rebuild from scratch, for this reason (e.g. `reposage doctor` found garbled rows). */
   rebuildBecause?: string;
   /**

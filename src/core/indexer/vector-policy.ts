@@ -13,7 +13,8 @@ const JSON_FILE = /\.json5?$/i;
 /** Folders holding a page per language, and the language-named folders and suffixes inside docs. */
 const TRANSLATION_DIR = /(^|\/)(locales?|i18n|l10n|translations?)\//i;
 const LANGUAGE_TAG =
-  '(ar|bg|bn|ca|cs|da|de|el|es|et|fa|fi|fr|he|hi|hu|id|it|ja|ko|lt|lv|ms|nb|nl|no|pl|pt|pt[-_]br|ro|ru|sk|sl|sr|sv|th|tr|uk|ur|vi|zh|zh[-_](cn|tw|hans|hant|hk))';
+  '(ar|bg|bn|ca|cs|da|de|el|es|et|fa|fi|fr|he|hi|hu|id|it|ja|ko|lt|lv|ms|nb|nl|no|pl|pt|pt[-_]br|ro|ru|sk|sl|sr|' +
+  'sv|th|tr|uk|ur|vi|zh|zh[-_](cn|tw|hans|hant|hk))';
 const TRANSLATED_DOC = new RegExp(
   `(^|/)${LANGUAGE_TAG}/[^]*\\.(md|mdx|rst|txt|html?)$|[._-]${LANGUAGE_TAG}\\.(md|mdx|rst|txt)$`,
   'i',

@@ -50,11 +50,16 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
   if (/does not support insert/i.test(detail)) {
     return new RepoSageError(
       'OLLAMA_NO_FIM',
-      `${context.model ? `The model ${context.model}` : 'This model'} cannot complete code between a prefix and a suffix (fill-in-the-middle).`,
-      'Choose a code model with fill-in-the-middle support, such as qwen2.5-coder:1.5b-base, as {setting:completionModel}.',
+      `${context.model ? `The model ${context.model}` : 'This model'} cannot complete code between a ` +
+        `prefix and a suffix (fill-in-the-middle).`,
+      'Choose a code model with fill-in-the-middle support, such as qwen2.5-coder:1.5b-base, as ' +
+        '{setting:completionModel}.',
       options,
     );
   }
+  // Ollama's words for a model without the completion capability: an embedding model, chosen by mistake.
+  const cannot = /does not support (chat|generate)\b/i.exec(detail);
+  if (cannot) return noCompletion(context.model, detail, cannot[1].toLowerCase() === 'chat', options);
   if (status === undefined) {
     const code = networkCode(error);
     if (code && UNREACHABLE_CODES.has(code)) return unreachable(context.host, options);
@@ -96,7 +101,8 @@ function unreachable(host: string, options?: { cause?: unknown }): RepoSageError
   return new RepoSageError(
     'OLLAMA_UNREACHABLE',
     `Cannot connect to Ollama at ${host}.`,
-    `Start Ollama with \`ollama serve\` or open the Ollama app; RepoSage is looking at ${host} ({setting:ollamaHost} or OLLAMA_HOST).`,
+    `Start Ollama with \`ollama serve\` or open the Ollama app; RepoSage is looking at ${host} ` +
+      `({setting:ollamaHost} or OLLAMA_HOST).`,
     options,
   );
 }
@@ -104,8 +110,10 @@ function unreachable(host: string, options?: { cause?: unknown }): RepoSageError
 function notAuthorized(host: string, status: number, options: { cause?: unknown }): RepoSageError {
   return new RepoSageError(
     'OLLAMA_AUTH',
-    `The Ollama server at ${host} refused the request: ${status === 401 ? 'not signed in' : 'not allowed'} (HTTP ${status}).`,
-    'Give RepoSage its token: OLLAMA_API_KEY in the environment (sent as a bearer token), or reposage.ollamaHeaders (e.g. {"Authorization": "Bearer …"}) in VS Code.',
+    `The Ollama server at ${host} refused the request: ${status === 401 ? 'not signed in' : 'not allowed'} ` +
+      `(HTTP ${status}).`,
+    'Give RepoSage its token: OLLAMA_API_KEY in the environment (sent as a bearer token), or ' +
+      'reposage.ollamaHeaders (e.g. {"Authorization": "Bearer …"}) in VS Code.',
     options,
   );
 }
@@ -114,7 +122,8 @@ function badReply(host: string, detail: string, options: { cause?: unknown }): R
   return new RepoSageError(
     'OLLAMA_BAD_REPLY',
     `The server at ${host} sent a reply RepoSage cannot read (${detail}).`,
-    'Check that {setting:ollamaHost} (or OLLAMA_HOST) points at an Ollama server and nothing in between rewrites its replies.',
+    'Check that {setting:ollamaHost} (or OLLAMA_HOST) points at an Ollama server and nothing in between ' +
+      'rewrites its replies.',
     options,
   );
 }
@@ -123,7 +132,25 @@ function untrustedCertificate(host: string, code: string, options: { cause?: unk
   return new RepoSageError(
     'OLLAMA_UNREACHABLE',
     `Cannot trust the TLS certificate of ${host} (${code}).`,
-    'If your team signs its servers with its own certificate authority, set NODE_EXTRA_CA_CERTS to that CA file before starting VS Code or reposage.',
+    'If your team signs its servers with its own certificate authority, set NODE_EXTRA_CA_CERTS to that CA ' +
+      'file before starting VS Code or reposage.',
+    options,
+  );
+}
+
+function noCompletion(
+  model: string | undefined,
+  detail: string,
+  chat: boolean,
+  options: { cause?: unknown },
+): RepoSageError {
+  return new RepoSageError(
+    'OLLAMA_NO_COMPLETION',
+    `${model ? `The model ${model}` : 'This model'} does not write text (Ollama: ${detail}); it is ` +
+      `probably an embedding model.`,
+    chat
+      ? 'Choose a chat model, such as qwen2.5-coder:7b, in {setting:model}.'
+      : 'Choose a code model, such as qwen2.5-coder:1.5b-base, in {setting:completionModel}.',
     options,
   );
 }
@@ -143,12 +170,14 @@ export function timedOut(wait: Wait, ms: number, host: string): RepoSageError {
     ? new RepoSageError(
         'OLLAMA_TIMEOUT',
         `Ollama at ${host} accepted the connection but did not reply within ${seconds}.`,
-        'The server seems stuck: restart it (`ollama serve`), and check that {setting:ollamaHost} (or OLLAMA_HOST) points at Ollama.',
+        'The server seems stuck: restart it (`ollama serve`), and check that {setting:ollamaHost} (or ' +
+          'OLLAMA_HOST) points at Ollama.',
       )
     : new RepoSageError(
         'OLLAMA_TIMEOUT',
         `Ollama stopped sending its answer: nothing came for ${seconds}.`,
-        'Try again; if it keeps happening, check `ollama ps` and the server log. The wait is reposage.ollamaStallSeconds (REPOSAGE_OLLAMA_STALL_SECONDS for the CLI).',
+        'Try again; if it keeps happening, check `ollama ps` and the server log. The wait is ' +
+          'reposage.ollamaStallSeconds (REPOSAGE_OLLAMA_STALL_SECONDS for the CLI).',
       );
 }
 

@@ -6,11 +6,15 @@ import { isGeneratedFile, isVendoredPath } from '../files/file-origin';
  * text for the embedding model, which reads only its first 256 tokens.
  */
 export interface QuestionSignals {
-  /** Names written as code: `utils.parseaddr`, `Session.send`, `parseAddr`, `parse_addr`, `run()`, frames' functions. */
+  /**
+   * Names written as code: `utils.parseaddr`, `Session.send`, `parseAddr`, `parse_addr`, `run()`, frames' functions.
+   */
   codeNames: string[];
   /** Other words that could be a definition's name (`parseaddr`); they count only where few chunks define them. */
   plainNames: string[];
-  /** Files named in the question, as path tails (`requests/utils.py`, `utils.py`), with lines where a frame gives them. */
+  /**
+   * Files named in the question, as path tails (`requests/utils.py`, `utils.py`), with lines where a frame gives them.
+   */
   files: FileMention[];
   /** Kinds of non-source file the question is about, which are then not demoted. */
   about: Set<FileKind>;
@@ -43,7 +47,8 @@ const LONG_QUESTION = 600;
 const CONDENSED_CHARS = 900;
 
 const SOURCE_EXTENSIONS =
-  'py|pyi|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|rs|java|kt|scala|rb|php|cs|c|h|cc|cpp|hpp|swift|m|lua|sh|vue|svelte|css|scss|html|md|rst|txt|json|ya?ml|toml|ini|cfg';
+  'py|pyi|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|rs|java|kt|scala|rb|php|cs|c|h|cc|cpp|hpp|swift|m|lua|sh|vue|svelte|' +
+  'css|scss|html|md|rst|txt|json|ya?ml|toml|ini|cfg';
 const PATH = new RegExp(`(?:[\\w.@~-]*[/\\\\])*[\\w@.-]+\\.(?:${SOURCE_EXTENSIONS})\\b`, 'g');
 const PYTHON_FRAME = /File "([^"]+)", line (\d+)(?:, in ([\w<>.]+))?/g;
 const JS_FRAME = /\bat (?:(?:async )?([\w$.<>]+) )?\(?((?:[A-Za-z]:)?[^\s():]+):(\d+)(?::\d+)?\)?/g;
@@ -185,6 +190,11 @@ function condense(question: string, codeNames: string[]): string {
 }
 
 /** The kind of a file by its path. */
+const TEST_FILE_NAME = new RegExp(
+  String.raw`^test_.*\.py$|_tests?\.(py|go|rs)$|\.(test|spec)\.[cm]?[jt]sx?$|(tests?|spec)\.(java|kt|cs|rb)$|` +
+    String.raw`^conftest\.py$`,
+);
+
 export function fileKind(path: string): FileKind {
   const lower = path.toLowerCase();
   const name = lower.slice(lower.lastIndexOf('/') + 1);
@@ -209,9 +219,7 @@ export function fileKind(path: string): FileKind {
     return 'contributing';
   if (
     /(^|\/)(tests?|__tests__|__mocks__|spec|specs|testing|test[-_]?utils|fixtures?|e2e)\//.test(lower) ||
-    /^test_.*\.py$|_tests?\.(py|go|rs)$|\.(test|spec)\.[cm]?[jt]sx?$|(tests?|spec)\.(java|kt|cs|rb)$|^conftest\.py$/.test(
-      name,
-    )
+    TEST_FILE_NAME.test(name)
   ) {
     return 'test';
   }

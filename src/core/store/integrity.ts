@@ -24,6 +24,8 @@ export interface IndexHealth {
   missingIndexes: string[];
   /** Tables that cannot serve: rebuilt from the files. */
   tablesDamaged: boolean;
+  /** The tables are as the last finished run left them (whether or not a writer is at work now). */
+  finished: boolean;
   writer?: LockHolder;
 }
 
@@ -48,6 +50,7 @@ export async function checkIndex(
     problems: [],
     missingIndexes: [],
     tablesDamaged: false,
+    finished: false,
   };
   const damage = (problem: string) => {
     health.tablesDamaged = true;
@@ -67,10 +70,12 @@ export async function checkIndex(
   const mark = manifest.complete;
   const [chunksVersion, filesVersion] = await Promise.all([tables.chunks.version(), tables.files.version()]);
   const finished = mark !== undefined && mark.chunksVersion === chunksVersion && mark.filesVersion === filesVersion;
+  health.finished = finished;
   if (finished) {
     if (mark.chunks !== health.chunks || mark.files !== health.files) {
       damage(
-        `it holds ${health.chunks} chunks of ${health.files} files, but was finished with ${mark.chunks} of ${mark.files}`,
+        `it holds ${health.chunks} chunks of ${health.files} files, but was finished with ${mark.chunks} ` +
+          `of ${mark.files}`,
       );
     }
     // Data files are checked on disk only; an object store's are found by LanceDB when read.
@@ -109,7 +114,9 @@ export const INDEX_NAMES: Record<string, string> = {
   vector: 'vector',
 };
 
-/** Every data, deletion and index file of the tables, with its size; undefined where the index is not a local folder. */
+/**
+ * Every data, deletion and index file of the tables, with its size; undefined where the index is not a local folder.
+ */
 export async function listDataFiles(
   dbDir: string,
   tableNames: readonly string[],

@@ -13,7 +13,10 @@ export interface CompleteMark {
   filesVersion: number;
   files: number;
   chunks: number;
-  /** Size of every data and index file of both tables, relative to dbDir: a cheap check that none went missing or was cut. */
+  /**
+   * Size of every data and index file of both tables, relative to dbDir: a cheap check that none went missing or was
+   * cut.
+   */
   dataFiles?: Record<string, number>;
   /** Columns with a search index when the run finished. */
   indexes?: string[];

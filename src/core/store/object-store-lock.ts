@@ -55,7 +55,8 @@ export async function acquireObjectStoreLock(dbDir: string, options: ObjectStore
     if (holder && Date.now() >= deadline) {
       throw new RepoSageError(
         'INDEX_LOCKED',
-        `Another RepoSage writer (${holder.host}, pid ${holder.pid}) has been updating the index in ${dbDir} for too long.`,
+        `Another RepoSage writer (${holder.host}, pid ${holder.pid}) has been updating the index in ` +
+          `${dbDir} for too long.`,
         'Wait for that job to finish, or stop it; a lock with no heartbeat for a minute is taken over.',
       );
     }

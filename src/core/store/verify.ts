@@ -82,7 +82,9 @@ export async function deepCheck(dbDir: string): Promise<DeepCheck> {
   return result;
 }
 
-/** Embeddings are stored normalised (all zeros: not embedded yet); anything else was changed after they were written. */
+/**
+ * Embeddings are stored normalised (all zeros: not embedded yet); anything else was changed after they were written.
+ */
 function vectorProblem(vector: ArrayLike<number>, dimension: number): string | undefined {
   if (vector.length !== dimension) return `has ${vector.length} dimensions, not ${dimension}`;
   let norm = 0;

@@ -6,7 +6,9 @@ import type { AnswerPart, Citation, TraceView, Turn } from '../../shared/chat-pr
 /** The trace table shows the head of the candidate list; the rest adds length, not insight. */
 const TRACE_ROWS = 30;
 
-/** What the webview is sent for one event of the core's answer stream; `describe` words a status in the UI's language. */
+/**
+ * What the webview is sent for one event of the core's answer stream; `describe` words a status in the UI's language.
+ */
 export function answerParts(event: AskEvent, describe: (status: AskStatus) => string = statusText): AnswerPart[] {
   switch (event.type) {
     case 'retrieval':

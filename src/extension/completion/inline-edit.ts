@@ -69,7 +69,9 @@ export function planCompletion(
   };
 }
 
-/** The core's completion (the text to insert at the cursor) as VS Code's inline suggestion; undefined when it is empty. */
+/**
+ * The core's completion (the text to insert at the cursor) as VS Code's inline suggestion; undefined when it is empty.
+ */
 export function suggestionFor(plan: CompletionPlan, completion: string): InlineSuggestion | undefined {
   if (completion === '') return undefined;
   return { line: plan.line, start: plan.start, end: plan.end, insertText: plan.lead + completion };

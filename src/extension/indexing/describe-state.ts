@@ -81,12 +81,16 @@ export function presentOverview(
         const percent = vectorPercent(overview.vectors);
         return {
           text: `$(sync~spin) ${vscode.l10n.t('RepoSage: semantic {0}%', percent)}`,
-          tooltip: vscode.l10n.t(
-            'Keyword search is ready. The semantic index covers {0}% ({1} of {2} chunks); questions are answered from what is ready. Click for details.',
-            percent,
-            overview.vectors.ready,
-            overview.vectors.total,
-          ),
+          tooltip: [
+            vscode.l10n.t('Keyword search is ready.'),
+            vscode.l10n.t(
+              'The semantic index covers {0}% ({1} of {2} chunks); questions are answered from what is ready.',
+              percent,
+              overview.vectors.ready,
+              overview.vectors.total,
+            ),
+            vscode.l10n.t('Click for details.'),
+          ].join(' '),
         };
       }
       return {
@@ -114,10 +118,10 @@ export function presentOverview(
     case 'partial':
       return {
         text: `$(warning) ${vscode.l10n.t('RepoSage: {0}', overview.note)}`,
-        tooltip: vscode.l10n.t(
-          'Answers come from a {0}: files not indexed yet cannot be found. Run "RepoSage: Re-index Workspace" to finish it.',
-          overview.note,
-        ),
+        tooltip: [
+          vscode.l10n.t('Answers come from a {0}: files not indexed yet cannot be found.', overview.note),
+          vscode.l10n.t('Run "RepoSage: Re-index Workspace" to finish it.'),
+        ].join(' '),
         tone: 'warning',
       };
     case 'ready':

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { RepoSageError, isCancellation } from '../../core/errors';
 import { readIndexStatus } from '../../core/indexer/status';
@@ -11,8 +12,12 @@ import { type IndexState, stateOf } from './index-state';
 /** Runs one sync; the manager supplies it so folders share one worker and take turns. */
 export type SyncRunner = (options: IndexOptions, controls: SyncControls) => Promise<IndexSummary>;
 
-/** After the last file change, wait this long before re-indexing, so a branch switch is one run. */
-const CHANGE_DEBOUNCE_MS = 1_500;
+/**
+ * After a file change, wait this long for the others of the same moment (a save that formats, a
+ * rename); changes arriving during a run are gathered for the next one, so a branch switch is a
+ * few runs, each over only the files it changed.
+ */
+const CHANGE_DEBOUNCE_MS = 50;
 
 /** Git's own bookkeeping and a CLI-built index change often and never hold indexed files. */
 const IGNORED_CHANGES = /\/(\.git|\.reposage)\//;
@@ -31,6 +36,8 @@ export class FolderIndex implements vscode.Disposable {
   private abort: AbortController | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** What the next run looks at: the paths changed since the last run began, or everything. */
+  private pending: Set<string> | 'all' = 'all';
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
@@ -62,23 +69,35 @@ export class FolderIndex implements vscode.Disposable {
     }
   }
 
-  /** Re-indexes on file changes from now on (creations, edits, deletions, branch switches). */
+  /**
+   * Re-indexes on file changes from now on (creations, edits, deletions, branch switches), handing
+   * the indexer the changed paths so that a save never walks the workspace.
+   */
   watch(): void {
     const watcher = this.store.add(
       vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, '**/*')),
     );
     const schedule = (uri: vscode.Uri) => {
       if (IGNORED_CHANGES.test(uri.path)) return;
+      const relative = path.relative(this.root, uri.fsPath);
+      if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
+        return;
+      if (this.pending !== 'all') this.pending.add(relative.split(path.sep).join('/'));
       clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => void this.sync(), CHANGE_DEBOUNCE_MS);
+      this.debounce = setTimeout(() => void this.run(), CHANGE_DEBOUNCE_MS);
     };
     this.store.add(watcher.onDidCreate(schedule));
     this.store.add(watcher.onDidChange(schedule));
     this.store.add(watcher.onDidDelete(schedule));
   }
 
-  /** Brings the index up to date. Resolves when no run is left; never rejects (errors become state). */
+  /** Brings the whole index up to date. Resolves when no run is left; never rejects (errors become state). */
   sync(): Promise<void> {
+    this.pending = 'all';
+    return this.run();
+  }
+
+  private run(): Promise<void> {
     if (this.disposed) return Promise.resolve();
     if (this.running) {
       this.again = true;
@@ -118,6 +137,9 @@ export class FolderIndex implements vscode.Disposable {
   }
 
   private async runOnce(): Promise<void> {
+    const changed = this.pending;
+    this.pending = new Set();
+    if (changed !== 'all' && changed.size === 0) return;
     const config = this.config();
     const abort = new AbortController();
     this.abort = abort;
@@ -133,6 +155,7 @@ export class FolderIndex implements vscode.Disposable {
         maxFileBytes: config.maxFileBytes,
         // With a shared index, this folder's index is only the overlay; the shared one is never written here.
         sharedIndex: config.sharedIndex,
+        changedPaths: changed === 'all' ? undefined : [...changed],
       };
       await this.runSync(options, {
         signal: abort.signal,
@@ -142,6 +165,8 @@ export class FolderIndex implements vscode.Disposable {
       });
       await this.readStatus();
     } catch (error) {
+      // What this run did not finish is no longer known file by file: the next run looks at everything.
+      this.pending = 'all';
       if (isCancellation(error)) {
         await this.readStatus();
       } else if (error instanceof RepoSageError && error.code === 'INDEX_LOCKED') {

@@ -41,7 +41,10 @@ export function stateOf(status: IndexStatus): IndexState {
   }
 }
 
-/** Whether questions can search this folder now: a finished index, one another process writes, or one being built whose keyword search works. */
+/**
+ * Whether questions can search this folder now: a finished index, one another process writes, or one being built whose
+ * keyword search works.
+ */
 export function isSearchable(state: IndexState): boolean {
   return (
     state.kind === 'ready' ||

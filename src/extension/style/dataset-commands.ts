@@ -1,8 +1,8 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { adviseStyle } from '../../core/style/advise';
-import { writeStyleDataset } from '../../core/style/dataset-files';
-import { buildStyleDataset, countsByKind, totalExamples } from '../../core/style/export';
+import { adviseStyle } from '../../core/style/advice/advise';
+import { writeStyleDataset } from '../../core/style/dataset/files';
+import { buildStyleDataset, countsByKind, totalExamples } from '../../core/style/dataset/export';
 import { EXAMPLE_KINDS } from '../../core/style/types';
 import type { CommandSpec } from '../commands/command-table';
 import { COMMANDS } from '../commands/ids';
@@ -119,10 +119,14 @@ async function train(extensionUri: vscode.Uri, memory: DatasetMemory): Promise<v
   terminal.sendText(line);
   const openRecipe = vscode.l10n.t('Open Recipe');
   const picked = await vscode.window.showInformationMessage(
-    vscode.l10n.t(
-      'Training runs in the terminal. It needs a CUDA GPU and Python 3.11 or newer with the recipe\'s packages (pip install -r {0}). When it is done, run "RepoSage: Load Style Adapter".',
-      vscode.Uri.joinPath(recipeDir, 'requirements.txt').fsPath,
-    ),
+    [
+      vscode.l10n.t('Training runs in the terminal.'),
+      vscode.l10n.t(
+        "It needs a CUDA GPU and Python 3.11 or newer with the recipe's packages (pip install -r {0}).",
+        vscode.Uri.joinPath(recipeDir, 'requirements.txt').fsPath,
+      ),
+      vscode.l10n.t('When it is done, run "RepoSage: Load Style Adapter".'),
+    ].join(' '),
     openRecipe,
   );
   if (picked === openRecipe)

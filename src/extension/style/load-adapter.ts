@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { RepoSageError } from '../../core/errors';
 import type { OllamaClient } from '../../core/ollama';
-import { registerAdapter, type RegisterResult } from '../../core/style/register';
+import { registerAdapter, type RegisterResult } from '../../core/style/adapter/register';
 import type { CommandSpec } from '../commands/command-table';
 import { COMMANDS } from '../commands/ids';
 import { readConfig, ollamaClient } from '../config/config';
@@ -80,7 +80,9 @@ async function pickAdapter(folder: vscode.WorkspaceFolder): Promise<string | und
   return chosen?.fsPath;
 }
 
-/** Registers with a cancellable progress; an adapter that does not fit the base is registered only if the user insists. */
+/**
+ * Registers with a cancellable progress; an adapter that does not fit the base is registered only if the user insists.
+ */
 async function register(
   ollama: OllamaClient,
   options: { adapterPath: string; base: string; name: string },

@@ -1,6 +1,6 @@
-import type { StyleAdvice, StyleRecommendation } from '../../core/style/advise';
-import type { CompareReport } from '../../core/style/compare';
-import { formatCompareTable } from '../../core/style/compare-report';
+import type { StyleAdvice, StyleRecommendation } from '../../core/style/advice/advise';
+import type { CompareReport } from '../../core/style/compare/compare';
+import { formatCompareTable } from '../../core/style/compare/report';
 import { EXAMPLE_KINDS } from '../../core/style/types';
 
 const RECOMMENDATION: Record<StyleRecommendation, string> = {
@@ -20,7 +20,8 @@ export function adviceMarkdown(advice: StyleAdvice, folderName: string): string 
     '## Evidence',
     '',
     activity
-      ? `- Activity: ${activity.commits} commits touched ${activity.filesTouched} files in the last ${activity.days} days${activity.lastCommitDate ? ` (last on ${activity.lastCommitDate})` : ''}.`
+      ? `- Activity: ${activity.commits} commits touched ${activity.filesTouched} files in the last ` +
+        `${activity.days} days${activity.lastCommitDate ? ` (last on ${activity.lastCommitDate})` : ''}.`
       : '- Activity: no git history.',
     `- Style examples: ${examples.total} (${kinds}); ${examples.threshold} are needed.`,
     `- GPU: ${advice.gpu.detail}`,

@@ -40,7 +40,8 @@ export interface OpenRepo {
 
 /**
  * Prepares each repository of a role in turn and hands it to `use` with its index open. A
- * repository without a mirror is skipped with a line saying how to fetch it.
+ * repository without a mirror is skipped with a line saying how to fetch it. REPOSAGE_LOCALIZATION_REPOS
+ * (comma-separated owner/name) narrows the run to those repositories, so one can be measured at a time.
  */
 export async function forEachRepo(
   role: PinnedRepo['role'],
@@ -48,7 +49,8 @@ export async function forEachRepo(
   log: (line: string) => void,
   use: (open: OpenRepo) => Promise<void>,
 ): Promise<void> {
-  for (const pinned of readRepoList().filter((r) => r.role === role)) {
+  const only = process.env.REPOSAGE_LOCALIZATION_REPOS?.split(',').map((name) => name.trim());
+  for (const pinned of readRepoList().filter((r) => r.role === role && (!only || only.includes(r.repo)))) {
     const gitDir = mirrorOf(pinned);
     if (!gitDir) {
       log(`${pinned.repo}: no mirror, skipped (fetch github:${pinned.repo})`);
@@ -130,7 +132,8 @@ async function prepareRepo(
     questions = mined.questions;
     await fs.writeFile(instancesFile, JSON.stringify(questions));
     log(
-      `${repo.repo}: mined ${questions.length} questions from ${mined.fixes} fix commits (${JSON.stringify(mined.skipped)})`,
+      `${repo.repo}: mined ${questions.length} questions from ${mined.fixes} fix commits ` +
+        `(${JSON.stringify(mined.skipped)})`,
     );
   }
   const dbDir = path.join(home, 'index');
@@ -138,7 +141,8 @@ async function prepareRepo(
   const summary = await syncIndex({ root, dbDir }, indexer);
   if (summary.chunks.embedded > 0)
     log(
-      `${repo.repo}: indexed ${summary.chunks.total} chunks (${summary.chunks.embedded} embedded now) in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `${repo.repo}: indexed ${summary.chunks.total} chunks (${summary.chunks.embedded} embedded now) in ` +
+        `${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
   return { ...repo, root, dbDir, questions, summary };
 }

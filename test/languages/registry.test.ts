@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultWasmDir } from '../../src/core/chunking/grammars';
-import { commentFor, grammarFor, languageForPath } from '../../src/core/chunking/languages';
+import { defaultWasmDir } from '../../src/core/languages/parse';
+import { commentFor, grammarFor, languageForPath } from '../../src/core/languages/registry';
 
 describe('languageForPath', () => {
   it.each([

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AdapterFiles } from './adapter-files';
+import type { AdapterFiles } from './files';
 
 /*
  * Which bases Ollama can put a LoRA adapter on, read from its source (v0.17.4) rather than guessed:
@@ -49,14 +49,20 @@ export function unsupportedAdapterReason(
 ): { reason: string; hint: string } | undefined {
   if (OLLAMA_ENGINE_ARCHITECTURES.has(baseArchitecture)) {
     return {
-      reason: `${baseArchitecture} models run on Ollama's new engine, which does not apply LoRA adapters ("loras are not yet implemented"); the model would be created but fail to load.`,
-      hint: 'Train the adapter on a base that Ollama runs on its llama.cpp engine (llama, qwen2, gemma2, mistral, …).',
+      reason:
+        `${baseArchitecture} models run on Ollama's new engine, which does not apply LoRA adapters ` +
+        `("loras are not yet implemented"); the model would be created but fail to load.`,
+      hint: 'Train the adapter on a base Ollama runs on its llama.cpp engine (llama, qwen2, gemma2, mistral, …).',
     };
   }
   if (adapter.format === 'safetensors' && !SAFETENSORS_ADAPTER_ARCHITECTURES.includes(baseArchitecture)) {
     return {
-      reason: `Ollama converts safetensors adapters only for ${SAFETENSORS_ADAPTER_ARCHITECTURES.join(' and ')} models, not ${baseArchitecture} ones.`,
-      hint: `Convert it to GGUF with llama.cpp (python convert_lora_to_gguf.py --base <base model folder> ${path.dirname(adapter.files[0].path)}) and register the .gguf file.`,
+      reason:
+        `Ollama converts safetensors adapters only for ${SAFETENSORS_ADAPTER_ARCHITECTURES.join(' and ')} ` +
+        `models, not ${baseArchitecture} ones.`,
+      hint:
+        `Convert it to GGUF with llama.cpp (python convert_lora_to_gguf.py --base <base model folder> ` +
+        `${path.dirname(adapter.files[0].path)}) and register the .gguf file.`,
     };
   }
   return undefined;

@@ -1,11 +1,14 @@
-import { fenced } from './code-text';
+import { fenced } from '../code-text';
 
 /**
  * The one system message of every example, naming the project so the adapter ties the style to
  * it. Training and evaluation use the same text; so must whoever prompts the tuned model.
  */
 export function styleSystemPrompt(projectName: string): string {
-  return `You are a coding assistant for the ${projectName} repository. Write code, documentation comments and commit messages the way this project writes them.`;
+  return (
+    `You are a coding assistant for the ${projectName} repository. Write code, documentation comments and ` +
+    `commit messages the way this project writes them.`
+  );
 }
 
 export interface ImplementPrompt {
@@ -27,7 +30,10 @@ export function implementPrompt(prompt: ImplementPrompt): string {
 }
 
 export function documentPrompt(path: string, language: string, code: string): string {
-  return `Write the documentation comment for this function from ${path}, the way this project documents its code.\n\n${fenced(code, language)}`;
+  return (
+    `Write the documentation comment for this function from ${path}, the way this project documents its ` +
+    `code.\n\n${fenced(code, language)}`
+  );
 }
 
 export function commitPrompt(diff: string): string {

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { looksMinified } from '../files/sniff';
-import { readCommitPatches } from './git';
+import { looksMinified } from '../../files/sniff';
+import { readCommitPatches } from '../git';
 import { commitPrompt } from './prompts';
 import { scrubSecrets } from './scrub-secrets';
-import { isGeneratedFile } from '../files/file-origin';
+import { isGeneratedFile } from '../../files/file-origin';
 import { isStyleSourcePath } from './source-filter';
-import type { DropReason, StyleExample } from './types';
+import type { DropReason, StyleExample } from '../types';
 
 export interface CommitExampleOptions {
   systemPrompt: string;
@@ -28,8 +28,11 @@ export interface CommitExamples {
 const MAX_LINES_PER_FILE = 200;
 
 /** Messages that describe nothing: a model learns no style from "wip" or "fix". */
-const TRIVIAL_SUBJECT =
-  /^(wip|init|initial commit|first commit|updates?|updated|fix(es|ed)?|minor( changes| fixes)?|typos?|changes|cleanup|temp|tmp|tests?|misc|stuff|save|[.\-_]+)\.?$/i;
+const TRIVIAL_SUBJECT = new RegExp(
+  '^(wip|init|initial commit|first commit|updates?|updated|fix(es|ed)?|minor( changes| fixes)?|' +
+    String.raw`typos?|changes|cleanup|temp|tmp|tests?|misc|stuff|save|[.\-_]+)\.?$`,
+  'i',
+);
 /** Messages git or a tool wrote: reverts, fixups, merges. */
 const TOOL_SUBJECT = /^(revert "|fixup! |squash! |amend! |merge (branch|pull request|remote-tracking) )/i;
 /** Release and dependency bumps are about versions, which are facts, not style. */

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { MIN_GOOD_EXAMPLES, buildStyleDataset, countsByKind, totalExamples } from './export';
-import { type RecentActivity, readGitState, recentActivity } from './git';
+import { MIN_GOOD_EXAMPLES, buildStyleDataset, countsByKind, totalExamples } from '../dataset/export';
+import { type RecentActivity, readGitState, recentActivity } from '../git';
 import { type GpuProbe, type GpuProbeOptions, probeGpu } from './gpu';
-import { EXAMPLE_KINDS, type KindCounts } from './types';
+import { EXAMPLE_KINDS, type KindCounts } from '../types';
 
 /** The window the code's pace of change is measured over. */
 const ACTIVITY_DAYS = 90;
@@ -34,8 +34,11 @@ export interface AdviseOptions extends GpuProbeOptions {
 }
 
 const QUESTIONS_FOR_YOU = [
-  'Is the problem tone and format (answers and code that do not read like this project), or wrong facts? An adapter can only help with the first; wrong facts are a retrieval problem (re-index, more context, a better golden set).',
-  'Is retrieval latency acceptable? An adapter does not make answers faster: retrieval still runs for every question, and a tuned model is no smaller than its base.',
+  'Is the problem tone and format (answers and code that do not read like this project), or wrong facts? ' +
+    'An adapter can only help with the first; wrong facts are a retrieval problem (re-index, more context, a ' +
+    'better golden set).',
+  'Is retrieval latency acceptable? An adapter does not make answers faster: retrieval still runs for ' +
+    'every question, and a tuned model is no smaller than its base.',
   "Will you retrain when the project's conventions change? An adapter keeps the style it was trained on.",
   'Can the code leave this machine for training? If not, the adapter must be trained on a GPU you control.',
 ];
@@ -58,11 +61,14 @@ export async function adviseStyle(root: string, options: AdviseOptions = {}): Pr
   const enough = total >= MIN_GOOD_EXAMPLES;
 
   const reasons = [
-    'Facts (what the code does, where things are) come from retrieval over the current index whatever you choose: an adapter is frozen at training time and would answer from stale code.',
+    'Facts (what the code does, where things are) come from retrieval over the current index whatever you ' +
+      'choose: an adapter is frozen at training time and would answer from stale code.',
     activityReason(activity),
     enough
-      ? `The export yields ${total} good examples, at least the ${MIN_GOOD_EXAMPLES} a style adapter needs to learn more than the examples themselves.`
-      : `The export yields only ${total} good examples, fewer than ${MIN_GOOD_EXAMPLES}: an adapter would mostly memorise them. A few of them as few-shot examples in the prompt get most of the effect.`,
+      ? `The export yields ${total} good examples, at least the ${MIN_GOOD_EXAMPLES} a style adapter needs ` +
+        `to learn more than the examples themselves.`
+      : `The export yields only ${total} good examples, fewer than ${MIN_GOOD_EXAMPLES}: an adapter would ` +
+        `mostly memorise them. A few of them as few-shot examples in the prompt get most of the effect.`,
     gpuReason(gpu),
   ];
   return {
@@ -78,16 +84,23 @@ export async function adviseStyle(root: string, options: AdviseOptions = {}): Pr
 
 function activityReason(activity: RecentActivity | undefined): string {
   if (!activity)
-    return 'There is no git history here, so how often the code changes is unknown, and there are no commit messages to learn from.';
+    return (
+      'There is no git history here, so how often the code changes is unknown, and there are no commit ' +
+      'messages to learn from.'
+    );
   const pace = `${activity.commits} commits touched ${activity.filesTouched} files in the last ${activity.days} days`;
   return activity.commits > BUSY_COMMITS
-    ? `${pace}: the code changes often, which retrieval follows by re-indexing and weights cannot; an adapter must stay about style, and be retrained as conventions drift.`
+    ? `${pace}: the code changes often, which retrieval follows by re-indexing and weights cannot; an ` +
+        `adapter must stay about style, and be retrained as conventions drift.`
     : `${pace}: the code changes slowly, so a style adapter trained now would stay current for a while.`;
 }
 
 function gpuReason(gpu: GpuProbe): string {
   if (gpu.cuda === 'yes') return `${gpu.detail} Training a LoRA adapter here is practical.`;
-  return `${gpu.detail} The training recipe needs a CUDA GPU: train elsewhere, then register the adapter here with \`reposage style register\`.`;
+  return (
+    `${gpu.detail} The training recipe needs a CUDA GPU: train elsewhere, then register the adapter here ` +
+    `with \`reposage style register\`.`
+  );
 }
 
 const RECOMMENDATION_TEXT: Record<StyleRecommendation, string> = {
@@ -99,12 +112,15 @@ const RECOMMENDATION_TEXT: Record<StyleRecommendation, string> = {
 export function formatAdvice(advice: StyleAdvice): string {
   const { examples } = advice;
   const kinds = EXAMPLE_KINDS.map((kind) => `${kind} ${examples.byKind[kind]}`).join(', ');
+  const activity = advice.activity;
+  const lastCommit = activity?.lastCommitDate ? ` (last ${activity.lastCommitDate})` : '';
   return [
     `Recommendation: ${RECOMMENDATION_TEXT[advice.recommendation]}`,
     '',
     'Evidence:',
-    advice.activity
-      ? `  Activity: ${advice.activity.commits} commits, ${advice.activity.filesTouched} files touched in ${advice.activity.days} days${advice.activity.lastCommitDate ? ` (last ${advice.activity.lastCommitDate})` : ''}`
+    activity
+      ? `  Activity: ${activity.commits} commits, ${activity.filesTouched} files touched in ${activity.days} ` +
+        `days${lastCommit}`
       : '  Activity: no git history',
     `  Style examples: ${examples.total} (${kinds}); ${examples.threshold} needed`,
     `  GPU: ${advice.gpu.detail}`,

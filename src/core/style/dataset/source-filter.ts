@@ -1,13 +1,15 @@
-import { isVendoredPath } from '../files/file-origin';
-import { createExcludeRules } from '../files/ignore-rules';
+import { isVendoredPath } from '../../files/file-origin';
+import { createExcludeRules } from '../../files/ignore-rules';
 
 /**
  * Data and configuration: version strings, settings and fixtures are facts that change, and the
  * model must take facts from retrieval, never from its weights.
  */
 const DATA_FILE = /\.(json|jsonc|ya?ml|toml|ini|cfg|conf|env|properties|xml|csv|tsv|lock|sum|txt|sql|plist|pbxproj)$/i;
-const DATA_NAME =
-  /(^|\/)(package\.json|setup\.cfg|pyproject\.toml|requirements[^/]*\.txt|version(\.[a-z]+)?|VERSION|CHANGELOG[^/]*|CHANGES[^/]*|HISTORY[^/]*)$/;
+const DATA_NAME = new RegExp(
+  String.raw`(^|\/)(package\.json|setup\.cfg|pyproject\.toml|requirements[^/]*\.txt|version(\.[a-z]+)?|VERSION|` +
+    'CHANGELOG[^/]*|CHANGES[^/]*|HISTORY[^/]*)$',
+);
 
 const excludeRules = createExcludeRules();
 

@@ -1,18 +1,18 @@
 import path from 'node:path';
-import { estimateTokens } from '../chat/budget';
-import { parseSource } from '../chunking/grammars';
-import { grammarFor, languageForPath } from '../chunking/languages';
-import { throwIfCancelled } from '../errors';
-import { supportsGrammar } from '../eval/documented-symbols';
-import { readTextFile, walkWorkspace } from '../files';
+import { estimateTokens } from '../../chat/budget';
+import { parseSource } from '../../languages/parse';
+import { grammarFor, languageForPath } from '../../languages/registry';
+import { throwIfCancelled } from '../../errors';
+import { supportsGrammar } from '../../eval/documented-symbols';
+import { readTextFile, walkWorkspace } from '../../files';
 import { commitExamples } from './commit-examples';
 import { dedupe } from './dedupe';
 import { functionExamples } from './function-examples';
-import { type GitState, readGitState } from './git';
+import { type GitState, readGitState } from '../git';
 import { styleSystemPrompt } from './prompts';
-import { isGeneratedFile, isVendoredPath } from '../files/file-origin';
+import { isGeneratedFile, isVendoredPath } from '../../files/file-origin';
 import { splitExamples } from './split';
-import { type DropReason, EXAMPLE_KINDS, type ExampleKind, type Split, type StyleExample } from './types';
+import { type DropReason, EXAMPLE_KINDS, type ExampleKind, type Split, type StyleExample } from '../types';
 
 /** Below this many examples a LoRA mostly memorises them; few-shot prompting does as well for less. */
 export const MIN_GOOD_EXAMPLES = 500;
@@ -200,8 +200,10 @@ function datasetWarnings(dataset: StyleDataset): string[] {
   const total = totalExamples(dataset);
   if (total < MIN_GOOD_EXAMPLES) {
     warnings.push(
-      `Only ${total} good examples, fewer than ${MIN_GOOD_EXAMPLES}: a LoRA adapter trained on so few mostly memorises them. ` +
-        'Put a handful of them in the prompt as few-shot examples instead, or collect more (document more functions, keep more history).',
+      `Only ${total} good examples, fewer than ${MIN_GOOD_EXAMPLES}: a LoRA adapter trained on so few ` +
+        `mostly memorises them. ` +
+        'Put a handful of them in the prompt as few-shot examples instead, or collect more (document more ' +
+        'functions, keep more history).',
     );
   }
   if (total > 0 && dataset.splits.validation.length === 0) {
@@ -212,7 +214,8 @@ function datasetWarnings(dataset: StyleDataset): string[] {
   if (!dataset.git) warnings.push('No git history here, so there are no commit-message examples.');
   if (dataset.dropped['too-long'] > total) {
     warnings.push(
-      `${dataset.dropped['too-long']} examples were longer than ${dataset.maxTokens} tokens and left out; a longer training sequence length (--max-tokens) keeps them.`,
+      `${dataset.dropped['too-long']} examples were longer than ${dataset.maxTokens} tokens and left out; ` +
+        `a longer training sequence length (--max-tokens) keeps them.`,
     );
   }
   return warnings;

@@ -24,8 +24,11 @@ const SECRET_SHAPES: readonly RegExp[] = [
  * `password = "hunter22"`, `"apiKey": "abc…"`, `GITHUB_TOKEN := "…"`: a name ending in a secret word,
  * given a literal of 8+ characters. The name must end there, so `tokenizer = "bert-base"` stays.
  */
-const SECRET_ASSIGNMENT =
-  /\b([A-Za-z0-9_-]*?(?:password|passwd|passphrase|secret|secret[_-]?key|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)["']?\s*(?::=|[:=])\s*)(["'`])([^"'`\s]{8,})\2/gi;
+const SECRET_ASSIGNMENT = new RegExp(
+  String.raw`\b([A-Za-z0-9_-]*?(?:password|passwd|passphrase|secret|secret[_-]?key|token|api[_-]?key|apikey|` +
+    String.raw`access[_-]?key|private[_-]?key|credentials?)["']?\s*(?::=|[:=])\s*)(["'\`])([^"'\`\s]{8,})\2`,
+  'gi',
+);
 
 /** `scheme://user:password@host`. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi;
@@ -61,8 +64,12 @@ export function scrubSecrets(text: string): ScrubResult {
 }
 
 /** Values that name a secret rather than hold one: `${API_KEY}`, `<token>`, `xxxxxxxx`, `process.env.X`. */
+const PLACEHOLDER = new RegExp(
+  String.raw`^(\$\{?[A-Z_]+\}?|<[^>]*>|\{\{[^}]*\}\}|x+|\*+|\.+|(your|my|example|dummy|placeholder|` +
+    String.raw`changeme)[\w-]*|process\.env\.\w+)$`,
+  'i',
+);
+
 function looksLikePlaceholder(value: string): boolean {
-  return /^(\$\{?[A-Z_]+\}?|<[^>]*>|\{\{[^}]*\}\}|x+|\*+|\.+|(your|my|example|dummy|placeholder|changeme)[\w-]*|process\.env\.\w+)$/i.test(
-    value,
-  );
+  return PLACEHOLDER.test(value);
 }

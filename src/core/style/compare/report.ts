@@ -25,7 +25,9 @@ export function formatCompareTable(report: CompareReport): string {
     line(widths.map((width) => '-'.repeat(width))),
     ...rows.map(line),
     '',
-    "style: validation examples; edit sim = 1 - edit distance / length against the project's own code, doc or message; exact = identical.",
-    'file hits: golden questions whose answer cites a block from an expected file (RAG rows), or names an expected file (rows without RAG).',
+    "style: validation examples; edit sim = 1 - edit distance / length against the project's own code, doc " +
+      'or message; exact = identical.',
+    'file hits: golden questions whose answer cites a block from an expected file (RAG rows), or names an ' +
+      'expected file (rows without RAG).',
   ].join('\n');
 }

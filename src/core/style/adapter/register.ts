@@ -1,7 +1,7 @@
-import { RepoSageError, throwIfCancelled } from '../errors';
-import type { ModelInfo, OllamaClient, Progress } from '../ollama';
-import { type AdapterFiles, inspectAdapter } from './adapter-files';
-import { unsupportedAdapterReason } from './adapter-support';
+import { RepoSageError, throwIfCancelled } from '../../errors';
+import type { ModelInfo, OllamaClient, Progress } from '../../ollama';
+import { type AdapterFiles, inspectAdapter } from './files';
+import { unsupportedAdapterReason } from './support';
 import { parameterBillions, sameSize } from './architecture';
 
 export interface RegisterAdapterOptions {
@@ -64,7 +64,8 @@ export async function registerAdapter(options: RegisterAdapterOptions): Promise<
     throw new RepoSageError(
       'ADAPTER_MISMATCH',
       `The adapter does not fit ${options.base}: ${check.problems.join(' ')}`,
-      'Register it on the model it was trained from, or pass --force to register it anyway (its answers will be garbage or fail to load).',
+      'Register it on the model it was trained from, or pass --force to register it anyway (its answers ' +
+        'will be garbage or fail to load).',
     );
   }
   const adapters: Record<string, string> = {};
@@ -93,21 +94,24 @@ function checkAdapter(adapter: AdapterFiles, base: ModelInfo): AdapterCheck {
   const unchecked: string[] = [];
   if (!adapter.architectures) {
     unchecked.push(
-      `the architecture (nothing in the adapter names one${adapter.baseModel ? `; "${adapter.baseModel}" gives no clue` : ''})`,
+      'the architecture (nothing in the adapter names one' +
+        `${adapter.baseModel ? `; "${adapter.baseModel}" gives no clue` : ''})`,
     );
   } else if (
     !adapter.architectures.includes(baseArchitecture) &&
     !base.details.families.some((family) => adapter.architectures!.includes(family))
   ) {
     problems.push(
-      `${base.name} is a ${baseArchitecture} model, but the adapter was trained on ${trainedOn} (${adapter.architectures.join(' or ')}).`,
+      `${base.name} is a ${baseArchitecture} model, but the adapter was trained on ${trainedOn} ` +
+        `(${adapter.architectures.join(' or ')}).`,
     );
   }
   if (adapter.sizeBillions === undefined || baseSizeBillions === undefined) {
     unchecked.push('the model size');
   } else if (!sameSize(adapter.sizeBillions, baseSizeBillions)) {
     problems.push(
-      `${base.name} has ${base.details.parameterSize} parameters, but the adapter was trained on a ${adapter.sizeBillions}B-parameter model.`,
+      `${base.name} has ${base.details.parameterSize} parameters, but the adapter was trained on a ` +
+        `${adapter.sizeBillions}B-parameter model.`,
     );
   }
   return {
