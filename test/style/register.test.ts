@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
 import { OllamaClient } from '../../src/core/ollama';
-import { registerAdapter } from '../../src/core/style/register';
+import { registerAdapter } from '../../src/core/style/adapter/register';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 import { ggufWithMetadata } from '../support/gguf';

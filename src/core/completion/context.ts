@@ -31,6 +31,9 @@ const QUERY_LINES_BEFORE = 10;
 const QUERY_LINES_AFTER = 2;
 const SIMILAR_LIMIT = 8;
 const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+/** The part of a word before the cursor, and after it. */
+const WORD_END = /[A-Za-z0-9_$]*$/;
+const WORD_START = /^[A-Za-z0-9_$]*/;
 /** Keyword hits to scan for chunks that define one of the names. */
 const DEFINITION_CANDIDATES = 50;
 
@@ -52,7 +55,7 @@ export async function gatherContext(
   const definitionSearch = symbolsOfFile(language, text, view, sources.wasmDir).then(async (symbols) => {
     // A newer keystroke replaced this request while the file was parsed: no search for it.
     throwIfCancelled(signal);
-    return { symbols, indexed: index ? await definitionsInIndex(index, symbols, path, cache) : [] };
+    return { symbols, indexed: index ? await definitionsInIndex(index, symbols, view, path, cache) : [] };
   });
   // Settled either way, so a cancelled request leaves no unhandled rejection behind.
   similarSearch.catch(() => undefined);
@@ -102,10 +105,16 @@ async function symbolsOfFile(
 async function definitionsInIndex(
   index: KeywordIndex,
   symbols: CursorSymbols,
+  view: CursorView,
   path: string,
   cache: ContextCache | undefined,
 ): Promise<Chunk[]> {
-  const wanted = symbols.names.filter((name) => !symbols.definitions.some((definition) => definition.name === name));
+  // The word the cursor is in is being typed: half a name defines nothing, and searching for it
+  // would cost a search per keystroke. It is looked up once the cursor has left it (`(`, `.`, space).
+  const typing = `${WORD_END.exec(view.linePrefix)?.[0] ?? ''}${WORD_START.exec(view.lineSuffix)?.[0] ?? ''}`;
+  const wanted = symbols.names.filter(
+    (name) => name !== typing && !symbols.definitions.some((definition) => definition.name === name),
+  );
   if (wanted.length === 0) return [];
   // One keyword search for all the names, kept where the chunk's symbol is the name.
   const search = async (names: string[]) => {

@@ -44,6 +44,16 @@ interface Entered {
   rules: Ignore;
 }
 
+/** A walk from the root's real path, with the excluded folders resolved as the walk meets them. */
+async function startWalk(root: string, options: WalkOptions, signal: AbortSignal | undefined): Promise<WorkspaceWalk> {
+  throwIfCancelled(signal);
+  const rootReal = await resolveRoot(root);
+  const excluded = await Promise.all(
+    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
+  );
+  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal);
+}
+
 /**
  * Lists the files of a workspace worth indexing, and the ones left out for a reason worth showing.
  * Honours .gitignore and .reposageignore at every level, the built-in excludes, the user's globs and
@@ -54,12 +64,7 @@ export async function walkWorkspace(
   options: WalkOptions = {},
   signal?: AbortSignal,
 ): Promise<WalkResult> {
-  throwIfCancelled(signal);
-  const rootReal = await resolveRoot(root);
-  const excluded = await Promise.all(
-    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
-  );
-  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal).run(path.resolve(root));
+  return (await startWalk(root, options, signal)).run(path.resolve(root));
 }
 
 /**
@@ -74,15 +79,7 @@ export async function walkPaths(
   options: WalkOptions = {},
   signal?: AbortSignal,
 ): Promise<WalkResult> {
-  throwIfCancelled(signal);
-  const rootReal = await resolveRoot(root);
-  const excluded = await Promise.all(
-    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
-  );
-  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal).runPaths(
-    path.resolve(root),
-    paths,
-  );
+  return (await startWalk(root, options, signal)).runPaths(path.resolve(root), paths);
 }
 
 /** The state of one walk: what was found and what was left out. */

@@ -123,7 +123,7 @@ export const NAME_TYPES = [
 /** A node that declares what its `name` field names: functions, classes, methods, types, variables. */
 export const NAMED_DEFINITION_TYPE = /(definition|declaration|declarator|signature|_item|_spec)$/;
 
-// The style dataset's file outline (src/core/style/file-outline.ts).
+// The style dataset's file outline (src/core/style/dataset/file-outline.ts).
 
 /** Top-level statements that bring names into a file, across the supported grammars. */
 export const OUTLINE_IMPORT = new RegExp(

@@ -125,6 +125,14 @@ const TYPESCRIPT_DOCUMENTED: Record<string, DocumentedKind> = {
   interface_declaration: 'class',
 };
 
+/** Java and C# name their definitions alike. */
+const CLASS_BASED_DOCUMENTED: Record<string, DocumentedKind> = {
+  method_declaration: 'function',
+  constructor_declaration: 'function',
+  class_declaration: 'class',
+  interface_declaration: 'class',
+};
+
 /** Keyed by grammar name (tree-sitter-<name>.wasm). Grammars not listed are only parsed and chunked. */
 const GRAMMARS: Readonly<Record<string, GrammarSpec>> = {
   python: { documented: { function_definition: 'function', class_definition: 'class' }, docs: 'docstring' },
@@ -139,25 +147,8 @@ const GRAMMARS: Readonly<Record<string, GrammarSpec>> = {
     documented: { function_item: 'function', struct_item: 'class', enum_item: 'class', trait_item: 'class' },
     docs: 'marked-comment',
   },
-  java: {
-    documented: {
-      method_declaration: 'function',
-      constructor_declaration: 'function',
-      class_declaration: 'class',
-      interface_declaration: 'class',
-    },
-    docs: 'marked-comment',
-  },
-  'c-sharp': {
-    documented: {
-      method_declaration: 'function',
-      constructor_declaration: 'function',
-      class_declaration: 'class',
-      interface_declaration: 'class',
-    },
-    docs: 'marked-comment',
-    fence: 'csharp',
-  },
+  java: { documented: CLASS_BASED_DOCUMENTED, docs: 'marked-comment' },
+  'c-sharp': { documented: CLASS_BASED_DOCUMENTED, docs: 'marked-comment', fence: 'csharp' },
   ruby: {
     documented: { method: 'function', singleton_method: 'function', class: 'class', module: 'class' },
     docs: 'comment',

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { RepoSageError } from '../errors';
+import { RepoSageError } from '../../errors';
 import { architecturesFromModelType, architecturesFromName, parameterBillions } from './architecture';
 import { readGgufMetadata } from './gguf';
 

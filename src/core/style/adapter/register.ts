@@ -1,8 +1,8 @@
-import { RepoSageError, throwIfCancelled } from '../errors';
-import type { ModelInfo, OllamaClient, Progress } from '../ollama';
-import { type AdapterFiles, inspectAdapter } from './adapter-files';
-import { unsupportedAdapterReason } from './adapter-support';
+import { RepoSageError, throwIfCancelled } from '../../errors';
+import type { ModelInfo, OllamaClient, Progress } from '../../ollama';
 import { formatBillions, sameSize, sizeLabelBillions } from './architecture';
+import { type AdapterFiles, inspectAdapter } from './files';
+import { unsupportedAdapterReason } from './support';
 
 export interface RegisterAdapterOptions {
   /** An adapter folder (adapter_config.json + adapter_model.safetensors) or a LoRA .gguf file. */

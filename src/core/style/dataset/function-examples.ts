@@ -1,13 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { questionFromDoc } from '../eval/doc-question';
-import { type DocumentedSymbol, documentedSymbols } from '../eval/documented-symbols';
-import { dedent, fenced } from './code-text';
+import { questionFromDoc } from '../../eval/doc-question';
+import { type DocumentedSymbol, documentedSymbols } from '../../eval/documented-symbols';
+import { dedent, fenced } from '../code-text';
 import { fileOutline } from './file-outline';
 import { documentPrompt, implementPrompt } from './prompts';
 import { scrubSecrets } from './scrub-secrets';
 import { isFactualCode } from './source-filter';
-import type { DropReason, StyleExample } from './types';
-import { docStyle, fenceFor } from '../languages/registry';
+import type { DropReason, StyleExample } from '../types';
+import { docStyle, fenceFor } from '../../languages/registry';
 
 export interface SourceFile {
   /** Workspace-relative, POSIX separators. */

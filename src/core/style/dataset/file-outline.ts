@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { OUTLINE_DEFINITION, OUTLINE_IMPORT, OUTLINE_WRAPPER } from '../languages/node-types';
+import { OUTLINE_DEFINITION, OUTLINE_IMPORT, OUTLINE_WRAPPER } from '../../languages/node-types';
 
 const MAX_IMPORT_LINES = 20;
 const MAX_OUTLINE_LINES = 30;
