@@ -178,6 +178,35 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     expect(ok.check.unchecked).toEqual(['the model size']);
   });
 
+  it("counts a local base folder's parameters from its safetensors headers, to check the size", async () => {
+    // Header only: the count comes from the shapes, and the weights are never read.
+    const header = Buffer.from(
+      JSON.stringify({
+        __metadata__: { format: 'pt' },
+        'model.embed_tokens.weight': { dtype: 'F32', shape: [100_000, 2_000], data_offsets: [0, 0] },
+        'model.layers.0.mlp.up_proj.weight': { dtype: 'F32', shape: [3_000, 1_000_000], data_offsets: [0, 0] },
+      }),
+    );
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(header.length));
+    await writeTree(path.join(dir, 'local-3b'), {
+      'config.json': JSON.stringify({ model_type: 'llama' }),
+      'model-00001-of-00002.safetensors': Buffer.concat([length, header]),
+      'model-00002-of-00002.safetensors': safetensors(),
+    });
+    const { folder } = await peftAdapter({ ...config, base_model_name_or_path: path.join(dir, 'local-3b') });
+
+    const ok = await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'x', ollama });
+    expect(ok.check).toMatchObject({ problems: [], unchecked: [] });
+    expect(ok.check.adapterSizeBillions).toBeCloseTo(3.2, 6);
+    const refused = await registerAdapter({ adapterPath: folder, base: 'llama3.1:8b', name: 'y', ollama }).catch(
+      (e) => e,
+    );
+    expect(refused.message).toContain(
+      'llama3.1:8b has 8.0B parameters, but the adapter was trained on a 3.2B-parameter',
+    );
+  });
+
   it('registers a LoRA adapter converted to GGUF, checked by its general.architecture', async () => {
     const bytes = ggufWithMetadata({
       'general.architecture': 'llama',
