@@ -43,6 +43,8 @@ describe('ranker features', () => {
     expect(feature(readme, 'symbol_named')).toBe(0);
     expect(feature(test, 'is_test')).toBe(1);
     expect(feature(test, 'is_code')).toBe(1);
+    // The retriever's own order (after the file-kind weights) is a feature too.
+    expect([parse, readme, test].map((vector) => feature(vector, 'arranged_rr'))).toEqual([1, 1 / 2, 1 / 3]);
   });
 });
 
