@@ -1,10 +1,33 @@
 // Builds the extension, the CLI, the indexing worker and the benchmarks into dist/, and the chat
 // webview's script (src/webview) into dist/media/. Runtime dependencies stay external: the native parts
 // (LanceDB, onnxruntime) and the wasm grammars are loaded from node_modules, which the VSIX ships.
+// transformers.js is the exception (see bundleTransformers).
 import * as esbuild from 'esbuild';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * transformers.js and its own small packages are bundled, so that the `sharp` it requires on load
+ * (for image models, which RepoSage never runs) is a stub instead of 19 MB of libvips in the VSIX;
+ * .vscodeignore leaves the bundled packages out. onnxruntime stays external: its native binding and
+ * the backend registry in onnxruntime-common must be the one copy in node_modules. Its CommonJS
+ * build is used, which finds onnxruntime-node from the bundle's own folder.
+ */
+const bundleTransformers = {
+  name: 'bundle-transformers',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path === 'sharp') return { path: path.resolve('src/core/embedding/sharp-stub.cjs') };
+      if (args.path === '@huggingface/transformers') return { path: require.resolve(args.path) };
+      if (/^@huggingface\/(jinja|tokenizers)(\/|$)/.test(args.path)) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
 
 const watch = process.argv.includes('--watch');
 // `npm run package` bundles the default models into dist/models, so the VSIX works offline from
@@ -17,8 +40,7 @@ const node = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  packages: 'external',
-  external: ['vscode'],
+  plugins: [bundleTransformers],
   logLevel: 'warning',
 };
 

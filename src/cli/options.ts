@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { RetrievalMode } from '../core/retrieval/types';
+import { DEFAULT_OLLAMA_HOST } from '../core/defaults';
 
 /**
  * Flags that several commands share, declared once: name, value type (through the parser), default
@@ -48,7 +49,7 @@ export const modelsOption = () =>
       'else the model cache)',
   );
 export const ollamaOption = () =>
-  new Option('--ollama <url>', 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)');
+  new Option('--ollama <url>', `Ollama server (default: OLLAMA_HOST, else ${DEFAULT_OLLAMA_HOST})`);
 export const kOption = (help: string, fallback: number) =>
   new Option('--k <n>', help).argParser(wholeNumber).default(fallback);
 export const jsonOption = () => new Option('--json', 'print one JSON object on stdout (errors too)');

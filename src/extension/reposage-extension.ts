@@ -7,6 +7,7 @@ import { registerCommands } from './commands/command-table';
 import { evaluationCommand } from './commands/evaluation-command';
 import { CHAT_VIEW_TYPE, COMMANDS } from './commands/ids';
 import { indexCommands } from './commands/index-commands';
+import { pullModelsCommand } from './commands/pull-models';
 import { InlineCompletions } from './completion/inline-completions';
 import { DisposableStore } from './disposable-store';
 import { ErrorReporter } from './errors/report-error';
@@ -39,6 +40,7 @@ export class RepoSageExtension implements vscode.Disposable {
         ...indexCommands(indexes),
         ...chatCommands(chat, answerer),
         evaluationCommand(indexes, models),
+        pullModelsCommand(),
         { id: COMMANDS.showLog, run: () => log.show() },
       ],
       this.store,

@@ -2,6 +2,8 @@ import { benchCompletion, benchCompletionQuality } from './completion-bench';
 import { benchEventLoop } from './event-loop-bench';
 import { benchIndexing } from './index-bench';
 import { benchLocalization } from './localization-bench';
+import { benchPackage } from './package-bench';
+import { benchOllama } from './ollama-bench';
 import { trainRanker } from './localization/train-ranker';
 import { benchRetrieval } from './retrieval-bench';
 import { benchSharedIndex } from './shared-index-bench';
@@ -21,6 +23,8 @@ const benches: Record<string, () => Promise<void>> = {
   'train-ranker': trainRanker,
   localization: benchLocalization,
   'shared-index': benchSharedIndex,
+  package: benchPackage,
+  ollama: benchOllama,
 };
 
 /** Not a measurement: runs only when named (it rewrites the shipped ranker model). */

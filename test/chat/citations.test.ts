@@ -4,11 +4,11 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { citedSources, parseCitationMarkers, verifySources } from '../../src/core/chat/citations';
 import { chunkFile, type TokenCounter } from '../../src/core/chunking';
 import { createTokenCounter } from '../../src/core/embedding/token-counter';
-import { DEFAULT_EMBEDDING_MODEL } from '../../src/core/embedding/types';
 import { packContext } from '../../src/core/retrieval/pack';
 import { testModels } from '../support/models';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 import { FIXTURE_FILES } from './fixture';
+import { DEFAULT_EMBEDDING_MODEL } from '../../src/core/defaults';
 
 describe('parseCitationMarkers', () => {
   it('reads [n], [n, m] and [n][m] in order of first mention, each once', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkFile } from '../../src/core/chunking';
 import type { TokenCounter } from '../../src/core/chunking/chunk';
-import { defaultWasmDir } from '../../src/core/chunking/grammars';
+import { defaultWasmDir } from '../../src/core/languages/parse';
 import { RepoSageError } from '../../src/core/errors';
 import { makeTempDir } from '../support/temp-dir';
 import { contentOf, expectWellFormed, outline, realCounter, withLimit } from './helpers';

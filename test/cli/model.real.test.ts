@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { terminalSafe } from '../../src/cli/terminal-text';
 import { parseCitationMarkers } from '../../src/core/chat/citations';
 import { OllamaClient } from '../../src/core/ollama';
+import { ggufWithMetadata } from '../support/gguf';
 import { indexFixture, type IndexedFixture } from '../support/indexed-fixture';
 import { parseContextBlocks } from '../support/ollama-stub';
 import { SMALL_MODEL } from '../support/real-ollama';
@@ -33,6 +34,8 @@ const EDITED = [
   '',
 ].join('\n');
 const CURSOR = ['--line', '6', '--column', String('    ledger.'.length + 1)];
+/** An embedding-only model (a GGUF whose metadata names a pooling type): the model a user may pick by mistake. */
+const EMBEDDING_MODEL = 'reposage-cli-embedding';
 /** Made from the small model with a template that names the suffix, so Ollama lets it fill in the middle. */
 const FIM_MODEL = 'reposage-cli-fim';
 const FIM_TEMPLATE =
@@ -49,7 +52,9 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
     proxy = await startRecordingProxy(inject('ollamaUrl'));
   });
   afterAll(async () => {
-    await fetch(`${inject('ollamaUrl')}/api/delete`, { method: 'DELETE', body: JSON.stringify({ model: FIM_MODEL }) });
+    for (const model of [FIM_MODEL, EMBEDDING_MODEL]) {
+      await fetch(`${inject('ollamaUrl')}/api/delete`, { method: 'DELETE', body: JSON.stringify({ model }) });
+    }
     await proxy?.close();
     await fixture?.cleanup();
   });
@@ -79,7 +84,7 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
     return blocks;
   };
 
-  it('ask streams the model’s answer to the terminal, then lists the sources it was shown, each checked', async () => {
+  it('ask streams the model’s answer to the terminal, then lists the sources it was shown, checked', async () => {
     const pieces: string[] = [];
     const result = await cli(['ask', QUESTION, '--db', fixture.db, '--model', SMALL_MODEL, ...WINDOW], (text) =>
       pieces.push(text),
@@ -107,7 +112,8 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
     expect(sourceLines.slice(0, -1)).toEqual(
       blocks.map(
         (block) =>
-          `  [${block.n}] ${block.path}:${block.startLine}-${block.endLine}  ${cited.has(block.n) ? 'cited, ' : ''}verified`,
+          `  [${block.n}] ${block.path}:${block.startLine}-${block.endLine}  ` +
+          `${cited.has(block.n) ? 'cited, ' : ''}verified`,
       ),
     );
   });
@@ -218,5 +224,32 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
       expect.objectContaining({ path: '/api/show', status: 404 }),
       expect.objectContaining({ path: '/api/show', status: 404 }),
     ]);
+  });
+
+  it('an embedding model: both commands fail saying it does not write text, and which flag to change', async () => {
+    const gguf = path.join(fixture.elsewhere, '..', 'embedding.gguf');
+    await fs.writeFile(gguf, ggufWithMetadata({ 'general.architecture': 'bert', 'bert.pooling_type': 1 }));
+    await client.createModel({ model: EMBEDDING_MODEL, files: { 'model.gguf': await client.pushBlob(gguf) } });
+
+    const asked = await cli(['ask', QUESTION, '--db', fixture.db, '--model', EMBEDDING_MODEL]);
+    const completed = await cli([
+      'complete',
+      '--file',
+      path.join(fixture.root, 'src', 'restock.ts'),
+      ...CURSOR,
+      '--db',
+      fixture.db,
+      '--model',
+      EMBEDDING_MODEL,
+    ]);
+
+    for (const result of [asked, completed]) {
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`The model ${EMBEDDING_MODEL} does not write text`);
+      expect(result.stderr).toContain('in --model NAME');
+    }
+    expect(asked.stderr).toContain('Choose a chat model');
+    expect(completed.stderr).toContain('Choose a code model');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherContext } from '../../src/core/completion/context';
+import { ContextCache } from '../../src/core/completion/context-cache';
 import { viewAt } from '../../src/core/completion/cursor';
 import { packPrompt } from '../../src/core/completion/pack';
 import type { RecentEdit } from '../../src/core/completion/types';
@@ -122,5 +123,75 @@ describe('completion context', () => {
     const packed = packPrompt({ path: 'app/report.py', language: 'python', view, candidates, maxPromptTokens: 2048 });
     expect(packed.prompt).toContain('# Path: app/stats.py\n');
     expect(packed.prompt).toContain('# Path: app/report.py\ndef spread(values):');
+  });
+
+  describe('while the user types in one place', () => {
+    /** The real index, counting its searches. */
+    function counted() {
+      const searches: string[] = [];
+      return {
+        searches,
+        index: {
+          searchKeywords: (query: string, limit: number) => {
+            searches.push(query);
+            return store.searchKeywords(query, limit);
+          },
+        },
+      };
+    }
+    const typed = (text: string) => ROUTE_AT_CALL.replace('|', `${text}|`);
+    const contextWith = async (text: string, sources: Parameters<typeof gatherContext>[1], signal?: AbortSignal) => {
+      const request = requestAt('src/route.ts', text);
+      const view = viewAt(request.text, request.offset);
+      return gatherContext({ path: 'src/route.ts', language: 'typescript', text: request.text, view }, sources, signal);
+    };
+
+    it('answers later keystrokes in a region from the cache, with the same context', async () => {
+      const { searches, index } = counted();
+      const cache = new ContextCache();
+      const first = await contextWith(typed('po'), { index, recentEdits: [], cache });
+      const afterFirst = searches.length;
+      expect(afterFirst).toBe(2);
+      const later = await contextWith(typed('poin'), { index, recentEdits: [], cache });
+      // Similar code and definitions come from the cache; the half-typed word is not looked up.
+      expect(searches.length).toBe(afterFirst);
+      // The same code from the index (the current file's own lines come from its live text).
+      const fromIndex = (items: typeof first) => items.filter((item) => item.path !== 'src/route.ts');
+      expect(fromIndex(later)).toEqual(fromIndex(first));
+      expect(fromIndex(later).map((item) => item.path)).toContain('src/geometry.ts');
+      // Without the cache, the same keystroke searches again.
+      await contextWith(typed('poin'), { index, recentEdits: [] });
+      expect(searches.length).toBe(afterFirst + 2);
+      // A finished name is looked up once the cursor leaves it.
+      await contextWith(typed('scaleFactor, '), { index, recentEdits: [], cache });
+      expect(searches.slice(afterFirst + 2)).toEqual(['scaleFactor']);
+    });
+
+    it('searches again on another line, or once the words around the cursor changed', async () => {
+      const { searches, index } = counted();
+      const cache = new ContextCache();
+      await contextWith(typed(''), { index, recentEdits: [], cache });
+      const before = searches.length;
+      await contextWith(typed('points[i - 1], points[i], scaleFactor, offsetVector, unitsOfMeasure'), {
+        index,
+        recentEdits: [],
+        cache,
+      });
+      expect(searches.length).toBeGreaterThan(before);
+      const moved = ROUTE_AT_CALL.replace('|', '').replace('return total;', 'return total|;');
+      const beforeMove = searches.length;
+      await contextWith(moved, { index, recentEdits: [], cache });
+      expect(searches.length).toBeGreaterThan(beforeMove);
+    });
+
+    it('stops a request replaced by a newer keystroke before it searches for definitions', async () => {
+      const { searches, index } = counted();
+      const controller = new AbortController();
+      controller.abort();
+      await expect(contextWith(typed('po'), { index, recentEdits: [] }, controller.signal)).rejects.toMatchObject({
+        code: 'CANCELLED',
+      });
+      expect(searches).toEqual([]);
+    });
   });
 });

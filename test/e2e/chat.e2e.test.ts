@@ -107,7 +107,7 @@ describe('RepoSage in VS Code', () => {
     await expect.poll(() => stub.requestsTo('/api/chat').at(-1)?.clientClosed, { timeout: 10_000 }).toBe(true);
   });
 
-  it('highlights a code block and inserts it at the cursor', async () => {
+  it('highlights a code block, copies it and inserts it at the cursor', async () => {
     const { workbench } = session;
     session.respond = () => 'Use this:\n\n```ts\nconst reorderPoint = 12; // units\n```\n\nIt is checked in [1].';
     await workbench.runCommand('File: New Untitled Text File');
@@ -120,6 +120,8 @@ describe('RepoSage in VS Code', () => {
     await block.locator('.hl-comment').waitFor({ timeout: 60_000 });
     expect(await block.locator('.hl-keyword').allInnerTexts()).toContain('const');
     expect(await block.locator('.hl-comment').allInnerTexts()).toEqual(['// units']);
+    await block.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => workbench.clipboardText(), { timeout: 30_000 }).toBe('const reorderPoint = 12; // units');
     await block.getByRole('button', { name: 'Insert at Cursor' }).click();
     await expect
       .poll(() => workbench.activeEditorText(), { timeout: 30_000 })
@@ -150,7 +152,7 @@ describe('RepoSage in VS Code', () => {
     expect(await answered.locator('.answer').innerText()).toContain('From the repository');
   });
 
-  it('evaluates retrieval on a golden set and opens the report', async () => {
+  it('evaluates retrieval on a golden set and opens the report rendered, with a recall chart', async () => {
     const { workbench } = session;
     const { page } = workbench;
     // Outside the workspace, so the golden set is not indexed itself.
@@ -188,10 +190,20 @@ describe('RepoSage in VS Code', () => {
         { timeout: 30_000, interval: 1_000 },
       )
       .toBe(false);
+    // VS Code's markdown preview: headings, tables and the chart rendered, not markdown source.
+    const preview = workbench.webview('vscode.markdown-language-features');
     await expect
-      .poll(() => workbench.activeEditorText(), { timeout: 120_000 })
-      .toContain('# Retrieval evaluation: golden.jsonl on inventory');
-    expect(await workbench.activeEditorText()).toContain('2 questions');
+      .poll(() => preview.locator('h1').first().textContent(), { timeout: 120_000 })
+      .toBe('Retrieval evaluation: golden.jsonl on inventory');
+    expect(await preview.locator('body').textContent()).toContain('2 questions');
+    expect(await preview.locator('table').count()).toBe(3);
+    expect(await preview.locator('table').first().locator('th').allInnerTexts()).toEqual([
+      'metric',
+      'bm25',
+      'dense',
+      'hybrid',
+    ]);
+    expect(await preview.locator('pre').first().textContent()).toMatch(/^recall@1\s+bm25\s+[█░]{20}\s+\d\.\d{3}$/m);
     await workbench.screenshot('evaluation-report');
   });
 

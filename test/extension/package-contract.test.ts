@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHAT_VIEW_TYPE, COMMANDS, VIEW_CONTAINER_ID } from '../../src/extension/commands/ids';
+import * as defaults from '../../src/core/defaults';
 import { SKIPPABLE_KINDS } from '../../src/core/files';
 import {
   REINDEX_SETTINGS,
@@ -32,6 +33,32 @@ describe('package.json and the extension agree', () => {
       expect(contributed.default, fullKey(name)).toEqual(SETTINGS[name].default);
       expect(contributed.markdownDescription ?? contributed.description, fullKey(name)).toBeTruthy();
     }
+  });
+
+  it('contributes the defaults the CLI and the core use, from src/core/defaults.ts', () => {
+    const properties = contributes.configuration.properties as Record<string, ContributedSetting>;
+    const defaultOf = (name: SettingName) => properties[fullKey(name)].default;
+    expect({
+      ollamaHost: defaultOf('ollamaHost'),
+      ollamaStallSeconds: defaultOf('ollamaStallSeconds'),
+      chatModel: defaultOf('chatModel'),
+      completionModel: defaultOf('completionModel'),
+      embeddingModel: defaultOf('embeddingModel'),
+      topK: defaultOf('topK'),
+      rerankCandidates: defaultOf('rerankCandidates'),
+      maxFileBytes: defaultOf('maxFileBytes'),
+      completionDebounceMs: defaultOf('completionDebounceMs'),
+    }).toEqual({
+      ollamaHost: defaults.DEFAULT_OLLAMA_HOST,
+      ollamaStallSeconds: defaults.DEFAULT_OLLAMA_STALL_SECONDS,
+      chatModel: defaults.DEFAULT_CHAT_MODEL,
+      completionModel: defaults.DEFAULT_COMPLETION_MODEL,
+      embeddingModel: defaults.DEFAULT_EMBEDDING_MODEL,
+      topK: defaults.DEFAULT_ANSWER_K,
+      rerankCandidates: defaults.DEFAULT_RERANK_CANDIDATES,
+      maxFileBytes: defaults.DEFAULT_MAX_FILE_BYTES,
+      completionDebounceMs: defaults.DEFAULT_COMPLETION_DEBOUNCE_MS,
+    });
   });
 
   it('restricts in untrusted workspaces the settings the extension treats as restricted', () => {

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adviseStyle, type StyleAdvice } from '../../src/core/style/advise';
-import type { CompareReport } from '../../src/core/style/compare';
+import { adviseStyle, type StyleAdvice } from '../../src/core/style/advice/advise';
+import type { CompareReport } from '../../src/core/style/compare/compare';
 import { defaultAdapterName, isModelName } from '../../src/extension/style/adapter-name';
 import { adviceMarkdown, compareMarkdown } from '../../src/extension/style/reports';
 import { makeTempDir } from '../support/temp-dir';

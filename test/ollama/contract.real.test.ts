@@ -6,6 +6,7 @@ import { RepoSageError } from '../../src/core/errors';
 import { OllamaClient, fileDigest } from '../../src/core/ollama';
 import { GEMMA3_270M, startOllamaStub, type OllamaStub } from '../support/ollama-stub';
 import { SMALL_MODEL, SMALL_MODEL_GGUF } from '../support/real-ollama';
+import { ggufWithMetadata } from '../support/gguf';
 import { makeTempDir } from '../support/temp-dir';
 
 /**
@@ -14,14 +15,20 @@ import { makeTempDir } from '../support/temp-dir';
  */
 interface Target {
   name: string;
+  /** The server, a GGUF file it can create a model from, and an installed embedding model (EMBEDDING_MODEL). */
   start(): Promise<{ url: string; gguf: string; stop(): Promise<void> }>;
 }
+
+/** An embedding-only model: what Ollama makes of a GGUF whose metadata names a pooling type. */
+const EMBEDDING_MODEL = 'reposage-contract-embedding';
 
 const targets: Target[] = [
   {
     name: 'the stand-in server',
     async start() {
-      const stub: OllamaStub = await startOllamaStub({ models: [GEMMA3_270M] });
+      const stub: OllamaStub = await startOllamaStub({
+        models: [GEMMA3_270M, { name: EMBEDDING_MODEL, family: 'bert', embedding: true }],
+      });
       const temp = await makeTempDir('reposage-contract-');
       const gguf = path.join(temp.dir, 'model.gguf');
       await fs.writeFile(gguf, Buffer.concat([Buffer.from('GGUF'), randomBytes(4096)]));
@@ -38,7 +45,18 @@ const targets: Target[] = [
   {
     name: 'the real server',
     async start() {
-      return { url: inject('ollamaUrl'), gguf: SMALL_MODEL_GGUF, stop: async () => undefined };
+      const url = inject('ollamaUrl');
+      // Only the header counts: Ollama decides capabilities from the metadata and refuses before loading.
+      const temp = await makeTempDir('reposage-contract-');
+      const embedding = path.join(temp.dir, 'embedding.gguf');
+      await fs.writeFile(
+        embedding,
+        ggufWithMetadata({ 'general.architecture': 'bert', 'bert.pooling_type': 1, 'bert.context_length': 512 }),
+      );
+      const client = new OllamaClient({ host: url });
+      await client.createModel({ model: EMBEDDING_MODEL, files: { 'model.gguf': await client.pushBlob(embedding) } });
+      await temp.cleanup();
+      return { url, gguf: SMALL_MODEL_GGUF, stop: async () => undefined };
     },
   },
 ];
@@ -59,7 +77,7 @@ describe.each(targets)('the Ollama contract, on $name', (target) => {
     client = new OllamaClient({ host: server.url });
   });
   afterAll(async () => {
-    for (const model of [FIM_MODEL, FROM_FILES_MODEL]) {
+    for (const model of [FIM_MODEL, FROM_FILES_MODEL, EMBEDDING_MODEL]) {
       await fetch(`${server.url}/api/delete`, { method: 'DELETE', body: JSON.stringify({ model }) });
     }
     await server.stop();
@@ -175,14 +193,29 @@ describe.each(targets)('the Ollama contract, on $name', (target) => {
 
   it('names a missing model, with the pull command, for every kind of request', async () => {
     const requests = [
-      client.showModel('no-such-model'),
-      client.chat({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }),
-      client.generate({ model: 'no-such-model', prompt: 'hi' }),
+      () => client.showModel('no-such-model'),
+      () => client.chat({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }),
+      () => client.generate({ model: 'no-such-model', prompt: 'hi' }),
     ];
     for (const request of requests) {
-      const error = await failure(request);
+      const error = await failure(request());
       expect(error.code).toBe('OLLAMA_MODEL_MISSING');
       expect(error.hint).toContain('ollama pull no-such-model');
+    }
+  });
+
+  it('refuses to chat with or generate from an embedding model, saying it does not write text', async () => {
+    expect((await client.showModel(EMBEDDING_MODEL)).capabilities).toEqual(['embedding']);
+    // Made one at a time: a rejection nobody awaits yet would be reported as unhandled.
+    const requests = [
+      () => client.chat({ model: EMBEDDING_MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+      () => client.loadModel({ model: EMBEDDING_MODEL }),
+      () => client.generate({ model: EMBEDDING_MODEL, prompt: 'hi' }),
+    ];
+    for (const request of requests) {
+      const error = await failure(request());
+      expect(error.code).toBe('OLLAMA_NO_COMPLETION');
+      expect(error.message).toContain(`The model ${EMBEDDING_MODEL} does not write text`);
     }
   });
 

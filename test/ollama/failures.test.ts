@@ -59,6 +59,29 @@ describe('failures', () => {
     expect((await failure.catch((error) => error)).hint).toContain('reposage.completionModel');
   });
 
+  it('says an embedding model cannot write text, naming the model setting to change for each use', async () => {
+    const embedder = await startOllamaStub({
+      models: [{ name: 'nomic-embed-text', family: 'nomic-bert', embedding: true }],
+    });
+    try {
+      const embedding = new OllamaClient({ host: embedder.url });
+      expect((await embedding.showModel('nomic-embed-text')).capabilities).toEqual(['embedding']);
+
+      const chat = embedding.chat({ model: 'nomic-embed-text', messages: question });
+      const generate = embedding.generate({ model: 'nomic-embed-text', prompt: 'let x = ' });
+
+      await expect(chat).rejects.toMatchObject({
+        code: 'OLLAMA_NO_COMPLETION',
+        message: expect.stringContaining('The model nomic-embed-text does not write text'),
+      });
+      expect((await chat.catch((error) => error)).hint).toContain('Choose a chat model');
+      await expect(generate).rejects.toMatchObject({ code: 'OLLAMA_NO_COMPLETION' });
+      expect((await generate.catch((error) => error)).hint).toContain('reposage.completionModel');
+    } finally {
+      await embedder.close();
+    }
+  });
+
   it('reports a stream that ends without its final line as cut', async () => {
     stub.cutNext(2);
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_OLLAMA_HOST, OllamaClient, resolveOllamaHost } from '../../src/core/ollama';
+import { OllamaClient, resolveOllamaHost } from '../../src/core/ollama';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
+import { DEFAULT_OLLAMA_HOST } from '../../src/core/defaults';
 
 describe('the Ollama host', () => {
   it('defaults to the local server', () => {

@@ -87,8 +87,11 @@ describe('an index kept open between questions', () => {
     expect(opens).toBe(2);
   });
 
-  it('refuses once the index is deleted, saying how to build one', async () => {
+  it('refuses once the index is deleted, saying how to build one, and closes the old one', async () => {
+    const closesBefore = closes;
     await clearIndex(dbDir);
     await expect(kept.acquire()).rejects.toMatchObject({ code: 'INDEX_MISSING' });
+    // The index it had open is out of date: closed, not kept for the life of the process.
+    expect(closes).toBe(closesBefore + 1);
   });
 });

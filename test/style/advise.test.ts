@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adviseStyle, formatAdvice } from '../../src/core/style/advise';
+import { adviseStyle, formatAdvice } from '../../src/core/style/advice/advise';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 import { commit, git, makeStyleRepo } from './style-fixture';
 

@@ -1,9 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStyleSplit, writeStyleDataset } from '../../src/core/style/dataset-files';
-import { MIN_GOOD_EXAMPLES, buildStyleDataset, countsByKind, type StyleDataset } from '../../src/core/style/export';
-import { SECRET_PLACEHOLDER } from '../../src/core/style/scrub-secrets';
+import { readStyleSplit, writeStyleDataset } from '../../src/core/style/dataset/files';
+import {
+  MIN_GOOD_EXAMPLES,
+  buildStyleDataset,
+  countsByKind,
+  type StyleDataset,
+} from '../../src/core/style/dataset/export';
+import { SECRET_PLACEHOLDER } from '../../src/core/style/dataset/scrub-secrets';
 import type { StyleExample } from '../../src/core/style/types';
 import { makeTempDir } from '../support/temp-dir';
 import { FAKE_AWS_KEY, git, makeStyleRepo } from './style-fixture';

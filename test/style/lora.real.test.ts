@@ -25,7 +25,8 @@ const BASE = 'reposage-tiny-llama';
 const TUNED = 'reposage-tiny-llama-style';
 /** The tiny base's chat format (make_tiny_base.py's template), in Ollama's template language. */
 const MODELFILE_TEMPLATE =
-  'TEMPLATE """{{ range .Messages }}<|{{ .Role }}|> {{ .Content }} <|end|> {{ end }}<|assistant|> """\nPARAMETER stop <|end|>\n';
+  'TEMPLATE """{{ range .Messages }}<|{{ .Role }}|> {{ .Content }} <|end|> {{ end }}<|assistant|> """\n' +
+  'PARAMETER stop <|end|>\n';
 const GREEDY = { temperature: 0, seed: 1, num_predict: 24 };
 
 describe('a LoRA adapter trained by the recipe, registered on the real Ollama server', () => {

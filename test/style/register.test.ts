@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RepoSageError } from '../../src/core/errors';
 import { OllamaClient } from '../../src/core/ollama';
-import { registerAdapter } from '../../src/core/style/register';
+import { registerAdapter } from '../../src/core/style/adapter/register';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub';
 import { makeTempDir, writeTree } from '../support/temp-dir';
+import { ggufWithMetadata } from '../support/gguf';
 
 const MODELS = [
   { name: 'qwen2.5-coder:1.5b-instruct', family: 'qwen2', parameterSize: '1.5B' },
@@ -32,23 +33,6 @@ function safetensors(): Buffer {
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(header.length));
   return Buffer.concat([length, header, data]);
-}
-
-/** A GGUF file with string metadata and no tensors, laid out as the format says. */
-function gguf(metadata: Record<string, string>): Buffer {
-  const u32 = (n: number) => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(n);
-    return b;
-  };
-  const u64 = (n: number) => {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(n));
-    return b;
-  };
-  const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from(s)]);
-  const kvs = Object.entries(metadata).map(([key, value]) => Buffer.concat([str(key), u32(8), str(value)]));
-  return Buffer.concat([Buffer.from('GGUF'), u32(3), u64(0), u64(kvs.length), ...kvs]);
 }
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -194,8 +178,37 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     expect(ok.check.unchecked).toEqual(['the model size']);
   });
 
+  it("counts a local base folder's parameters from its safetensors headers, to check the size", async () => {
+    // Header only: the count comes from the shapes, and the weights are never read.
+    const header = Buffer.from(
+      JSON.stringify({
+        __metadata__: { format: 'pt' },
+        'model.embed_tokens.weight': { dtype: 'F32', shape: [100_000, 2_000], data_offsets: [0, 0] },
+        'model.layers.0.mlp.up_proj.weight': { dtype: 'F32', shape: [3_000, 1_000_000], data_offsets: [0, 0] },
+      }),
+    );
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(header.length));
+    await writeTree(path.join(dir, 'local-3b'), {
+      'config.json': JSON.stringify({ model_type: 'llama' }),
+      'model-00001-of-00002.safetensors': Buffer.concat([length, header]),
+      'model-00002-of-00002.safetensors': safetensors(),
+    });
+    const { folder } = await peftAdapter({ ...config, base_model_name_or_path: path.join(dir, 'local-3b') });
+
+    const ok = await registerAdapter({ adapterPath: folder, base: 'llama3.2:3b', name: 'x', ollama });
+    expect(ok.check).toMatchObject({ problems: [], unchecked: [] });
+    expect(ok.check.adapterSizeBillions).toBeCloseTo(3.2, 6);
+    const refused = await registerAdapter({ adapterPath: folder, base: 'llama3.1:8b', name: 'y', ollama }).catch(
+      (e) => e,
+    );
+    expect(refused.message).toContain(
+      'llama3.1:8b has 8.0B parameters, but the adapter was trained on a 3.2B-parameter',
+    );
+  });
+
   it('registers a LoRA adapter converted to GGUF, checked by its general.architecture', async () => {
-    const bytes = gguf({
+    const bytes = ggufWithMetadata({
       'general.architecture': 'llama',
       'general.type': 'adapter',
       'adapter.type': 'lora',
@@ -227,7 +240,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     const ggufFile = path.join(dir, 'gemma3.gguf');
     await fs.writeFile(
       ggufFile,
-      gguf({ 'general.architecture': 'gemma3', 'general.type': 'adapter', 'adapter.type': 'lora' }),
+      ggufWithMetadata({ 'general.architecture': 'gemma3', 'general.type': 'adapter', 'adapter.type': 'lora' }),
     );
     for (const adapterPath of [folder, ggufFile]) {
       const error = await registerAdapter({ adapterPath, base: 'gemma3:270m', name: 'g3', ollama, force: true }).catch(
@@ -263,7 +276,7 @@ describe('registering a LoRA adapter with Ollama (stand-in server)', () => {
     const file = path.join(dir, 'qwen.gguf');
     await fs.writeFile(
       file,
-      gguf({
+      ggufWithMetadata({
         'general.architecture': 'qwen2',
         'general.type': 'adapter',
         'adapter.type': 'lora',

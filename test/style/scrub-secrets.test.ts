@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_PLACEHOLDER as S, scrubSecrets } from '../../src/core/style/scrub-secrets';
+import { SECRET_PLACEHOLDER as S, scrubSecrets } from '../../src/core/style/dataset/scrub-secrets';
 
 describe('scrubSecrets', () => {
   it('replaces credentials of known shapes', () => {

@@ -143,6 +143,20 @@ export async function startMinio(): Promise<RealMinio> {
  * make (creating a bucket); a full S3 SDK for it would be the largest dependency of the test suite.
  */
 async function createBucket(endpoint: string, accessKey: string, secretKey: string, bucket: string): Promise<void> {
+  // On a busy machine MinIO can report ready and still answer 503 "not initialized" for a few seconds.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const response = await putBucket(endpoint, accessKey, secretKey, bucket);
+    if (response.ok) return;
+    const body = await response.text();
+    if (response.status !== 503 || Date.now() > deadline) {
+      throw new Error(`Creating bucket ${bucket} failed: ${response.status} ${body}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function putBucket(endpoint: string, accessKey: string, secretKey: string, bucket: string): Promise<Response> {
   const url = new URL(`/${bucket}`, endpoint);
   const now = new Date();
   const amzDate = now
@@ -167,7 +181,7 @@ async function createBucket(endpoint: string, accessKey: string, secretKey: stri
   const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretKey}`, day), REGION), 's3'), 'aws4_request');
   const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
-  const response = await fetch(url, {
+  return fetch(url, {
     method: 'PUT',
     headers: {
       'x-amz-content-sha256': payloadHash,
@@ -177,7 +191,6 @@ async function createBucket(endpoint: string, accessKey: string, secretKey: stri
         `Signature=${signature}`,
     },
   });
-  if (!response.ok) throw new Error(`Creating bucket ${bucket} failed: ${response.status} ${await response.text()}`);
 }
 
 async function waitForHealth(endpoint: string, child: ChildProcess, logFile: string): Promise<void> {

@@ -1,6 +1,5 @@
 import { type Command, Option } from '@commander-js/extra-typings';
-import { askQuestion, DEFAULT_ASK_K, DEFAULT_CHAT_MODEL, statusText } from '../../core/chat/ask';
-import { DEFAULT_MAX_CONTEXT_TOKENS } from '../../core/chat/budget';
+import { askQuestion, statusText } from '../../core/chat/ask';
 import type { AskResult, Source } from '../../core/chat/types';
 import { OllamaClient } from '../../core/ollama';
 import { type CliStreams, contextFor, resolveRoot, warn } from '../context';
@@ -18,6 +17,7 @@ import {
   wholeNumber,
 } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
+import { DEFAULT_CHAT_MODEL, DEFAULT_ANSWER_K, DEFAULT_MAX_CONTEXT_TOKENS } from '../../core/defaults';
 
 export function registerAskCommand(program: Command, streams: CliStreams): void {
   program
@@ -33,7 +33,7 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
     .addOption(modelsOption())
     .addOption(new Option('--model <name>', 'Ollama chat model').env('REPOSAGE_CHAT_MODEL').default(DEFAULT_CHAT_MODEL))
     .addOption(ollamaOption())
-    .addOption(kOption('how many chunks the answer is grounded on', DEFAULT_ASK_K))
+    .addOption(kOption('how many chunks the answer is grounded on', DEFAULT_ANSWER_K))
     .addOption(
       // A quarter of the window is kept for the answer: on a CPU a smaller window answers sooner.
       new Option(

@@ -1,17 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from '@commander-js/extra-typings';
-import {
-  CompletionSession,
-  DEFAULT_COMPLETION_MODEL,
-  offsetOf,
-  openKeywordIndex,
-  type CompletionResult,
-} from '../../core/completion';
+import { CompletionSession, offsetOf, openKeywordIndex, type CompletionResult } from '../../core/completion';
 import { RepoSageError, throwIfCancelled } from '../../core/errors';
 import { OllamaClient } from '../../core/ollama';
 import { type CliStreams, contextFor, print, resolveDbDir, resolveRoot, warn } from '../context';
 import { dbOption, dirArgument, jsonOption, ollamaOption, wholeNumber } from '../options';
+import { DEFAULT_COMPLETION_MODEL } from '../../core/defaults';
 
 export function registerCompleteCommand(program: Command, streams: CliStreams): void {
   program

@@ -19,6 +19,7 @@ import {
 } from '../options';
 import { formatEta, progressLine } from '../progress';
 import { openSearchSession } from './search-session';
+import { DEFAULT_EVAL_K } from '../../core/defaults';
 
 export function registerEvalCommand(program: Command, streams: CliStreams): void {
   program
@@ -36,7 +37,7 @@ export function registerEvalCommand(program: Command, streams: CliStreams): void
       `comma-separated modes, of ${RETRIEVAL_MODES.join(', ')} (default: every mode the installed models allow)`,
       modeList,
     )
-    .addOption(kOption('rank cut-off of the measures', 20))
+    .addOption(kOption('rank cut-off of the measures', DEFAULT_EVAL_K))
     .option('--report <file>', 'also write the report as markdown to this file')
     .addOption(jsonOption())
     .addOption(quietOption())

@@ -17,6 +17,7 @@ import {
   sharedOption,
 } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
+import { DEFAULT_SEARCH_K } from '../../core/defaults';
 
 /** Chunks the --files view ranks files from. */
 const FILE_CANDIDATES = 50;
@@ -31,7 +32,7 @@ export function registerQueryCommand(program: Command, streams: CliStreams): voi
     .addOption(dbOption())
     .addOption(sharedOption())
     .addOption(modelsOption())
-    .addOption(kOption('how many chunks to print', 5))
+    .addOption(kOption('how many chunks to print', DEFAULT_SEARCH_K))
     .addOption(
       new Option(
         '--mode <mode>',

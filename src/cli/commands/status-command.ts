@@ -3,9 +3,9 @@ import type { Command } from '@commander-js/extra-typings';
 import { vectorPercent } from '../../core/indexer/coverage';
 import { type IndexStatus, readIndexStatus } from '../../core/indexer/status';
 import { hasModel } from '../../core/embedding/locate';
-import { DEFAULT_RERANK_MODEL } from '../../core/embedding/types';
 import { type CliStreams, contextFor, print, resolveDbDir, resolveModelsDir } from '../context';
 import { dbOption, dirArgument, jsonOption, modelsOption } from '../options';
+import { DEFAULT_RERANK_MODEL } from '../../core/defaults';
 
 export function registerStatusCommand(program: Command, streams: CliStreams): void {
   program

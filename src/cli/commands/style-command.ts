@@ -2,17 +2,17 @@ import path from 'node:path';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { readGoldenSet } from '../../core/eval/golden-set';
 import { OllamaClient } from '../../core/ollama';
-import { adviseStyle, formatAdvice } from '../../core/style/advise';
-import { DEFAULT_COMPARE_LIMIT, compareModels } from '../../core/style/compare';
-import { formatCompareTable } from '../../core/style/compare-report';
-import { readStyleSplit, writeStyleDataset } from '../../core/style/dataset-files';
+import { adviseStyle, formatAdvice } from '../../core/style/advice/advise';
+import { DEFAULT_COMPARE_LIMIT, compareModels } from '../../core/style/compare/compare';
+import { formatCompareTable } from '../../core/style/compare/report';
+import { readStyleSplit, writeStyleDataset } from '../../core/style/dataset/files';
 import {
   DEFAULT_MAX_EXAMPLE_TOKENS,
   type StyleDataset,
   buildStyleDataset,
   countsByKind,
-} from '../../core/style/export';
-import { registerAdapter } from '../../core/style/register';
+} from '../../core/style/dataset/export';
+import { registerAdapter } from '../../core/style/adapter/register';
 import { EXAMPLE_KINDS } from '../../core/style/types';
 import { type CliStreams, contextFor, print, warn } from '../context';
 import { dbOption, dirArgument, jsonOption, modelsOption, ollamaOption, quietOption, wholeNumber } from '../options';

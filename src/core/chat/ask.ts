@@ -1,5 +1,5 @@
 import { RepoSageError } from '../errors';
-import { DEFAULT_KEEP_ALIVE, type OllamaClient } from '../ollama';
+import type { OllamaClient } from '../ollama';
 import { packContext } from '../retrieval/pack';
 import type { RetrievalMode, Retriever } from '../retrieval/types';
 import { estimateTokens, messageTokens, planBudget } from './budget';
@@ -7,8 +7,7 @@ import { citedSources, verifySources } from './citations';
 import { historyTokens, standaloneQuery, trimHistory, type CompleteFn } from './conversation';
 import { SYSTEM_PROMPT, buildAnswerMessages, questionMessage } from './prompt';
 import type { AskEvent, AskStatus, ChatTurn, EditorSelection } from './types';
-
-export const DEFAULT_CHAT_MODEL = 'qwen2.5-coder:7b';
+import { DEFAULT_KEEP_ALIVE, DEFAULT_ANSWER_K } from '../defaults';
 
 export interface AskInput {
   question: string;
@@ -24,7 +23,7 @@ export interface AskDeps {
   model: string;
   /** The workspace root: sources are verified against the files under it. */
   root: string;
-  /** Chunks to retrieve (default DEFAULT_ASK_K); packing merges neighbours and leaves out what does not fit. */
+  /** Chunks to retrieve (default DEFAULT_ANSWER_K); packing merges neighbours and leaves out what does not fit. */
   k?: number;
   /** Default: the retriever's own (rerank when it has a cross-encoder). */
   mode?: RetrievalMode;
@@ -36,7 +35,6 @@ export interface AskDeps {
   keepAlive?: string | number;
 }
 
-export const DEFAULT_ASK_K = 8;
 /** The `[n] path:start-end` line and the fence around each block's code. */
 const BLOCK_OVERHEAD_TOKENS = 24;
 /** A standalone question is one sentence; a longer reply is cut rather than waited for. */
@@ -90,7 +88,7 @@ export async function* askQuestion(
     ).text;
   const query = await standaloneQuery(question, history, complete, signal);
   const retrieval = await deps.retriever.retrieve(query, {
-    k: deps.k ?? DEFAULT_ASK_K,
+    k: deps.k ?? DEFAULT_ANSWER_K,
     mode: deps.mode,
     rerankCandidates: deps.rerankCandidates,
     signal,

@@ -1,4 +1,5 @@
 import { RepoSageError } from '../errors';
+import { DEFAULT_MAX_CONTEXT_TOKENS } from '../defaults';
 
 /**
  * A rough token count for text the chat model reads. The chat model's tokenizer is not available
@@ -17,12 +18,6 @@ export function messageTokens(content: string): number {
 
 /** Used when the model does not report its context length. */
 export const FALLBACK_CONTEXT_TOKENS = 4096;
-/**
- * Ollama allocates the whole window up front (KV cache), so a 128k model asked for its full length
- * would take gigabytes of memory for a prompt of a few thousand tokens. RAG prompts stay well
- * below this; a caller that wants more says so.
- */
-export const DEFAULT_MAX_CONTEXT_TOKENS = 8192;
 
 export interface PromptBudget {
   /** The window asked of Ollama (num_ctx). */

@@ -1,4 +1,4 @@
-import { languageForPath } from '../chunking/languages';
+import { languageForPath } from '../languages/registry';
 import type { ChatMessage } from '../ollama';
 import type { ContextBlock } from '../retrieval/pack';
 import type { ChatTurn, EditorSelection } from './types';

@@ -2,15 +2,14 @@ import { throwIfCancelled } from '../errors';
 import { TokenBudget } from './budget';
 import type { Chunk, TokenCounter } from './chunk';
 import { chunkSyntaxTree } from './code-chunker';
-import { parseSource } from './grammars';
-import { commentFor, grammarFor, isMarkdown, languageForPath, PLAIN_TEXT } from './languages';
+import { parseSource } from '../languages/parse';
+import { commentFor, grammarFor, isMarkdown, languageForPath, PLAIN_TEXT } from '../languages/registry';
 import { chunkMarkdown } from './markdown-chunker';
 import { toChunks, type Piece } from './pieces';
 import { type Definition, definitionsIn } from './syntax';
 import { splitRows } from './text-splitter';
 
 export type { Chunk, TokenCounter } from './chunk';
-export { commentFor, languageForPath } from './languages';
 
 /**
  * Recorded in the index manifest: an index chunked by another version is rebuilt.

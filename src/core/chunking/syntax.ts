@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { clip } from './pieces';
+import { CALL_WRAPPERS, DECLARATION_KINDS, DECLARATION_WRAPPERS, FUNCTION_VALUES } from '../languages/node-types';
 
 /** A node that declares something, as found through wrappers like `export` or decorators. */
 export interface Declaration {
@@ -8,98 +9,13 @@ export interface Declaration {
   name?: string;
 }
 
-/** Node types (across the bundled grammars) that declare something, and what they declare. */
-const KINDS: Record<string, string> = {
-  function_declaration: 'function',
-  generator_function_declaration: 'function',
-  function_signature: 'function',
-  function_definition: 'function',
-  function_item: 'function',
-  function_statement: 'function',
-  method_definition: 'method',
-  method_declaration: 'method',
-  method_signature: 'method',
-  method_elem: 'method',
-  method: 'function',
-  singleton_method: 'method',
-  constructor_declaration: 'method',
-  class_method_definition: 'method',
-  abstract_method_signature: 'method',
-  class_declaration: 'class',
-  abstract_class_declaration: 'class',
-  class_definition: 'class',
-  class_specifier: 'class',
-  class_statement: 'class',
-  class: 'class',
-  record_declaration: 'class',
-  interface_declaration: 'interface',
-  annotation_type_declaration: 'interface',
-  trait_item: 'trait',
-  trait_declaration: 'trait',
-  struct_item: 'struct',
-  struct_specifier: 'struct',
-  struct_declaration: 'struct',
-  union_item: 'struct',
-  union_specifier: 'struct',
-  enum_declaration: 'enum',
-  enum_item: 'enum',
-  enum_specifier: 'enum',
-  type_alias_declaration: 'type',
-  type_item: 'type',
-  type_definition: 'type',
-  alias_declaration: 'type',
-  impl_item: 'impl',
-  mod_item: 'namespace',
-  module: 'namespace',
-  internal_module: 'namespace',
-  namespace_definition: 'namespace',
-  namespace_declaration: 'namespace',
-  macro_definition: 'macro',
-  const_item: 'variable',
-  static_item: 'variable',
-  const_spec: 'variable',
-  var_spec: 'variable',
-  public_field_definition: 'property',
-  field_definition: 'property',
-  property_signature: 'property',
-  property_declaration: 'property',
-  field_declaration: 'property',
-  rule_set: 'rule',
-  media_statement: 'rule',
-  keyframes_statement: 'rule',
-  supports_statement: 'rule',
-  section: 'section',
-};
-
-/** Nodes that only wrap a declaration: looked through to find it. */
-const WRAPPERS = new Set([
-  'export_statement',
-  'ambient_declaration',
-  'decorated_definition',
-  'template_declaration',
-  'expression_statement',
-  'lexical_declaration',
-  'variable_declaration',
-  'type_declaration',
-  'const_declaration',
-  'var_declaration',
-]);
-
-/**
- * Calls whose last argument is a callback, like `describe('x', () => { ... })` or Ruby's
- * `describe X do ... end`: the callback's statements are the parts, as a function's would be.
- */
-const CALL_WRAPPERS = new Set(['expression_statement', 'call_expression', 'arguments', 'await_expression', 'call']);
-
-const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'function', 'generator_function']);
-
 /** Kinds whose members are named `Outer.member` and whose functions are methods. */
 export const TYPE_KINDS = new Set(['class', 'interface', 'trait', 'struct', 'enum', 'impl', 'namespace']);
 
 export function declarationIn(node: Node): Declaration | undefined {
-  const kind = KINDS[node.type] ?? computedKind(node);
+  const kind = DECLARATION_KINDS[node.type] ?? computedKind(node);
   if (kind) return { node, kind, name: nameOf(node) };
-  if (!WRAPPERS.has(node.type)) return undefined;
+  if (!DECLARATION_WRAPPERS.has(node.type)) return undefined;
   for (const child of node.namedChildren) {
     const found = child && declarationIn(child);
     if (found) return found;
@@ -173,7 +89,7 @@ export interface Definition {
 export function definitionsIn(root: Node): Definition[] {
   const found: Definition[] = [];
   const visit = (node: Node, outer: { symbol?: string; kind?: string }) => {
-    const kind = KINDS[node.type] ?? computedKind(node);
+    const kind = DECLARATION_KINDS[node.type] ?? computedKind(node);
     let inner = outer;
     if (kind && !(kind === 'variable' && outer.kind !== undefined && !TYPE_KINDS.has(outer.kind))) {
       const name = nameOf(node);

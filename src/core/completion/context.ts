@@ -1,7 +1,8 @@
 import type { Chunk } from '../chunking/chunk';
-import { parseSource } from '../chunking/grammars';
-import { grammarFor } from '../chunking/languages';
+import { parseSource } from '../languages/parse';
+import { grammarFor } from '../languages/registry';
 import { throwIfCancelled } from '../errors';
+import type { ContextCache } from './context-cache';
 import type { CursorView } from './cursor';
 import type { KeywordIndex } from './keyword-index';
 import { symbolsNearCursor, type CursorSymbols } from './symbols';
@@ -13,6 +14,8 @@ export interface ContextSources {
   recentEdits: readonly RecentEdit[];
   /** Folder with the tree-sitter grammars, when not in node_modules. */
   wasmDir?: string;
+  /** Searches of earlier requests, reused while the user types in the same region. */
+  cache?: ContextCache;
 }
 
 export interface ContextRequest {
@@ -28,6 +31,9 @@ const QUERY_LINES_BEFORE = 10;
 const QUERY_LINES_AFTER = 2;
 const SIMILAR_LIMIT = 8;
 const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+/** The part of a word before the cursor, and after it. */
+const WORD_END = /[A-Za-z0-9_$]*$/;
+const WORD_START = /^[A-Za-z0-9_$]*/;
 /** Keyword hits to scan for chunks that define one of the names. */
 const DEFINITION_CANDIDATES = 50;
 
@@ -42,13 +48,17 @@ export async function gatherContext(
   signal?: AbortSignal,
 ): Promise<ContextItem[]> {
   const { path, language, text, view } = request;
-  const { index } = sources;
+  const { index, cache } = sources;
+  throwIfCancelled(signal);
   // The search for similar code runs in LanceDB's threads while this one parses the file.
-  const similarSearch = index ? similarInIndex(index, view, path) : Promise.resolve([]);
-  const definitionSearch = symbolsOfFile(language, text, view, sources.wasmDir).then(async (symbols) => ({
-    symbols,
-    indexed: index ? await definitionsInIndex(index, symbols, path) : [],
-  }));
+  const similarSearch = index ? similarInIndex(index, view, path, cache) : Promise.resolve([]);
+  const definitionSearch = symbolsOfFile(language, text, view, sources.wasmDir).then(async (symbols) => {
+    // A newer keystroke replaced this request while the file was parsed: no search for it.
+    throwIfCancelled(signal);
+    return { symbols, indexed: index ? await definitionsInIndex(index, symbols, view, path, cache) : [] };
+  });
+  // Settled either way, so a cancelled request leaves no unhandled rejection behind.
+  similarSearch.catch(() => undefined);
   const [{ symbols, indexed }, similar] = await Promise.all([definitionSearch, similarSearch]);
   throwIfCancelled(signal);
   // Nearest name first; the file's own definition of a name wins over a same-named one elsewhere.
@@ -88,21 +98,42 @@ async function symbolsOfFile(
 }
 
 /**
- * Chunks in other files that define one of the names: one keyword search for all the names, kept
- * where the chunk's symbol is the name. The current file is left out: its live text is newer than
- * the index, and its own definitions come from the syntax tree.
+ * Chunks in other files that define one of the names: one keyword search for all the names (with a
+ * cache, for those it has not seen), kept where the chunk's symbol is the name. The current file is
+ * left out: its live text is newer than the index, and its own definitions come from the syntax tree.
  */
-async function definitionsInIndex(index: KeywordIndex, symbols: CursorSymbols, path: string): Promise<Chunk[]> {
-  const wanted = symbols.names.filter((name) => !symbols.definitions.some((definition) => definition.name === name));
+async function definitionsInIndex(
+  index: KeywordIndex,
+  symbols: CursorSymbols,
+  view: CursorView,
+  path: string,
+  cache: ContextCache | undefined,
+): Promise<Chunk[]> {
+  // The word the cursor is in is being typed: half a name defines nothing, and searching for it
+  // would cost a search per keystroke. It is looked up once the cursor has left it (`(`, `.`, space).
+  const typing = `${WORD_END.exec(view.linePrefix)?.[0] ?? ''}${WORD_START.exec(view.lineSuffix)?.[0] ?? ''}`;
+  const wanted = symbols.names.filter(
+    (name) => name !== typing && !symbols.definitions.some((definition) => definition.name === name),
+  );
   if (wanted.length === 0) return [];
-  const hits = await index.searchKeywords(wanted.join(' '), DEFINITION_CANDIDATES);
-  return hits
-    .map(({ chunk }) => chunk)
-    .filter((chunk) => chunk.path !== path && wanted.some((name) => definesName(chunk, name)));
+  // One keyword search for all the names, kept where the chunk's symbol is the name.
+  const search = async (names: string[]) => {
+    const hits = (await index.searchKeywords(names.join(' '), DEFINITION_CANDIDATES)).map(({ chunk }) => chunk);
+    return new Map(names.map((name) => [name, hits.filter((chunk) => definesName(chunk, name))]));
+  };
+  const found = cache
+    ? await cache.definitionsOf(wanted, search)
+    : [...new Set([...(await search(wanted)).values()].flat())];
+  return found.filter((chunk) => chunk.path !== path);
 }
 
 /** Chunks of other files that share the most words with the lines around the cursor. */
-async function similarInIndex(index: KeywordIndex, view: CursorView, path: string): Promise<Chunk[]> {
+async function similarInIndex(
+  index: KeywordIndex,
+  view: CursorView,
+  path: string,
+  cache: ContextCache | undefined,
+): Promise<Chunk[]> {
   const before = view.prefix.split('\n').slice(-QUERY_LINES_BEFORE).join('\n');
   const after = view.suffix
     .split('\n')
@@ -110,11 +141,12 @@ async function similarInIndex(index: KeywordIndex, view: CursorView, path: strin
     .join('\n');
   // Each distinct word once: a query's cost grows with its terms, and repeats add little to BM25.
   const words = new Set(`${before}${after}`.match(IDENTIFIER));
-  const hits = await index.searchKeywords([...words].join(' '), SIMILAR_LIMIT + 4);
-  return hits
-    .map(({ chunk }) => chunk)
-    .filter((chunk) => chunk.path !== path)
-    .slice(0, SIMILAR_LIMIT);
+  const search = async () =>
+    (await index.searchKeywords([...words].join(' '), SIMILAR_LIMIT + 4))
+      .map(({ chunk }) => chunk)
+      .filter((chunk) => chunk.path !== path)
+      .slice(0, SIMILAR_LIMIT);
+  return cache ? cache.similarCode(path, view.line, words, search) : search();
 }
 
 /** A chunk's symbol names its declarations, qualified for members (`Class.method`), listed when merged (`a, b`). */

@@ -3,8 +3,6 @@ import type { ModelInfo, OllamaClient } from '../ollama';
 /** Base code models whose Ollama templates complete between a prefix and a suffix. */
 export const FIM_MODELS = ['qwen2.5-coder:1.5b-base', 'codellama:7b-code', 'starcoder2:3b'];
 
-export const DEFAULT_COMPLETION_MODEL = 'qwen2.5-coder:1.5b-base';
-
 /** The completion model and how it is prompted: fill-in-the-middle, or the text before the cursor only. */
 export interface CompletionModel {
   info: ModelInfo;

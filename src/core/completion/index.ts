@@ -1,6 +1,6 @@
 export { CompletionSession, type CompletionCounters, type CompletionSessionOptions } from './session';
 export { openKeywordIndex, type KeywordIndex, type OpenedKeywordIndex } from './keyword-index';
-export { DEFAULT_COMPLETION_MODEL, FIM_MODELS, prefixOnlyNotice } from './fim-model';
+export { FIM_MODELS, prefixOnlyNotice } from './fim-model';
 export { offsetOf } from './cursor';
 export {
   evaluateCompletionQuality,

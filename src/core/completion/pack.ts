@@ -1,5 +1,5 @@
 import { estimateTokens } from '../chat/budget';
-import { commentFor, languageForPath } from '../chunking';
+import { commentFor, languageForPath } from '../languages/registry';
 import { type CursorView, countNewlines } from './cursor';
 import type { ContextItem } from './types';
 

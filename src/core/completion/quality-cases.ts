@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
-import { languageForPath } from '../chunking';
-import { parseSource } from '../chunking/grammars';
-import { grammarFor } from '../chunking/languages';
+import { parseSource } from '../languages/parse';
+import { grammarFor, languageForPath } from '../languages/registry';
 import { throwIfCancelled } from '../errors';
 import { readTextFile, walkWorkspace } from '../files';
 import type { CompletionRequest } from './types';

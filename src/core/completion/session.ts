@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { languageForPath } from '../chunking';
+import { languageForPath } from '../languages/registry';
 import { RepoSageError, isCancellation } from '../errors';
-import { DEFAULT_KEEP_ALIVE, type OllamaClient } from '../ollama';
+import type { OllamaClient } from '../ollama';
 import { CompletionCache } from './cache';
+import { ContextCache } from './context-cache';
 import { gatherContext } from './context';
 import { completionMode, viewAt, type CursorView } from './cursor';
 import { describeCompletionModel, prefixOnlyNotice, type CompletionModel } from './fim-model';
@@ -11,6 +12,7 @@ import { packPrompt, type PackedPrompt } from './pack';
 import { answerComplete, postProcess } from './postprocess';
 import { RecentEdits } from './recent-edits';
 import type { CompletionMode, CompletionRequest, CompletionResult, RecentEdit } from './types';
+import { DEFAULT_KEEP_ALIVE, DEFAULT_COMPLETION_DEBOUNCE_MS } from '../defaults';
 
 export interface CompletionSessionOptions {
   ollama: OllamaClient;
@@ -49,7 +51,6 @@ export interface CompletionCounters {
  * with room for the estimate being short.
  */
 const WINDOW_TOKENS = 4096;
-const DEFAULT_DEBOUNCE_MS = 250;
 const DEFAULT_MAX_PROMPT_TOKENS = 2048;
 /** Tokens the model may write: a line is short; a body is cut at its end while streaming. */
 const MAX_ANSWER_TOKENS: Record<CompletionMode, number> = { single: 64, multi: 256 };
@@ -63,6 +64,7 @@ export class CompletionSession {
   readonly counters: CompletionCounters = { requests: 0, modelCalls: 0, cacheHits: 0, cancelled: 0 };
   readonly recentEdits = new RecentEdits();
   private readonly cache: CompletionCache;
+  private readonly contextCache = new ContextCache();
   private index: KeywordIndex | undefined;
   private current: AbortController | undefined;
   private modelInfo: Promise<CompletionModel> | undefined;
@@ -75,6 +77,8 @@ export class CompletionSession {
   /** Switches to a newly built (or removed) index; cached answers stay valid for the same text. */
   setIndex(index: KeywordIndex | undefined): void {
     this.index = index;
+    // Searches of the old index may name code that changed since.
+    this.contextCache.clear();
   }
 
   recordEdit(edit: RecentEdit): void {
@@ -99,7 +103,7 @@ export class CompletionSession {
       return { ...cached.answer, cached: true, timings: { contextMs: 0, modelMs: 0 } };
     }
     try {
-      const debounceMs = this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+      const debounceMs = this.options.debounceMs ?? DEFAULT_COMPLETION_DEBOUNCE_MS;
       if (debounceMs > 0) await sleep(debounceMs, undefined, { signal: cancel });
       return await this.ask(request, view, cancel);
     } catch (error) {
@@ -114,6 +118,7 @@ export class CompletionSession {
   dispose(): void {
     this.current?.abort();
     this.cache.clear();
+    this.contextCache.clear();
   }
 
   private async ask(request: CompletionRequest, view: CursorView, signal: AbortSignal): Promise<CompletionResult> {
@@ -123,7 +128,12 @@ export class CompletionSession {
     const language = languageForPath(request.path);
     const candidates = await gatherContext(
       { path: request.path, language, text: request.text, view },
-      { index: this.index, recentEdits: this.recentEdits.list(), wasmDir: this.options.wasmDir },
+      {
+        index: this.index,
+        recentEdits: this.recentEdits.list(),
+        wasmDir: this.options.wasmDir,
+        cache: this.contextCache,
+      },
       signal,
     );
     const window = Math.min(info.contextLength ?? WINDOW_TOKENS, WINDOW_TOKENS);

@@ -1,17 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-
-/** Node types that name something, across the grammars RepoSage loads. */
-const NAME_TYPES = [
-  'identifier',
-  'type_identifier',
-  'property_identifier',
-  'field_identifier',
-  'shorthand_property_identifier',
-  'constant',
-];
-
-/** A node that declares what its `name` field names: functions, classes, methods, types, variables. */
-const DEFINITION_TYPE = /(definition|declaration|declarator|signature|_item|_spec)$/;
+import { NAME_TYPES, NAMED_DEFINITION_TYPE } from '../languages/node-types';
 
 /** How far around the cursor a name counts as "used near the cursor". */
 const LINES_BEFORE = 8;
@@ -80,7 +68,7 @@ function definitionsOf(root: Node, text: string, name: string): Array<Omit<Local
     const node = root.descendantForIndex(match.index, match.index + name.length);
     const owner = node?.parent;
     const named = owner?.childForFieldName('name');
-    if (!owner || !named || named.startIndex !== node.startIndex || !DEFINITION_TYPE.test(owner.type)) continue;
+    if (!owner || !named || named.startIndex !== node.startIndex || !NAMED_DEFINITION_TYPE.test(owner.type)) continue;
     const startLine = owner.startPosition.row + 1;
     found.push({ name, startLine, endLine: Math.min(owner.endPosition.row + 1, startLine + MAX_DEFINITION_LINES - 1) });
   }

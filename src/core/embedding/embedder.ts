@@ -1,7 +1,8 @@
 import { pipeline, type DataType, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { throwIfCancelled } from '../errors';
 import { loadModel, sessionOptions } from './load-model';
-import { DEFAULT_EMBEDDING_MODEL, type Embedder, type ModelLocation } from './types';
+import type { Embedder, ModelLocation } from './types';
+import { DEFAULT_EMBEDDING_MODEL } from '../defaults';
 
 export interface EmbedderOptions extends ModelLocation {
   /** Defaults to DEFAULT_EMBEDDING_MODEL. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_EMBEDDING_MODEL } from './types';
+import { DEFAULT_EMBEDDING_MODEL } from '../defaults';
 
 /**
  * Where local models live when the user named no folder: the folder bundled next to the code (the

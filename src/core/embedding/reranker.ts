@@ -7,7 +7,8 @@ import {
 } from '@huggingface/transformers';
 import { throwIfCancelled } from '../errors';
 import { loadModel, sessionOptions } from './load-model';
-import { DEFAULT_RERANK_MODEL, type ModelLocation, type Reranker } from './types';
+import type { ModelLocation, Reranker } from './types';
+import { DEFAULT_RERANK_MODEL } from '../defaults';
 
 export interface RerankerOptions extends ModelLocation {
   /** A single-logit cross-encoder (the ms-marco family). Defaults to DEFAULT_RERANK_MODEL. */

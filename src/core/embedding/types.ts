@@ -17,6 +17,3 @@ export interface ModelLocation {
   /** Folder in transformers.js layout (<Org>/<name>/onnx/...). When set, nothing is downloaded. */
   modelsDir?: string;
 }
-
-export const DEFAULT_EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';
-export const DEFAULT_RERANK_MODEL = 'Xenova/ms-marco-MiniLM-L-6-v2';

@@ -1,5 +1,5 @@
-import { parseSource } from '../chunking/grammars';
-import { grammarFor, languageForPath } from '../chunking/languages';
+import { parseSource } from '../languages/parse';
+import { grammarFor, languageForPath } from '../languages/registry';
 import { readTextFile } from '../files';
 import { type DocumentedSymbol, documentedSymbols, supportsGrammar } from './documented-symbols';
 

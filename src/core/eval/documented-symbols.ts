@@ -1,9 +1,11 @@
 import type { Node } from 'web-tree-sitter';
+import { BETWEEN_DOC_AND_DEFINITION, COMMENT_TYPES, DOC_WRAPPERS } from '../languages/node-types';
+import { type DocumentedKind, docStyle, documentedDefinitions } from '../languages/registry';
 
 /** A function, method or class with a doc comment, as found in a syntax tree. */
 export interface DocumentedSymbol {
   name: string;
-  kind: 'function' | 'class';
+  kind: DocumentedKind;
   /** 1-based, inclusive: the whole definition, decorators and attributes included, its doc comment not. */
   startLine: number;
   endLine: number;
@@ -16,63 +18,13 @@ export interface DocumentedSymbol {
   docEndLine: number;
 }
 
-/** Grammar name (tree-sitter-<name>.wasm) → definition node type → what it defines. */
-const DEFINITIONS: Record<string, Record<string, DocumentedSymbol['kind']>> = {
-  python: { function_definition: 'function', class_definition: 'class' },
-  javascript: {
-    function_declaration: 'function',
-    generator_function_declaration: 'function',
-    method_definition: 'function',
-    variable_declarator: 'function',
-    class_declaration: 'class',
-  },
-  go: { function_declaration: 'function', method_declaration: 'function', type_spec: 'class' },
-  rust: { function_item: 'function', struct_item: 'class', enum_item: 'class', trait_item: 'class' },
-  java: {
-    method_declaration: 'function',
-    constructor_declaration: 'function',
-    class_declaration: 'class',
-    interface_declaration: 'class',
-  },
-  'c-sharp': {
-    method_declaration: 'function',
-    constructor_declaration: 'function',
-    class_declaration: 'class',
-    interface_declaration: 'class',
-  },
-  ruby: { method: 'function', singleton_method: 'function', class: 'class', module: 'class' },
-};
-DEFINITIONS.typescript = {
-  ...DEFINITIONS.javascript,
-  function_signature: 'function',
-  method_signature: 'function',
-  abstract_method_signature: 'function',
-  abstract_class_declaration: 'class',
-  interface_declaration: 'class',
-};
-DEFINITIONS.tsx = DEFINITIONS.typescript;
-
-/** Grammars whose doc comments are marked (/** or ///); in the others any comment right above counts. */
-const MARKED_DOCS = new Set(['javascript', 'typescript', 'tsx', 'java', 'rust', 'c-sharp']);
-
-/** Nodes that may stand between a doc comment and what it documents. */
-const WRAPPERS = new Set([
-  'export_statement',
-  'lexical_declaration',
-  'variable_declaration',
-  'decorated_definition',
-  'type_declaration',
-]);
-const BETWEEN_DOC_AND_DEFINITION = new Set(['decorator', 'attribute_item']);
-const COMMENTS = new Set(['comment', 'line_comment', 'block_comment']);
-
 export function supportsGrammar(grammar: string): boolean {
-  return grammar in DEFINITIONS;
+  return documentedDefinitions(grammar) !== undefined;
 }
 
 /** Every documented definition in the tree, in source order. */
 export function documentedSymbols(root: Node, grammar: string): DocumentedSymbol[] {
-  const definitions = DEFINITIONS[grammar];
+  const definitions = documentedDefinitions(grammar);
   if (!definitions) return [];
   const found: DocumentedSymbol[] = [];
   const visit = (node: Node) => {
@@ -85,7 +37,7 @@ export function documentedSymbols(root: Node, grammar: string): DocumentedSymbol
   return found;
 }
 
-function describe(node: Node, kind: DocumentedSymbol['kind'], grammar: string): DocumentedSymbol | undefined {
+function describe(node: Node, kind: DocumentedKind, grammar: string): DocumentedSymbol | undefined {
   const name = node.childForFieldName('name')?.text;
   if (!name) return undefined;
   // `const f = () => ...` is a function only when its value is one.
@@ -98,7 +50,7 @@ function describe(node: Node, kind: DocumentedSymbol['kind'], grammar: string): 
   const outer = outermost(node);
   const startLine = outer.startPosition.row + 1;
   const endLine = node.endPosition.row + 1;
-  if (grammar === 'python') {
+  if (docStyle(grammar) === 'docstring') {
     const docstring = pythonDocstring(node);
     if (!docstring) return undefined;
     const docEndLine = docstring.endPosition.row + 1;
@@ -130,7 +82,7 @@ function describe(node: Node, kind: DocumentedSymbol['kind'], grammar: string): 
 /** The node that carries the definition's decorators, export keyword or declaration list. */
 function outermost(node: Node): Node {
   let current = node;
-  while (current.parent && WRAPPERS.has(current.parent.type)) current = current.parent;
+  while (current.parent && DOC_WRAPPERS.has(current.parent.type)) current = current.parent;
   return current;
 }
 
@@ -149,12 +101,12 @@ function leadingComments(node: Node, grammar: string): Node[] | undefined {
     previous = previous.previousNamedSibling;
   }
   const comments: Node[] = [];
-  while (previous && COMMENTS.has(previous.type) && previous.endPosition.row >= top.startPosition.row - 1) {
+  while (previous && COMMENT_TYPES.has(previous.type) && previous.endPosition.row >= top.startPosition.row - 1) {
     comments.unshift(previous);
     top = previous;
     previous = previous.previousNamedSibling;
   }
   if (comments.length === 0) return undefined;
-  if (MARKED_DOCS.has(grammar) && !/^\s*(\/\*\*|\/\/\/)/.test(comments[0].text)) return undefined;
+  if (docStyle(grammar) === 'marked-comment' && !/^\s*(\/\*\*|\/\/\/)/.test(comments[0].text)) return undefined;
   return comments;
 }

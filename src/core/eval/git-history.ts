@@ -1,6 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { RepoSageError, throwIfCancelled } from '../errors';
+import { execFile } from 'node:child_process';
+import { RepoSageError } from '../errors';
+import { MESSAGE_END, readGitLog } from '../git/log-stream';
 
 /** Where git runs: a work tree (paths relative to `root`), or a bare git directory (paths from its top). */
 export interface GitLocation {
@@ -32,9 +32,6 @@ export interface HistoryCommit {
   message: string;
   files: ChangedFile[];
 }
-
-const COMMIT_START = '\u001e';
-const MESSAGE_END = '\u001f';
 
 function gitArgs(where: GitLocation, args: string[]): string[] {
   return [...(where.gitDir ? [`--git-dir=${where.gitDir}`] : []), '-c', 'core.quotepath=off', ...args];
@@ -90,65 +87,47 @@ export async function* readHistory(
     '--',
     ...(where.gitDir ? [] : ['.']),
   ]);
-  const child = spawn('git', args, { cwd: where.root, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
-  let stderr = '';
-  child.stderr.on('data', (data) => (stderr += data));
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('error', () => resolve(-1));
-    child.on('close', (code) => resolve(code));
+  const entries = readGitLog(where.root, args, {
+    signal: options.signal,
+    failed: (detail) =>
+      new RepoSageError(
+        'INVALID_INPUT',
+        `git log failed in ${where.gitDir ?? where.root}: ${detail}`,
+        'Run it inside a git repository with history (not a shallow clone).',
+      ),
   });
-  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
   let current: HistoryCommit | undefined;
-  let header: string[] | undefined;
   let file: ChangedFile | undefined;
   const closeFile = () => {
     if (current && file) current.files.push(file);
     file = undefined;
   };
-  try {
-    for await (const line of lines) {
-      throwIfCancelled(options.signal);
-      if (line.startsWith(COMMIT_START)) {
-        closeFile();
-        if (current) yield current;
-        const [hash, ...parents] = line.slice(1).trim().split(' ');
-        current = { hash, parents, date: '', message: '', files: [] };
-        header = [];
-      } else if (header) {
-        const end = line.indexOf(MESSAGE_END);
-        header.push(end === -1 ? line : line.slice(0, end));
-        if (end !== -1) {
-          current!.date = header[0];
-          current!.message = header.slice(1).join('\n').trim();
-          header = undefined;
-        }
-      } else if (line.startsWith('diff --git ')) {
-        closeFile();
-        file = { path: '', status: 'modified', hunks: [] };
-      } else if (file && line.startsWith('--- ')) {
-        if (line === '--- /dev/null') file.status = 'added';
-        else file.path = stripPrefix(line.slice(4));
-      } else if (file && line.startsWith('+++ ')) {
-        if (line === '+++ /dev/null') file.status = 'deleted';
-        else file.path = stripPrefix(line.slice(4));
-      } else if (file && line.startsWith('@@ ')) {
-        const hunk = parseHunkHeader(line);
-        if (hunk) file.hunks.push(hunk);
-      }
+  for await (const entry of entries) {
+    if ('head' in entry) {
+      closeFile();
+      if (current) yield current;
+      const [hash, ...parents] = entry.head.split(' ');
+      const [date = '', ...message] = entry.body;
+      current = { hash, parents, date, message: message.join('\n').trim(), files: [] };
+      continue;
     }
-    closeFile();
-    if (current) yield current;
-  } finally {
-    if (child.exitCode === null) child.kill();
+    const { line } = entry;
+    if (line.startsWith('diff --git ')) {
+      closeFile();
+      file = { path: '', status: 'modified', hunks: [] };
+    } else if (file && line.startsWith('--- ')) {
+      if (line === '--- /dev/null') file.status = 'added';
+      else file.path = stripPrefix(line.slice(4));
+    } else if (file && line.startsWith('+++ ')) {
+      if (line === '+++ /dev/null') file.status = 'deleted';
+      else file.path = stripPrefix(line.slice(4));
+    } else if (file && line.startsWith('@@ ')) {
+      const hunk = parseHunkHeader(line);
+      if (hunk) file.hunks.push(hunk);
+    }
   }
-  const code = await exited;
-  if (code !== 0 && code !== null && !options.signal?.aborted) {
-    throw new RepoSageError(
-      'INVALID_INPUT',
-      `git log failed in ${where.gitDir ?? where.root}: ${stderr.trim() || `exit code ${code}`}`,
-      'Run it inside a git repository with history (not a shallow clone).',
-    );
-  }
+  closeFile();
+  if (current) yield current;
 }
 
 function stripPrefix(diffPath: string): string {

@@ -5,6 +5,7 @@ import { walkWorkspace } from '../files';
 import { readDocumentedFile } from './documented-file';
 import type { DocumentedSymbol } from './documented-symbols';
 import type { GoldenQuestion } from './golden-set';
+import { docStyle } from '../languages/registry';
 
 export interface HeldOutOptions {
   /** The repository the questions were bootstrapped from. */
@@ -94,7 +95,7 @@ function blankDocs(lines: string[], symbols: DocumentedSymbol[], grammar: string
   const out = [...lines];
   for (const symbol of symbols) {
     for (let line = symbol.docStartLine; line <= symbol.docEndLine; line++) out[line - 1] = '';
-    if (grammar === 'python') {
+    if (docStyle(grammar) === 'docstring') {
       const indent = lines[symbol.docStartLine - 1].match(/^\s*/)![0];
       out[symbol.docStartLine - 1] = `${indent}""`;
     }

@@ -35,6 +35,12 @@ export function formatReportMarkdown(report: EvalReport, title = 'Retrieval eval
     'A hit is a result overlapping the expected lines (chunk level) or, where the golden set gives only a ' +
       'path, a result in that file.',
     '',
+    '## Recall@k by mode',
+    '',
+    '```text',
+    recallChart(report),
+    '```',
+    '',
     '## Quality (chunk level)',
     '',
     markdown(tables.quality),
@@ -50,6 +56,35 @@ export function formatReportMarkdown(report: EvalReport, title = 'Retrieval eval
     markdown(tables.latency),
     '',
   ].join('\n');
+}
+
+/** Characters of a full bar (recall 1.0) in the chart. */
+const BAR_WIDTH = 20;
+
+/**
+ * Recall at each cut-off, one bar per mode: which mode finds the answer, and how deep it must look,
+ * at a glance. Plain text, so it reads the same in a terminal, a preview and on a code host.
+ */
+export function recallChart(report: EvalReport): string {
+  const modes = Object.keys(report.modes) as RetrievalMode[];
+  const figures = modes.map((mode) => report.modes[mode] as ModeReport);
+  if (figures.length === 0) return '';
+  const cutoffs = qualityNames(figures[0]).filter((name) => name.startsWith('recall@'));
+  const labelWidth = Math.max(...cutoffs.map((name) => name.length));
+  const modeWidth = Math.max(...modes.map((mode) => mode.length));
+  return cutoffs
+    .flatMap((name) =>
+      modes.map((mode, i) => {
+        const value = figures[i][name];
+        const filled = Math.round(Math.min(1, Math.max(0, value)) * BAR_WIDTH);
+        const label = i === 0 ? name : '';
+        return (
+          `${label.padEnd(labelWidth)}  ${mode.padEnd(modeWidth)}  ` +
+          `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}  ${value.toFixed(3)}`
+        );
+      }),
+    )
+    .join('\n');
 }
 
 function reportTables(report: EvalReport): { quality: Table; fileLevel: Table; latency: Table } {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { kindByContent } from './kinds';
 import { findSecret } from './secrets';
 import { decodeText, looksBinary } from './sniff';
-import { DEFAULT_MAX_FILE_BYTES, type ReadOptions, type ReadResult } from './types';
+import type { ReadOptions, ReadResult } from './types';
+import { DEFAULT_MAX_FILE_BYTES } from '../defaults';
 
 /**
  * Reads a file as text for indexing. Binary, oversized and unreadable files, files holding a

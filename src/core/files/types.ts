@@ -1,8 +1,5 @@
 import type { SkippableKind } from './kinds';
 
-/** Files larger than this are not indexed unless the caller says otherwise. */
-export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
-
 export interface WalkOptions {
   /** Files above this size are skipped as 'too-large'. Default: DEFAULT_MAX_FILE_BYTES. */
   maxFileBytes?: number;

@@ -16,13 +16,8 @@ import { createLimiter } from './limit';
 import { isFileSystemError } from './read-text-file';
 import { kindByName, type SkippableKind } from './kinds';
 import { isSecretPath } from './secrets';
-import {
-  DEFAULT_MAX_FILE_BYTES,
-  type SkippedFile,
-  type WalkOptions,
-  type WalkResult,
-  type WorkspaceFile,
-} from './types';
+import type { SkippedFile, WalkOptions, WalkResult, WorkspaceFile } from './types';
+import { DEFAULT_MAX_FILE_BYTES } from '../defaults';
 
 /** Node 20's fs.promises.stat costs about twice the callback form per call; a walk makes one per file. */
 const statFile = promisify(statCallback);
@@ -49,6 +44,16 @@ interface Entered {
   rules: Ignore;
 }
 
+/** A walk from the root's real path, with the excluded folders resolved as the walk meets them. */
+async function startWalk(root: string, options: WalkOptions, signal: AbortSignal | undefined): Promise<WorkspaceWalk> {
+  throwIfCancelled(signal);
+  const rootReal = await resolveRoot(root);
+  const excluded = await Promise.all(
+    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
+  );
+  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal);
+}
+
 /**
  * Lists the files of a workspace worth indexing, and the ones left out for a reason worth showing.
  * Honours .gitignore and .reposageignore at every level, the built-in excludes, the user's globs and
@@ -59,12 +64,7 @@ export async function walkWorkspace(
   options: WalkOptions = {},
   signal?: AbortSignal,
 ): Promise<WalkResult> {
-  throwIfCancelled(signal);
-  const rootReal = await resolveRoot(root);
-  const excluded = await Promise.all(
-    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
-  );
-  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal).run(path.resolve(root));
+  return (await startWalk(root, options, signal)).run(path.resolve(root));
 }
 
 /**
@@ -79,15 +79,7 @@ export async function walkPaths(
   options: WalkOptions = {},
   signal?: AbortSignal,
 ): Promise<WalkResult> {
-  throwIfCancelled(signal);
-  const rootReal = await resolveRoot(root);
-  const excluded = await Promise.all(
-    (options.excludeFolders ?? []).map((folder) => fs.realpath(folder).catch(() => path.resolve(folder))),
-  );
-  return new WorkspaceWalk(rootReal, { ...options, excludeFolders: excluded }, signal).runPaths(
-    path.resolve(root),
-    paths,
-  );
+  return (await startWalk(root, options, signal)).runPaths(path.resolve(root), paths);
 }
 
 /** The state of one walk: what was found and what was left out. */

@@ -1,7 +1,8 @@
 import { createTokenCounter } from '../embedding/token-counter';
 import { createEmbedder } from '../embedding/embedder';
 import type { TokenCounter } from '../chunking/chunk';
-import { DEFAULT_EMBEDDING_MODEL, type Embedder } from '../embedding/types';
+import type { Embedder } from '../embedding/types';
+import { DEFAULT_EMBEDDING_MODEL } from '../defaults';
 
 /** The loaded models an index run needs. Loading takes a while, so long-lived hosts keep these. */
 export interface IndexerModels {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Chunk } from '../chunking/chunk';
-import { CHUNKER_VERSION, chunkFile, languageForPath, type ChunkContext } from '../chunking';
+import { CHUNKER_VERSION, type ChunkContext, chunkFile } from '../chunking';
+import { languageForPath } from '../languages/registry';
 import { throwIfCancelled } from '../errors';
 import { changeScope, isWithin, readTextFile, walkPaths, walkWorkspace, type WorkspaceFile } from '../files';
 import { ChunkStore, type ChunkToStore } from '../store/chunk-store';
@@ -128,22 +129,23 @@ class SyncRun {
       // An index kept inside the folder it indexes must not index itself.
       excludeFolders: [this.options.dbDir],
     };
-    const walk =
-      scope.length === 1 && scope[0] === ''
-        ? await walkWorkspace(this.options.root, walkOptions, signal)
-        : await walkPaths(this.options.root, scope, walkOptions, signal);
+    const wholeWorkspace = scope.includes('');
+    const walk = wholeWorkspace
+      ? await walkWorkspace(this.options.root, walkOptions, signal)
+      : await walkPaths(this.options.root, scope, walkOptions, signal);
     for (const skip of walk.skipped) this.countSkip(skip.reason);
     if (walk.ignored > 0) this.skipped.ignored = walk.ignored;
     for (const file of walk.files) this.mtimes.set(file.path, file.mtimeMs);
 
-    const catalog = await this.store.catalog();
+    const catalog = await this.store.catalog(scope);
     const files = await this.filesToIndex(walk.files, catalog);
     const present = new Set(files.map((file) => file.path));
     // A known file is gone when the walk covered where it was and did not list it.
     const gone = [...catalog.keys()].filter(
       (path) => !present.has(path) && scope.some((covered) => isWithin(path, covered)),
     );
-    const planned = catalog.size - gone.length + files.filter((file) => !catalog.has(file.path)).length;
+    const known = wholeWorkspace ? catalog.size : await this.store.fileCount();
+    const planned = known - gone.length + files.filter((file) => !catalog.has(file.path)).length;
 
     let candidates: WorkspaceFile[] = [];
     for (const file of files) {

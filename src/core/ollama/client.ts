@@ -19,6 +19,7 @@ import type {
   Progress,
   PullOptions,
 } from './types';
+import { DEFAULT_OLLAMA_STALL_SECONDS } from '../defaults';
 
 /**
  * A reply that needs no model (version, models, show, blobs) comes in milliseconds from a healthy
@@ -26,15 +27,10 @@ import type {
  * 7B model and reading a long prompt on a CPU can take minutes. Once tokens flow they come many
  * times a second, so a long silence then means a stuck server.
  */
-export const DEFAULT_TIMEOUTS: OllamaTimeouts = { replyMs: 10_000, stallMs: 60_000 };
+export const DEFAULT_TIMEOUTS: OllamaTimeouts = { replyMs: 10_000, stallMs: DEFAULT_OLLAMA_STALL_SECONDS * 1000 };
 
 /** Pulls, uploads and creates move gigabytes and have long silent steps (verifying, converting). */
 const MODEL_MANAGEMENT_TIMEOUTS: OllamaTimeouts = { replyMs: 10 * 60_000, stallMs: 10 * 60_000 };
-
-/**
- * How long Ollama keeps a model loaded after a request: long enough that the next question does not wait for a load.
- */
-export const DEFAULT_KEEP_ALIVE = '30m';
 
 /** How long a model's description is reused: a question asks once, not at every step. */
 const SHOW_CACHE_MS = 5 * 60_000;
@@ -241,7 +237,8 @@ function requestHeaders(
   return headers;
 }
 
-function chatBody(request: ChatRequest) {
+/** The JSON body Ollama's /api/chat takes for a request (the benchmark replays it without the client). */
+export function chatBody(request: ChatRequest) {
   return {
     model: request.model,
     messages: request.messages.map(({ role, content }) => ({ role, content })),
@@ -250,7 +247,8 @@ function chatBody(request: ChatRequest) {
   };
 }
 
-function generateBody(request: GenerateRequest) {
+/** The JSON body Ollama's /api/generate takes for a request. */
+export function generateBody(request: GenerateRequest) {
   return {
     model: request.model,
     prompt: request.prompt,

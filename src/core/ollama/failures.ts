@@ -57,6 +57,9 @@ export function describeFailure(error: unknown, context: FailureContext): RepoSa
       options,
     );
   }
+  // Ollama's words for a model without the completion capability: an embedding model, chosen by mistake.
+  const cannot = /does not support (chat|generate)\b/i.exec(detail);
+  if (cannot) return noCompletion(context.model, detail, cannot[1].toLowerCase() === 'chat', options);
   if (status === undefined) {
     const code = networkCode(error);
     if (code && UNREACHABLE_CODES.has(code)) return unreachable(context.host, options);
@@ -131,6 +134,23 @@ function untrustedCertificate(host: string, code: string, options: { cause?: unk
     `Cannot trust the TLS certificate of ${host} (${code}).`,
     'If your team signs its servers with its own certificate authority, set NODE_EXTRA_CA_CERTS to that CA ' +
       'file before starting VS Code or reposage.',
+    options,
+  );
+}
+
+function noCompletion(
+  model: string | undefined,
+  detail: string,
+  chat: boolean,
+  options: { cause?: unknown },
+): RepoSageError {
+  return new RepoSageError(
+    'OLLAMA_NO_COMPLETION',
+    `${model ? `The model ${model}` : 'This model'} does not write text (Ollama: ${detail}); it is ` +
+      `probably an embedding model.`,
+    chat
+      ? 'Choose a chat model, such as qwen2.5-coder:7b, in {setting:model}.'
+      : 'Choose a code model, such as qwen2.5-coder:1.5b-base, in {setting:completionModel}.',
     options,
   );
 }

@@ -1,6 +1,6 @@
 import { RepoSageError } from '../errors';
+import { DEFAULT_OLLAMA_HOST } from '../defaults';
 
-export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 const DEFAULT_PORT = '11434';
 
 /**

@@ -1,6 +1,6 @@
-export { DEFAULT_KEEP_ALIVE, DEFAULT_TIMEOUTS, OllamaClient } from './client';
+export { DEFAULT_TIMEOUTS, OllamaClient } from './client';
 export { TextStream } from './text-stream';
-export { DEFAULT_OLLAMA_HOST, normalizeOllamaHost, resolveOllamaHost } from './host';
+export { normalizeOllamaHost, resolveOllamaHost } from './host';
 export { fileDigest } from './blobs';
 export type {
   ChatMessage,

@@ -1,4 +1,4 @@
-import { isMarkdown, languageForPath, PLAIN_TEXT } from '../chunking/languages';
+import { isMarkdown, languageForPath, PLAIN_TEXT } from '../languages/registry';
 import { isTestPath } from '../eval/fix-commits';
 import type { RetrievedChunk } from '../retrieval/types';
 import { splitIdentifier } from '../store/search-text';

@@ -60,7 +60,15 @@ export class KeptSearch {
 
   /** The mark is read before opening: a write landing during the open makes the next search re-open, never miss it. */
   private async reopen(mark: string): Promise<Opened> {
-    const opened: Opened = { mark, handle: await this.open(), users: 0, replaced: false };
+    let handle: SearchHandle;
+    try {
+      handle = await this.open();
+    } catch (error) {
+      // What is open is out of date, and no newer index opens (deleted, being rebuilt): let it go.
+      this.replace(undefined);
+      throw error;
+    }
+    const opened: Opened = { mark, handle, users: 0, replaced: false };
     if (this.closed) {
       opened.replaced = true;
       return opened;

@@ -16,6 +16,7 @@ import type {
   Retriever,
   StageTiming,
 } from './types';
+import { DEFAULT_SEARCH_K, DEFAULT_RERANK_CANDIDATES } from '../defaults';
 
 export interface RetrieverParts {
   store: SearchableStore;
@@ -25,9 +26,7 @@ export interface RetrieverParts {
   reranker?: Reranker;
 }
 
-const DEFAULT_K = 5;
 const DEFAULT_CANDIDATES = 50;
-const DEFAULT_RERANK_CANDIDATES = 20;
 
 /** A named definition or file counts twice a BM25 or vector rank: the question says exactly what it means. */
 export const DEFAULT_LIST_WEIGHTS: ListWeights = { bm25: 1, dense: 1, definitions: 2, paths: 2 };
@@ -66,7 +65,7 @@ async function retrieve(parts: RetrieverParts, query: string, options: RetrieveO
   const started = performance.now();
   const { signal } = options;
   const mode: RetrievalMode = options.mode ?? (parts.reranker ? 'rerank' : 'hybrid');
-  const k = positive(options.k ?? DEFAULT_K, 'k');
+  const k = positive(options.k ?? DEFAULT_SEARCH_K, 'k');
   const depth = Math.max(k, positive(options.candidates ?? DEFAULT_CANDIDATES, 'candidates'));
   if (query.trim().length === 0)
     throw new RepoSageError('INVALID_INPUT', 'The query is empty.', 'Type what you are looking for.');

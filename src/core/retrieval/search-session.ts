@@ -2,7 +2,7 @@ import { CHUNKER_VERSION } from '../chunking';
 import { RepoSageError } from '../errors';
 import { createEmbedder } from '../embedding/embedder';
 import { createReranker } from '../embedding/reranker';
-import { DEFAULT_EMBEDDING_MODEL, type Embedder, type Reranker } from '../embedding/types';
+import type { Embedder, Reranker } from '../embedding/types';
 import { openShared } from '../indexer/shared-base';
 import { ChunkStore } from '../store/chunk-store';
 import { LayeredStore, type SearchableStore } from '../store/layered-store';
@@ -10,6 +10,7 @@ import type { ManifestIdentity } from '../store/manifest';
 import { readIndexModel } from '../store/manifest';
 import { createRetriever } from './retriever';
 import type { Retriever } from './types';
+import { DEFAULT_EMBEDDING_MODEL } from '../defaults';
 
 /** The query-side models: the embedder that built the index, and a cross-encoder when one loaded. */
 export interface QueryModels {

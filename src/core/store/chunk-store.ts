@@ -318,9 +318,19 @@ export class ChunkStore {
     if (!this.replaces) await writeManifest(this.dbDir, this.manifest);
   }
 
-  async catalog(): Promise<Map<string, FileRow>> {
-    const rows = (await this.files.query().toArray()) as FileRow[];
+  /**
+   * The files catalog; with `under`, only the files at or below those root-relative paths (a save
+   * reads its file's row, not the whole catalog). Past a few hundred paths one read of all is cheaper.
+   */
+  async catalog(under?: readonly string[]): Promise<Map<string, FileRow>> {
+    const scoped = under && under.length <= CATALOG_PATHS_PER_QUERY && !under.includes('');
+    const query = scoped ? this.files.query().where(under.map(atOrBelow).join(' OR ')) : this.files.query();
+    const rows = (await query.toArray()) as FileRow[];
     return new Map(rows.map((row) => [row.path, { ...row }]));
+  }
+
+  async fileCount(): Promise<number> {
+    return this.files.countRows();
   }
 
   /** Vectors already computed for these chunk contents, so unchanged chunks are never embedded twice. */
@@ -498,32 +508,22 @@ export class ChunkStore {
    * so the distances returned are exact; only which partitions are probed is approximate.
    */
   async searchDense(vector: Float32Array, limit: number, options: SearchOptions = {}): Promise<ScoredChunk[]> {
-    const rows = (await this.read(() => {
-      let search = this.chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_INDEX_NPROBES);
-      const filter = [this.someVectorsMissing ? READY : undefined, excluding(options)].filter(Boolean).join(' AND ');
-      if (filter) search = search.where(filter);
-      return search
-        .select([...RESULT_COLUMNS, '_distance'])
-        .limit(limit)
-        .toArray();
-    })) as Array<ChunkRow & { _distance: number }>;
-    return rows.map((row) => ({ chunk: rowToChunk(row), score: row._distance }));
+    const filter = [this.someVectorsMissing ? READY : undefined, excluding(options)].filter(Boolean).join(' AND ');
+    return this.scoredSearch(
+      () => this.chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_INDEX_NPROBES),
+      { filter, score: '_distance', limit },
+    );
   }
 
   async searchKeywords(query: string, limit: number, options: SearchOptions = {}): Promise<ScoredChunk[]> {
     const text = toSearchText(query);
     // A first build gets its full-text index after its first batch of files; until then nothing is found by keyword.
     if (text.length === 0 || !(await this.hasIndex('search_text'))) return [];
-    const exclusion = excluding(options);
-    const rows = (await this.read(() => {
-      let search = this.chunks.query().fullTextSearch(text, { columns: 'search_text' });
-      if (exclusion) search = search.where(exclusion);
-      return search
-        .select([...RESULT_COLUMNS, '_score'])
-        .limit(limit)
-        .toArray();
-    })) as Array<ChunkRow & { _score: number }>;
-    return rows.map((row) => ({ chunk: rowToChunk(row), score: row._score }));
+    return this.scoredSearch(() => this.chunks.query().fullTextSearch(text, { columns: 'search_text' }), {
+      filter: excluding(options),
+      score: '_score',
+      limit,
+    });
   }
 
   /**
@@ -558,9 +558,8 @@ export class ChunkStore {
   /** Chunks of files whose path ends with one of these (`/`-separated) tails; at most `limit`. */
   async searchPaths(tails: readonly string[], limit: number, options: SearchOptions = {}): Promise<Chunk[]> {
     if (tails.length === 0) return [];
-    const like = (tail: string) => `'%${tail.replace(/'/g, "''").replace(/[%_\\]/g, (c) => `\\${c}`)}'`;
     const matching = tails
-      .map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${like(`/${tail}`)} ESCAPE '\\')`)
+      .map((tail) => `(path = ${sqlString(tail)} OR path LIKE ${likePattern('%', `/${tail}`, '')} ESCAPE '\\')`)
       .join(' OR ');
     const exclusion = excluding(options);
     const filter = exclusion ? `(${matching}) AND ${exclusion}` : matching;
@@ -608,13 +607,24 @@ export class ChunkStore {
         }));
       }
     } catch (error) {
-      throw new RepoSageError(
-        'INDEX_CORRUPT',
-        `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
-        REPAIR_HINT,
-        { cause: error },
-      );
+      throw this.unreadable(error);
     }
+  }
+
+  /** The first `limit` chunks a search finds where `filter` holds, with the score column LanceDB adds to it. */
+  private async scoredSearch(
+    start: () => lancedb.Query | lancedb.VectorQuery,
+    options: { filter?: string; score: '_distance' | '_score'; limit: number },
+  ): Promise<ScoredChunk[]> {
+    const { filter, score, limit } = options;
+    const rows = (await this.read(() => {
+      const search = start();
+      return (filter ? search.where(filter) : search)
+        .select([...RESULT_COLUMNS, score])
+        .limit(limit)
+        .toArray();
+    })) as Array<ChunkRow & Record<typeof score, number>>;
+    return rows.map((row) => ({ chunk: rowToChunk(row), score: row[score] }));
   }
 
   /** Runs a read; a Lance failure (a file lost or damaged since the index was opened) becomes INDEX_CORRUPT. */
@@ -622,13 +632,17 @@ export class ChunkStore {
     try {
       return await operation();
     } catch (error) {
-      throw new RepoSageError(
-        'INDEX_CORRUPT',
-        `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
-        REPAIR_HINT,
-        { cause: error },
-      );
+      throw this.unreadable(error);
     }
+  }
+
+  private unreadable(error: unknown): RepoSageError {
+    return new RepoSageError(
+      'INDEX_CORRUPT',
+      `The index in ${this.dbDir} could not be read (${firstLine(error)}).`,
+      REPAIR_HINT,
+      { cause: error },
+    );
   }
 
   /** Indexes, once there, stay: only their presence is remembered, so an index built meanwhile is seen. */
@@ -674,6 +688,19 @@ export class ChunkStore {
   private async deleteChunksOf(paths: readonly string[]): Promise<void> {
     for (const filter of inFilters('path', paths)) await this.chunks.delete(filter);
   }
+}
+
+/** Catalog paths one filtered read looks up; more, and the whole catalog is read. */
+const CATALOG_PATHS_PER_QUERY = 200;
+
+/** A LIKE pattern matching `text` literally between the wildcards given (`%` or ''). */
+function likePattern(before: string, text: string, after: string): string {
+  return `'${before}${text.replace(/'/g, "''").replace(/[%_\\]/g, (c) => `\\${c}`)}${after}'`;
+}
+
+/** The filter for a root-relative path and everything below it. */
+function atOrBelow(relative: string): string {
+  return `(path = ${sqlString(relative)} OR path LIKE ${likePattern('', `${relative}/`, '%')} ESCAPE '\\')`;
 }
 
 export interface SearchOptions {

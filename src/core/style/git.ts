@@ -1,6 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { execFile } from 'node:child_process';
 import { RepoSageError, throwIfCancelled } from '../errors';
+import { readGitLog } from '../git/log-stream';
 
 /** What git says about the folder: which commit it is at, and whether files differ from it. */
 export interface GitState {
@@ -57,10 +57,6 @@ export interface CommitPatch {
   files: Array<{ path: string; diff: string }>;
 }
 
-/** Record separators git writes around each commit header (%x1e, %x1f in the format). */
-const COMMIT_START = '\u001e';
-const MESSAGE_END = '\u001f';
-
 /**
  * The newest `limit` non-merge commits that touch `root`, with their patches, read as one stream
  * so a long history is never held whole. Each file's diff keeps at most `maxLinesPerFile` lines.
@@ -84,12 +80,7 @@ export async function* readCommitPatches(
     '--',
     '.',
   ];
-  const child = spawn('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], signal: options.signal });
-  child.on('error', () => undefined);
-  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
   let current: CommitPatch | undefined;
-  let inMessage = false;
-  let message: string[] = [];
   let file: { path: string; lines: string[]; dropped: number } | undefined;
 
   const closeFile = () => {
@@ -99,39 +90,26 @@ export async function* readCommitPatches(
     file = undefined;
   };
 
-  try {
-    for await (const line of lines) {
-      throwIfCancelled(options.signal);
-      if (line.startsWith(COMMIT_START)) {
-        closeFile();
-        if (current) yield current;
-        current = { hash: line.slice(1).trim(), message: '', files: [] };
-        inMessage = true;
-        message = [];
-      } else if (inMessage) {
-        const end = line.indexOf(MESSAGE_END);
-        if (end === -1) {
-          message.push(line);
-        } else {
-          message.push(line.slice(0, end));
-          current!.message = message.join('\n').trim();
-          inMessage = false;
-        }
-      } else if (line.startsWith('diff --git ')) {
-        closeFile();
-        file = { path: diffPath(line), lines: [line], dropped: 0 };
-      } else if (file) {
-        // Blob hashes say nothing a reader of the change needs.
-        if (line.startsWith('index ') && !file.lines.some((kept) => kept.startsWith('@@'))) continue;
-        if (file.lines.length < options.maxLinesPerFile) file.lines.push(line);
-        else file.dropped++;
-      }
+  for await (const entry of readGitLog(root, args, { signal: options.signal })) {
+    if ('head' in entry) {
+      closeFile();
+      if (current) yield current;
+      current = { hash: entry.head, message: entry.body.join('\n').trim(), files: [] };
+      continue;
     }
-    closeFile();
-    if (current) yield current;
-  } finally {
-    if (child.exitCode === null) child.kill();
+    const { line } = entry;
+    if (line.startsWith('diff --git ')) {
+      closeFile();
+      file = { path: diffPath(line), lines: [line], dropped: 0 };
+    } else if (file) {
+      // Blob hashes say nothing a reader of the change needs.
+      if (line.startsWith('index ') && !file.lines.some((kept) => kept.startsWith('@@'))) continue;
+      if (file.lines.length < options.maxLinesPerFile) file.lines.push(line);
+      else file.dropped++;
+    }
   }
+  closeFile();
+  if (current) yield current;
   throwIfCancelled(options.signal);
 }
 

@@ -13,7 +13,7 @@ import { COMMANDS } from './ids';
 /** Results per question: deep enough for recall@20, the largest cut-off the report shows. */
 const EVAL_K = 20;
 
-/** Run Retrieval Evaluation: scores every retrieval mode on a golden set and opens the report. */
+/** Run Retrieval Evaluation: scores every retrieval mode on a golden set and opens the report, rendered. */
 export function evaluationCommand(indexes: IndexManager, models: SearchModels): CommandSpec {
   return {
     id: COMMANDS.runEvaluation,
@@ -60,11 +60,16 @@ export function evaluationCommand(indexes: IndexManager, models: SearchModels): 
         },
       );
       const title = vscode.l10n.t('Retrieval evaluation: {0} on {1}', path.basename(golden.fsPath), index.folder.name);
+      // Rendered (tables, the recall chart) in the markdown preview; the source stays open, unshown,
+      // for Save As or copying the figures.
       const document = await vscode.workspace.openTextDocument({
         language: 'markdown',
         content: formatReportMarkdown(report, title),
       });
-      await vscode.window.showTextDocument(document, { preview: false });
+      // Without VS Code's built-in markdown extension (disabled by the user), the source it is.
+      await vscode.commands
+        .executeCommand('markdown.showPreview', document.uri)
+        .then(undefined, () => vscode.window.showTextDocument(document, { preview: false }));
     },
   };
 }

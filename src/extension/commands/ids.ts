@@ -8,6 +8,7 @@ export const COMMANDS = {
   explainFile: 'reposage.explainFile',
   runEvaluation: 'reposage.runEvaluation',
   showLog: 'reposage.showLog',
+  pullModels: 'reposage.pullModels',
   toggleCompletions: 'reposage.toggleCompletions',
   snoozeCompletions: 'reposage.snoozeCompletions',
   completionMenu: 'reposage.completionMenu',

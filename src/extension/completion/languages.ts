@@ -1,4 +1,4 @@
-import { languageForPath } from '../../core/chunking/languages';
+import { languageForPath } from '../../core/languages/registry';
 
 /** The settings that decide where suggestions appear, as read for one document (language overrides applied). */
 export interface LanguageSettings {

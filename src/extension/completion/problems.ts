@@ -11,12 +11,13 @@ export interface CompletionProblem {
 }
 
 /**
- * How long to stop asking after each kind of failure. A model that cannot fill in the middle stays
- * unable until a setting changes (which clears the problem); a server being started or a model being
- * pulled in a terminal is worth another try soon.
+ * How long to stop asking after each kind of failure. A model that cannot fill in the middle (or
+ * write text at all) stays unable until a setting changes (which clears the problem); a server being
+ * started or a model being pulled in a terminal is worth another try soon.
  */
 const RETRY_AFTER_MS: Partial<Record<ErrorCode, number>> = {
   OLLAMA_NO_FIM: Number.POSITIVE_INFINITY,
+  OLLAMA_NO_COMPLETION: Number.POSITIVE_INFINITY,
   OLLAMA_UNREACHABLE: 15_000,
   OLLAMA_MODEL_MISSING: 15_000,
 };

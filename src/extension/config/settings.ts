@@ -1,28 +1,37 @@
-import { DEFAULT_MAX_FILE_BYTES } from '../../core/files/types';
-
+import {
+  DEFAULT_ANSWER_K,
+  DEFAULT_CHAT_MODEL,
+  DEFAULT_COMPLETION_DEBOUNCE_MS,
+  DEFAULT_COMPLETION_MODEL,
+  DEFAULT_EMBEDDING_MODEL,
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_OLLAMA_HOST,
+  DEFAULT_OLLAMA_STALL_SECONDS,
+  DEFAULT_RERANK_CANDIDATES,
+} from '../../core/defaults';
 /**
  * Every RepoSage setting: its key, type and default. This table is the contract with the
  * `contributes.configuration` section of package.json (a unit test keeps the two identical), and
  * it imports nothing from `vscode` so that test runs without VS Code.
  */
 export const SETTINGS = {
-  ollamaHost: { key: 'ollamaHost', type: 'string', default: 'http://127.0.0.1:11434' },
+  ollamaHost: { key: 'ollamaHost', type: 'string', default: DEFAULT_OLLAMA_HOST },
   ollamaHeaders: { key: 'ollamaHeaders', type: 'object', default: {} as Record<string, string> },
-  ollamaStallSeconds: { key: 'ollamaStallSeconds', type: 'number', default: 60 },
-  chatModel: { key: 'chatModel', type: 'string', default: 'qwen2.5-coder:7b' },
-  completionModel: { key: 'completionModel', type: 'string', default: 'qwen2.5-coder:1.5b-base' },
+  ollamaStallSeconds: { key: 'ollamaStallSeconds', type: 'number', default: DEFAULT_OLLAMA_STALL_SECONDS },
+  chatModel: { key: 'chatModel', type: 'string', default: DEFAULT_CHAT_MODEL },
+  completionModel: { key: 'completionModel', type: 'string', default: DEFAULT_COMPLETION_MODEL },
   modelsDir: { key: 'modelsDir', type: 'string', default: '' },
-  embeddingModel: { key: 'embeddingModel', type: 'string', default: 'Xenova/all-MiniLM-L6-v2' },
+  embeddingModel: { key: 'embeddingModel', type: 'string', default: DEFAULT_EMBEDDING_MODEL },
   sharedIndex: { key: 'sharedIndex', type: 'string', default: '' },
-  topK: { key: 'retrieval.topK', type: 'number', default: 5 },
-  rerankCandidates: { key: 'retrieval.rerankCandidates', type: 'number', default: 20 },
+  topK: { key: 'retrieval.topK', type: 'number', default: DEFAULT_ANSWER_K },
+  rerankCandidates: { key: 'retrieval.rerankCandidates', type: 'number', default: DEFAULT_RERANK_CANDIDATES },
   include: { key: 'index.include', type: 'array', default: [] as string[] },
   exclude: { key: 'index.exclude', type: 'array', default: [] as string[] },
   includeKinds: { key: 'index.includeKinds', type: 'array', default: [] as string[] },
   maxFileBytes: { key: 'index.maxFileBytes', type: 'number', default: DEFAULT_MAX_FILE_BYTES },
   autoIndex: { key: 'index.autoIndex', type: 'boolean', default: true },
   completionEnabled: { key: 'completion.enabled', type: 'boolean', default: true },
-  completionDebounceMs: { key: 'completion.debounceMs', type: 'number', default: 250 },
+  completionDebounceMs: { key: 'completion.debounceMs', type: 'number', default: DEFAULT_COMPLETION_DEBOUNCE_MS },
   completionLanguages: { key: 'completion.languages', type: 'array', default: [] as string[] },
 } as const;
 

@@ -21,6 +21,11 @@ const ACTIONS = {
   OLLAMA_TIMEOUT: [{ kind: 'showLog' }],
   OLLAMA_RESPONSE_CUT: [{ kind: 'showLog' }],
   OLLAMA_NO_FIM: [{ kind: 'openSetting', setting: 'completionModel' }],
+  // Raised for the chat model and the completion model alike; the message names which model it was.
+  OLLAMA_NO_COMPLETION: [
+    { kind: 'openSetting', setting: 'chatModel' },
+    { kind: 'openSetting', setting: 'completionModel' },
+  ],
   OLLAMA_ERROR: [{ kind: 'showLog' }],
   OLLAMA_AUTH: [{ kind: 'openSetting', setting: 'ollamaHost' }],
   OLLAMA_BAD_REPLY: [{ kind: 'openSetting', setting: 'ollamaHost' }],

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { RepoSageError, isCancellation } from '../../core/errors';
-import type { OllamaClient } from '../../core/ollama';
 import { readConfig, ollamaClient } from '../config/config';
 import { fullKey } from '../config/settings';
 import { COMMANDS } from '../commands/ids';
+import { pullWithProgress } from '../commands/pull-models';
 import { actionsFor, type ErrorAction } from './error-actions';
 
 export interface ErrorContext {
@@ -43,7 +43,7 @@ export class ErrorReporter {
         await vscode.env.openExternal(vscode.Uri.parse('https://ollama.com/download'));
         return;
       case 'pullModel':
-        return this.pull(context.model ?? config.chatModel, ollamaClient(config));
+        return pullWithProgress(context.model ?? config.chatModel, ollamaClient(config));
       case 'reindex':
         await vscode.commands.executeCommand(COMMANDS.reindex);
         return;
@@ -57,30 +57,6 @@ export class ErrorReporter {
         this.log.show();
         return;
     }
-  }
-
-  /** Pulls through the configured server's API, so it works for a remote Ollama too. */
-  private async pull(model: string, ollama: OllamaClient): Promise<void> {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Pulling {0}', model), cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        const cancel = token.onCancellationRequested(() => abort.abort());
-        try {
-          await ollama.pullModel(model, {
-            signal: abort.signal,
-            onProgress: ({ status, total, completed }) => {
-              progress.report({
-                message: total && completed ? `${status} ${Math.floor((completed / total) * 100)}%` : status,
-              });
-            },
-          });
-        } finally {
-          cancel.dispose();
-        }
-      },
-    );
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} is ready.', model));
   }
 
   private startOllama(ollamaHost: string): void {

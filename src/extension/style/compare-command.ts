@@ -1,9 +1,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { type GoldenQuestion, readGoldenSet } from '../../core/eval/golden-set';
-import { compareModels } from '../../core/style/compare';
-import { readStyleSplit } from '../../core/style/dataset-files';
-import { buildStyleDataset } from '../../core/style/export';
+import { compareModels } from '../../core/style/compare/compare';
+import { readStyleSplit } from '../../core/style/dataset/files';
+import { buildStyleDataset } from '../../core/style/dataset/export';
 import type { CommandSpec } from '../commands/command-table';
 import { COMMANDS } from '../commands/ids';
 import { readConfig, ollamaClient } from '../config/config';

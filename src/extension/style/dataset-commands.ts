@@ -1,8 +1,8 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { adviseStyle } from '../../core/style/advise';
-import { writeStyleDataset } from '../../core/style/dataset-files';
-import { buildStyleDataset, countsByKind, totalExamples } from '../../core/style/export';
+import { adviseStyle } from '../../core/style/advice/advise';
+import { writeStyleDataset } from '../../core/style/dataset/files';
+import { buildStyleDataset, countsByKind, totalExamples } from '../../core/style/dataset/export';
 import { EXAMPLE_KINDS } from '../../core/style/types';
 import type { CommandSpec } from '../commands/command-table';
 import { COMMANDS } from '../commands/ids';

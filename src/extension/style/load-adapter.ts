@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { RepoSageError } from '../../core/errors';
 import type { OllamaClient } from '../../core/ollama';
-import { registerAdapter, type RegisterResult } from '../../core/style/register';
+import { registerAdapter, type RegisterResult } from '../../core/style/adapter/register';
 import type { CommandSpec } from '../commands/command-table';
 import { COMMANDS } from '../commands/ids';
 import { readConfig, ollamaClient } from '../config/config';

@@ -1,6 +1,6 @@
-import type { StyleAdvice, StyleRecommendation } from '../../core/style/advise';
-import type { CompareReport } from '../../core/style/compare';
-import { formatCompareTable } from '../../core/style/compare-report';
+import type { StyleAdvice, StyleRecommendation } from '../../core/style/advice/advise';
+import type { CompareReport } from '../../core/style/compare/compare';
+import { formatCompareTable } from '../../core/style/compare/report';
 import { EXAMPLE_KINDS } from '../../core/style/types';
 
 const RECOMMENDATION: Record<StyleRecommendation, string> = {

@@ -25,7 +25,11 @@ export class Workbench {
   static async open(serverUrl: string, workspace: string): Promise<Workbench> {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // Clipboard access, so a test can read what Copy put there, as a paste would.
+      const page = await browser.newPage({
+        viewport: { width: 1400, height: 900 },
+        permissions: ['clipboard-read', 'clipboard-write'],
+      });
       await page.goto(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       return new Workbench(browser, page);
@@ -84,6 +88,11 @@ export class Workbench {
   async activeEditorText(): Promise<string> {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
     return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** What the clipboard holds now. */
+  async clipboardText(): Promise<string> {
+    return this.page.evaluate('navigator.clipboard.readText()') as Promise<string>;
   }
 
   /** The label of the active editor tab. */

@@ -98,6 +98,7 @@ export class StubBackend {
 
   private chat(body: Record<string, unknown>): Reply {
     const model = this.use(body);
+    refuseWithoutCompletion(model, body, 'chat');
     const messages = Array.isArray(body.messages) ? (body.messages as { role: string; content: string }[]) : [];
     const base = { model: model.name, created_at: new Date().toISOString() };
     if (messages.length === 0) {
@@ -127,6 +128,7 @@ export class StubBackend {
     if (raw && (system || body.template || body.context)) {
       throw new OllamaHttpError(400, 'raw mode does not support template, system, or context');
     }
+    refuseWithoutCompletion(model, body, 'generate');
     // Ollama asks for the insert capability only when the suffix is not empty.
     if (suffix && !capabilitiesOf(model).includes('insert')) {
       throw new OllamaHttpError(400, `registry.ollama.ai/library/${model.name} does not support insert`);
@@ -323,4 +325,11 @@ function tokenLogprob(token: string, top: unknown) {
     ...Array.from({ length: Math.max(0, count - 1) }, (_, i) => entry(`<alt${i}>`, 0.2 / 2 ** (i + 1))),
   ];
   return { ...entry(token, 0.8), top_logprobs: alternatives.slice(0, count) };
+}
+
+/** Ollama refuses to chat with or generate from a model without the completion capability, naming it as sent. */
+function refuseWithoutCompletion(model: StubModel, body: Record<string, unknown>, endpoint: 'chat' | 'generate'): void {
+  if (!capabilitiesOf(model).includes('completion')) {
+    throw new OllamaHttpError(400, `"${String(body.model)}" does not support ${endpoint}`);
+  }
 }

@@ -8,6 +8,8 @@ export interface StubModelSpec {
   template?: string;
   /** Fill-in-the-middle: the default template then uses `.Suffix`, so capabilities include 'insert'. */
   fim?: boolean;
+  /** An embedding model: its only capability is 'embedding', so chat and generate are refused. */
+  embedding?: boolean;
   parameterSize?: string;
   quantization?: string;
   sizeBytes?: number;
@@ -66,6 +68,7 @@ export function installModel(spec: StubModelSpec, extra: Partial<StubModel> = {}
     contextLength: spec.contextLength ?? 4096,
     template: spec.template ?? (fim ? FIM_TEMPLATE : CHAT_TEMPLATE),
     fim,
+    embedding: spec.embedding ?? false,
     parameterSize: spec.parameterSize ?? '7B',
     quantization: spec.quantization ?? 'Q4_K_M',
     sizeBytes: spec.sizeBytes ?? 4_683_087_332,
@@ -155,7 +158,11 @@ export function showResponse(model: StubModel) {
   };
 }
 
-/** As Ollama decides them: a template that uses `.Suffix` makes a model able to insert, whatever it was made from. */
-export function capabilitiesOf(model: Pick<StubModel, 'template'>): string[] {
+/**
+ * As Ollama decides them: an embedding model (its GGUF has a pooling type) can only embed; for any
+ * other, a template that uses `.Suffix` makes it able to insert, whatever it was made from.
+ */
+export function capabilitiesOf(model: Pick<StubModel, 'template' | 'embedding'>): string[] {
+  if (model.embedding) return ['embedding'];
   return /\.Suffix\b/.test(model.template) ? ['completion', 'insert'] : ['completion'];
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AdapterFiles } from './adapter-files';
+import type { AdapterFiles } from './files';
 
 /*
  * Which bases Ollama can put a LoRA adapter on, read from its source (v0.17.4) rather than guessed:

@@ -1,4 +1,4 @@
-import { fenced } from './code-text';
+import { fenced } from '../code-text';
 
 /**
  * The one system message of every example, naming the project so the adapter ties the style to

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { looksMinified } from '../files/sniff';
-import { readCommitPatches } from './git';
+import { looksMinified } from '../../files/sniff';
+import { readCommitPatches } from '../git';
 import { commitPrompt } from './prompts';
 import { scrubSecrets } from './scrub-secrets';
-import { isGeneratedFile } from '../files/file-origin';
+import { isGeneratedFile } from '../../files/file-origin';
 import { isStyleSourcePath } from './source-filter';
-import type { DropReason, StyleExample } from './types';
+import type { DropReason, StyleExample } from '../types';
 
 export interface CommitExampleOptions {
   systemPrompt: string;

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { MIN_GOOD_EXAMPLES, buildStyleDataset, countsByKind, totalExamples } from './export';
-import { type RecentActivity, readGitState, recentActivity } from './git';
+import { MIN_GOOD_EXAMPLES, buildStyleDataset, countsByKind, totalExamples } from '../dataset/export';
+import { type RecentActivity, readGitState, recentActivity } from '../git';
 import { type GpuProbe, type GpuProbeOptions, probeGpu } from './gpu';
-import { EXAMPLE_KINDS, type KindCounts } from './types';
+import { EXAMPLE_KINDS, type KindCounts } from '../types';
 
 /** The window the code's pace of change is measured over. */
 const ACTIVITY_DAYS = 90;

@@ -1,5 +1,5 @@
-import { isVendoredPath } from '../files/file-origin';
-import { createExcludeRules } from '../files/ignore-rules';
+import { isVendoredPath } from '../../files/file-origin';
+import { createExcludeRules } from '../../files/ignore-rules';
 
 /**
  * Data and configuration: version strings, settings and fixtures are facts that change, and the

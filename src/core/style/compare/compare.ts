@@ -1,14 +1,15 @@
-import { askQuestion } from '../chat/ask';
-import { DEFAULT_MAX_CONTEXT_TOKENS, FALLBACK_CONTEXT_TOKENS, estimateTokens } from '../chat/budget';
-import { formatBlock } from '../chat/prompt';
-import { throwIfCancelled } from '../errors';
-import type { GoldenQuestion } from '../eval/golden-set';
-import type { ChatMessage, OllamaClient } from '../ollama';
-import { packContext } from '../retrieval/pack';
-import type { Retriever } from '../retrieval/types';
-import { unfence } from './code-text';
+import { askQuestion } from '../../chat/ask';
+import { FALLBACK_CONTEXT_TOKENS, estimateTokens } from '../../chat/budget';
+import { formatBlock } from '../../chat/prompt';
+import { throwIfCancelled } from '../../errors';
+import type { GoldenQuestion } from '../../eval/golden-set';
+import type { ChatMessage, OllamaClient } from '../../ollama';
+import { packContext } from '../../retrieval/pack';
+import type { Retriever } from '../../retrieval/types';
+import { unfence } from '../code-text';
 import { editSimilarity, exactMatch } from './similarity';
-import { EXAMPLE_KINDS, type ExampleKind, type StyleExample } from './types';
+import { EXAMPLE_KINDS, type ExampleKind, type StyleExample } from '../types';
+import { DEFAULT_MAX_CONTEXT_TOKENS } from '../../defaults';
 
 /*
  * How to run this against a real Ollama (the tests run it against a stand-in server, which checks

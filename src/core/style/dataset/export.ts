@@ -1,18 +1,18 @@
 import path from 'node:path';
-import { estimateTokens } from '../chat/budget';
-import { parseSource } from '../chunking/grammars';
-import { grammarFor, languageForPath } from '../chunking/languages';
-import { throwIfCancelled } from '../errors';
-import { supportsGrammar } from '../eval/documented-symbols';
-import { readTextFile, walkWorkspace } from '../files';
+import { estimateTokens } from '../../chat/budget';
+import { parseSource } from '../../languages/parse';
+import { grammarFor, languageForPath } from '../../languages/registry';
+import { throwIfCancelled } from '../../errors';
+import { supportsGrammar } from '../../eval/documented-symbols';
+import { readTextFile, walkWorkspace } from '../../files';
 import { commitExamples } from './commit-examples';
 import { dedupe } from './dedupe';
 import { functionExamples } from './function-examples';
-import { type GitState, readGitState } from './git';
+import { type GitState, readGitState } from '../git';
 import { styleSystemPrompt } from './prompts';
-import { isGeneratedFile, isVendoredPath } from '../files/file-origin';
+import { isGeneratedFile, isVendoredPath } from '../../files/file-origin';
 import { splitExamples } from './split';
-import { type DropReason, EXAMPLE_KINDS, type ExampleKind, type Split, type StyleExample } from './types';
+import { type DropReason, EXAMPLE_KINDS, type ExampleKind, type Split, type StyleExample } from '../types';
 
 /** Below this many examples a LoRA mostly memorises them; few-shot prompting does as well for less. */
 export const MIN_GOOD_EXAMPLES = 500;

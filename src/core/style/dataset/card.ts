@@ -1,5 +1,5 @@
 import { type StyleDataset, countsByKind } from './export';
-import { EXAMPLE_KINDS, type ExampleKind } from './types';
+import { EXAMPLE_KINDS, type ExampleKind } from '../types';
 
 const KIND_TITLES: Record<ExampleKind, string> = {
   implement: 'Implement a function (signature, doc summary, file outline → the function)',

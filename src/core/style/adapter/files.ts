@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { RepoSageError } from '../errors';
+import { RepoSageError } from '../../errors';
 import { architecturesFromModelType, architecturesFromName, parameterBillions } from './architecture';
 import { readGgufMetadata } from './gguf';
 
@@ -65,34 +65,79 @@ async function inspectPeftFolder(folder: string): Promise<AdapterFiles> {
     );
   }
   const baseModel = typeof config.base_model_name_or_path === 'string' ? config.base_model_name_or_path : undefined;
-  const modelType = baseModel ? await localModelType(baseModel, folder) : undefined;
+  const local = baseModel ? await localBase(baseModel, folder) : undefined;
   return {
     format: 'safetensors',
     files: [PEFT_CONFIG, PEFT_WEIGHTS].map((name) => ({ name, path: path.join(folder, name) })),
     baseModel,
-    architectures: modelType
-      ? architecturesFromModelType(modelType)
+    architectures: local?.modelType
+      ? architecturesFromModelType(local.modelType)
       : baseModel
         ? architecturesFromName(baseModel)
         : undefined,
-    sizeBillions: baseModel ? parameterBillions(baseModel) : undefined,
+    sizeBillions:
+      local?.parameters !== undefined ? local.parameters / 1e9 : baseModel ? parameterBillions(baseModel) : undefined,
   };
 }
 
 /**
  * When the base was a local folder (trained with --base ./model), its config.json names the
- * architecture exactly. Relative paths are tried from here and from the adapter folder.
+ * architecture exactly and its weights give the size, which its name rarely does. Relative paths
+ * are tried from here and from the adapter folder; undefined when it is not a local folder (a hub
+ * id, judged by its name).
  */
-async function localModelType(baseModel: string, adapterFolder: string): Promise<string | undefined> {
+async function localBase(
+  baseModel: string,
+  adapterFolder: string,
+): Promise<{ modelType?: string; parameters?: number } | undefined> {
   for (const candidate of new Set([path.resolve(baseModel), path.resolve(adapterFolder, baseModel)])) {
+    let config: { model_type?: unknown };
     try {
-      const config = JSON.parse(await fs.readFile(path.join(candidate, 'config.json'), 'utf8'));
-      if (typeof config.model_type === 'string') return config.model_type;
+      config = JSON.parse(await fs.readFile(path.join(candidate, 'config.json'), 'utf8'));
     } catch {
-      // Not a local folder: a hub id, judged by its name.
+      continue;
     }
+    return {
+      modelType: typeof config.model_type === 'string' ? config.model_type : undefined,
+      parameters: await safetensorsParameters(candidate),
+    };
   }
   return undefined;
+}
+
+/** A safetensors header bigger than this is not one (real ones are a few hundred KB at most). */
+const MAX_SAFETENSORS_HEADER = 100 * 1024 * 1024;
+
+/**
+ * The parameter count of a model folder's weights (model.safetensors or its shards), read from the
+ * files' headers (an 8-byte length, then JSON naming each tensor's shape) without loading them;
+ * undefined when there are none or one cannot be read.
+ */
+async function safetensorsParameters(folder: string): Promise<number | undefined> {
+  const shards = (await fs.readdir(folder)).filter((name) => /^model.*\.safetensors$/.test(name));
+  if (shards.length === 0) return undefined;
+  let total = 0;
+  for (const shard of shards) {
+    const file = await fs.open(path.join(folder, shard), 'r');
+    try {
+      const length = Buffer.alloc(8);
+      await file.read(length, 0, 8, 0);
+      const headerLength = Number(length.readBigUInt64LE(0));
+      if (headerLength <= 0 || headerLength > MAX_SAFETENSORS_HEADER) return undefined;
+      const header = Buffer.alloc(headerLength);
+      await file.read(header, 0, headerLength, 8);
+      const tensors = JSON.parse(header.toString('utf8')) as Record<string, { shape?: number[] }>;
+      for (const [name, tensor] of Object.entries(tensors)) {
+        if (name === '__metadata__') continue;
+        total += (tensor.shape ?? []).reduce((product, dimension) => product * dimension, 1);
+      }
+    } catch {
+      return undefined;
+    } finally {
+      await file.close();
+    }
+  }
+  return total;
 }
 
 async function inspectGguf(file: string): Promise<AdapterFiles> {

@@ -1,8 +1,8 @@
-import { RepoSageError, throwIfCancelled } from '../errors';
-import type { ModelInfo, OllamaClient, Progress } from '../ollama';
-import { type AdapterFiles, inspectAdapter } from './adapter-files';
-import { unsupportedAdapterReason } from './adapter-support';
-import { parameterBillions, sameSize } from './architecture';
+import { RepoSageError, throwIfCancelled } from '../../errors';
+import type { ModelInfo, OllamaClient, Progress } from '../../ollama';
+import { formatBillions, sameSize, sizeLabelBillions } from './architecture';
+import { type AdapterFiles, inspectAdapter } from './files';
+import { unsupportedAdapterReason } from './support';
 
 export interface RegisterAdapterOptions {
   /** An adapter folder (adapter_config.json + adapter_model.safetensors) or a LoRA .gguf file. */
@@ -88,7 +88,7 @@ export async function registerAdapter(options: RegisterAdapterOptions): Promise<
 /** The adapter's architecture and size against the base model's, as Ollama reports them. */
 function checkAdapter(adapter: AdapterFiles, base: ModelInfo): AdapterCheck {
   const baseArchitecture = base.family;
-  const baseSizeBillions = parameterBillions(base.details.parameterSize);
+  const baseSizeBillions = sizeLabelBillions(base.details.parameterSize);
   const trainedOn = adapter.baseModel ?? 'a model';
   const problems: string[] = [];
   const unchecked: string[] = [];
@@ -111,7 +111,7 @@ function checkAdapter(adapter: AdapterFiles, base: ModelInfo): AdapterCheck {
   } else if (!sameSize(adapter.sizeBillions, baseSizeBillions)) {
     problems.push(
       `${base.name} has ${base.details.parameterSize} parameters, but the adapter was trained on a ` +
-        `${adapter.sizeBillions}B-parameter model.`,
+        `${formatBillions(adapter.sizeBillions)}-parameter model.`,
     );
   }
   return {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { RepoSageError } from '../errors';
+import { RepoSageError } from '../../errors';
 
 /** Whether the training recipe could use a CUDA GPU here, and what the answer rests on. */
 export interface GpuProbe {

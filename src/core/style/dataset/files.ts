@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { RepoSageError } from '../errors';
-import { formatDatasetCard } from './dataset-card';
+import { RepoSageError } from '../../errors';
+import { formatDatasetCard } from './card';
 import type { StyleDataset } from './export';
-import { EXAMPLE_KINDS, type Split, type StyleExample } from './types';
+import { EXAMPLE_KINDS, type Split, type StyleExample } from '../types';
 
 /**
  * `<split>.jsonl` holds exactly what the training recipe reads, one `{"messages": [...]}` per line

@@ -1,21 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-
-/** Top-level statements that bring names into a file, across the supported grammars. */
-const IMPORT = new RegExp(
-  '^(import_statement|import_from_statement|future_import_statement|import_declaration|' +
-    'use_declaration|extern_crate_declaration|using_directive|package_clause|package_declaration)$',
-);
-
-/** Definitions whose first line says what a file offers. */
-const DEFINITION = new RegExp(
-  '^(function_declaration|generator_function_declaration|function_definition|function_item|' +
-    'method_definition|method_declaration|constructor_declaration|method|singleton_method|' +
-    'class_declaration|abstract_class_declaration|class_definition|class|module|interface_declaration|' +
-    'type_alias_declaration|enum_declaration|struct_item|enum_item|trait_item|impl_item|' +
-    'type_declaration)$',
-);
-/** Nodes that wrap a definition without being one. */
-const WRAPPER = /^(export_statement|decorated_definition)$/;
+import { OUTLINE_DEFINITION, OUTLINE_IMPORT, OUTLINE_WRAPPER } from '../../languages/node-types';
 
 const MAX_IMPORT_LINES = 20;
 const MAX_OUTLINE_LINES = 30;
@@ -36,10 +20,10 @@ export function fileOutline(
   const outside = (node: Node) => node.startPosition.row < exclude.startRow || node.startPosition.row > exclude.endRow;
 
   const visit = (node: Node, depth: number) => {
-    const definition = WRAPPER.test(node.type)
-      ? node.namedChildren.find((child) => child && DEFINITION.test(child.type))
+    const definition = OUTLINE_WRAPPER.has(node.type)
+      ? node.namedChildren.find((child) => child && OUTLINE_DEFINITION.has(child.type))
       : node;
-    if (!definition || !DEFINITION.test(definition.type)) return;
+    if (!definition || !OUTLINE_DEFINITION.has(definition.type)) return;
     if (outside(definition)) outline.push(lines[definition.startPosition.row].trimEnd());
     // Members of a class (or impl, trait, module) one level down: the class's outline.
     if (depth === 0) {
@@ -49,7 +33,7 @@ export function fileOutline(
 
   for (const node of root.namedChildren) {
     if (!node) continue;
-    if (IMPORT.test(node.type)) imports.push(...node.text.split('\n'));
+    if (OUTLINE_IMPORT.has(node.type)) imports.push(...node.text.split('\n'));
     else visit(node, 0);
   }
   const parts = [imports.slice(0, MAX_IMPORT_LINES), outline.slice(0, MAX_OUTLINE_LINES)].filter(

@@ -1,16 +1,23 @@
 import path from 'node:path';
 
-/** How one language is chunked. Ids are VS Code's language ids, so the extension can use them as they are. */
+// What RepoSage knows of each language, in one place: how files are recognised, which tree-sitter
+// grammar parses them, their comment syntax and where their documentation is written. Chunking, the
+// golden-set bootstrap, the style dataset and completion read it from here. The node types the
+// grammars share (declarations, names, imports) are in ./node-types.ts.
+
+/** One language. Ids are VS Code's language ids, so the extension can use them as they are. */
 interface LanguageSpec {
   id: string;
   /** Lower-case extensions (with the dot) and whole file names. */
   matches: string[];
-  /** tree-sitter-<grammar>.wasm in @vscode/tree-sitter-wasm; without one the text splitter chunks the file. */
+  /** tree-sitter-<grammar>.wasm in @vscode/tree-sitter-wasm (see GRAMMARS); without one the file is split as text. */
   grammar?: string;
   /** Line comment that starts the chunk header, so the header reads as a comment in the code. */
   comment?: string;
   /** Split at headings first. */
   markdown?: boolean;
+  /** Parsed, but styles or configuration rather than program code. */
+  notProgram?: true;
 }
 
 const LANGUAGES: LanguageSpec[] = [
@@ -41,8 +48,14 @@ const LANGUAGES: LanguageSpec[] = [
     grammar: 'bash',
     comment: '#',
   },
-  { id: 'css', matches: ['.css'], grammar: 'css', comment: '//' },
-  { id: 'ini', matches: ['.ini', '.cfg', '.editorconfig', '.gitconfig'], grammar: 'ini', comment: '#' },
+  { id: 'css', matches: ['.css'], grammar: 'css', comment: '//', notProgram: true },
+  {
+    id: 'ini',
+    matches: ['.ini', '.cfg', '.editorconfig', '.gitconfig'],
+    grammar: 'ini',
+    comment: '#',
+    notProgram: true,
+  },
 
   // Code without a grammar here: split as text, with a header in its own comment syntax.
   { id: 'scss', matches: ['.scss'], comment: '//' },
@@ -85,6 +98,71 @@ const LANGUAGES: LanguageSpec[] = [
   { id: 'csv', matches: ['.csv', '.tsv'] },
 ];
 
+/** What a definition documented in the code is, for the golden-set bootstrap and the style dataset. */
+export type DocumentedKind = 'function' | 'class';
+
+/**
+ * Where a grammar's definitions carry their documentation: `docstring`, a string first in the body
+ * (Python); `marked-comment`, a comment right above that opens with `/**` or `///`; `comment`, any
+ * comment right above.
+ */
+export type DocStyle = 'docstring' | 'marked-comment' | 'comment';
+
+/** What is known of one grammar beyond parsing with it. */
+interface GrammarSpec {
+  /** Node types of the definitions whose documentation is read, and what each defines. */
+  documented?: Readonly<Record<string, DocumentedKind>>;
+  docs?: DocStyle;
+  /** The name Markdown code fences use for the language, where it is not the grammar's name. */
+  fence?: string;
+}
+
+const JAVASCRIPT_DOCUMENTED: Record<string, DocumentedKind> = {
+  function_declaration: 'function',
+  generator_function_declaration: 'function',
+  method_definition: 'function',
+  variable_declarator: 'function',
+  class_declaration: 'class',
+};
+const TYPESCRIPT_DOCUMENTED: Record<string, DocumentedKind> = {
+  ...JAVASCRIPT_DOCUMENTED,
+  function_signature: 'function',
+  method_signature: 'function',
+  abstract_method_signature: 'function',
+  abstract_class_declaration: 'class',
+  interface_declaration: 'class',
+};
+
+/** Java and C# name their definitions alike. */
+const CLASS_BASED_DOCUMENTED: Record<string, DocumentedKind> = {
+  method_declaration: 'function',
+  constructor_declaration: 'function',
+  class_declaration: 'class',
+  interface_declaration: 'class',
+};
+
+/** Keyed by grammar name (tree-sitter-<name>.wasm). Grammars not listed are only parsed and chunked. */
+const GRAMMARS: Readonly<Record<string, GrammarSpec>> = {
+  python: { documented: { function_definition: 'function', class_definition: 'class' }, docs: 'docstring' },
+  javascript: { documented: JAVASCRIPT_DOCUMENTED, docs: 'marked-comment' },
+  typescript: { documented: TYPESCRIPT_DOCUMENTED, docs: 'marked-comment' },
+  tsx: { documented: TYPESCRIPT_DOCUMENTED, docs: 'marked-comment' },
+  go: {
+    documented: { function_declaration: 'function', method_declaration: 'function', type_spec: 'class' },
+    docs: 'comment',
+  },
+  rust: {
+    documented: { function_item: 'function', struct_item: 'class', enum_item: 'class', trait_item: 'class' },
+    docs: 'marked-comment',
+  },
+  java: { documented: CLASS_BASED_DOCUMENTED, docs: 'marked-comment' },
+  'c-sharp': { documented: CLASS_BASED_DOCUMENTED, docs: 'marked-comment', fence: 'csharp' },
+  ruby: {
+    documented: { method: 'function', singleton_method: 'function', class: 'class', module: 'class' },
+    docs: 'comment',
+  },
+};
+
 /** What an unknown file is chunked as. */
 export const PLAIN_TEXT = 'plaintext';
 
@@ -95,6 +173,17 @@ const BY_ID = new Map(LANGUAGES.map((spec) => [spec.id, spec]));
 export function languageForPath(filePath: string): string | undefined {
   const name = path.posix.basename(filePath.replace(/\\/g, '/')).toLowerCase();
   return (BY_MATCH.get(name) ?? BY_MATCH.get(path.posix.extname(name)))?.id;
+}
+
+/** Every grammar some language is chunked with: the wasm files a package must ship. */
+export function grammarsInUse(): string[] {
+  return [...new Set(LANGUAGES.flatMap((language) => (language.grammar ? [language.grammar] : [])))];
+}
+
+/** Program code parsed by declaration: not prose, data, configuration or styles. */
+export function isProgram(languageId: string): boolean {
+  const spec = BY_ID.get(languageId);
+  return spec?.grammar !== undefined && !spec.notProgram;
 }
 
 /** The tree-sitter grammar that parses a language, if one ships. */
@@ -109,4 +198,19 @@ export function isMarkdown(languageId: string): boolean {
 /** The line-comment marker chunk headers start with; undefined where the format has none. */
 export function commentFor(languageId: string): string | undefined {
   return BY_ID.get(languageId)?.comment;
+}
+
+/** The documented definitions a grammar's trees are searched for; undefined where documentation is not read. */
+export function documentedDefinitions(grammar: string): Readonly<Record<string, DocumentedKind>> | undefined {
+  return GRAMMARS[grammar]?.documented;
+}
+
+/** Where the grammar's definitions carry their documentation; undefined where documentation is not read. */
+export function docStyle(grammar: string): DocStyle | undefined {
+  return GRAMMARS[grammar]?.docs;
+}
+
+/** The language name for a Markdown code fence around code of this grammar. */
+export function fenceFor(grammar: string): string {
+  return GRAMMARS[grammar]?.fence ?? grammar;
 }

@@ -1,12 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { questionFromDoc } from '../eval/doc-question';
-import { type DocumentedSymbol, documentedSymbols } from '../eval/documented-symbols';
-import { dedent, fenced } from './code-text';
+import { questionFromDoc } from '../../eval/doc-question';
+import { type DocumentedSymbol, documentedSymbols } from '../../eval/documented-symbols';
+import { dedent, fenced } from '../code-text';
 import { fileOutline } from './file-outline';
 import { documentPrompt, implementPrompt } from './prompts';
 import { scrubSecrets } from './scrub-secrets';
 import { isFactualCode } from './source-filter';
-import type { DropReason, StyleExample } from './types';
+import type { DropReason, StyleExample } from '../types';
+import { docStyle, fenceFor } from '../../languages/registry';
 
 export interface SourceFile {
   /** Workspace-relative, POSIX separators. */
@@ -22,9 +23,6 @@ export interface FunctionExamples {
   secretsScrubbed: number;
 }
 
-/** Grammars whose doc comment sits inside the function (a docstring) rather than above it. */
-const DOC_INSIDE = new Set(['python']);
-
 /**
  * Two examples per documented function: implement it (signature, doc summary and the file around
  * it → the function as the project wrote it) and document it (the code → the project's doc
@@ -35,7 +33,7 @@ export function functionExamples(file: SourceFile, root: Node, systemPrompt: str
   const result: FunctionExamples = { examples: [], dropped: {}, secretsScrubbed: 0 };
   const drop = (reason: DropReason) => (result.dropped[reason] = (result.dropped[reason] ?? 0) + 1);
   const lines = file.text.split(/\r?\n/);
-  const language = file.grammar === 'c-sharp' ? 'csharp' : file.grammar;
+  const language = fenceFor(file.grammar);
   const system = { role: 'system' as const, content: systemPrompt };
   const scrub = (text: string) => {
     const scrubbed = scrubSecrets(text);
@@ -105,7 +103,8 @@ function functionParts(
 ): FunctionParts {
   const indent = /^[ \t]*/.exec(lines[symbol.startLine - 1])![0];
   const code = lines.slice(symbol.startLine - 1, symbol.endLine).join('\n');
-  const inside = DOC_INSIDE.has(file.grammar);
+  // A docstring sits inside the function rather than above it.
+  const inside = docStyle(file.grammar) === 'docstring';
   // Node texts keep the file's line endings; the lines above do not.
   const docText = symbol.doc.replace(/\r\n/g, '\n');
   // The body is the definition's last part, so its last occurrence in the text is the body itself.

@@ -46,6 +46,26 @@ export function parameterBillions(text: string): number | undefined {
   return match[2].toLowerCase() === 'm' ? value / 1000 : value;
 }
 
+/** Billions per unit of Ollama's size labels. */
+const LABEL_UNITS: Record<string, number> = { k: 1e-6, m: 1e-3, b: 1, t: 1e3 };
+
+/**
+ * Billions of parameters from Ollama's size label (/api/show's parameter_size: "7.6B", "494.03M",
+ * and "461K" for the tiniest models); undefined when it is not one. Unlike a model id, a label is
+ * nothing but the size, so a K cannot be a context length ("128k").
+ */
+export function sizeLabelBillions(label: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmbt])$/i.exec(label.trim());
+  return match ? Number(match[1]) * LABEL_UNITS[match[2].toLowerCase()] : undefined;
+}
+
+/** A parameter count in billions, written as Ollama labels sizes: "8.03B", "494M", "461K". */
+export function formatBillions(billions: number): string {
+  const [value, unit] =
+    billions >= 1 ? [billions, 'B'] : billions >= 1e-3 ? [billions * 1e3, 'M'] : [billions * 1e6, 'K'];
+  return `${Number(value.toPrecision(3))}${unit}`;
+}
+
 /** Model names round their sizes (7B for 7.6 billion parameters); beyond this it is another model. */
 const SIZE_TOLERANCE = 0.2;
 

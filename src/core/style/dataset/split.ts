@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Split, StyleExample } from './types';
+import type { Split, StyleExample } from '../types';
 
 /** About one file in ten goes to validation. */
 const VALIDATION_SHARE = 0.1;
