@@ -71,7 +71,10 @@ export async function benchOllama(): Promise<void> {
   }
 }
 
-/** The client RepoSage uses, keeping the last streamed request and its stream so the bench can read the server's figures. */
+/**
+ * The client RepoSage uses, keeping the last streamed request and its stream so the bench can read the server's
+ * figures.
+ */
 class RecordingClient extends OllamaClient {
   lastChat?: { request: ChatRequest; stream: TextStream };
   lastGenerate?: { request: GenerateRequest; stream: TextStream };
@@ -189,7 +192,8 @@ async function benchCompletions(
     session.dispose();
   }
   process.stdout.write(
-    `complete (${fim ? 'fill-in-the-middle' : 'prefix only: the model cannot fill in the middle'}; ${COMPLETIONS} positions in src/, the first (warm-up) left out)\n\n`,
+    `complete (${fim ? 'fill-in-the-middle' : 'prefix only: the model cannot fill in the middle'}; ` +
+      `${COMPLETIONS} positions in src/, the first (warm-up) left out)\n\n`,
   );
   printTable([
     {

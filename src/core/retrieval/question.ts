@@ -81,7 +81,11 @@ const ABOUT: Array<[FileKind, RegExp]> = [
   ['vendored', /\b(vendored|vendor|third[- ]party|bundled)\b/i],
   [
     'config',
-    /\b(config(uration)? files?|settings files?|dependenc(y|ies)|packaging|lint(er|ers|ing)?|pre-commit|type ?check(er|ing)?|mypy|ruff|eslint|prettier|docker)\b/i,
+    new RegExp(
+      String.raw`\b(config(uration)? files?|settings files?|dependenc(y|ies)|packaging|lint(er|ers|ing)?|` +
+        String.raw`pre-commit|type ?check(er|ing)?|mypy|ruff|eslint|prettier|docker)\b`,
+      'i',
+    ),
   ],
 ];
 
@@ -213,8 +217,10 @@ const TEST_FILE_NAME = new RegExp(
 );
 
 /** Settings, manifests and lock files: no program logic, though full of the project's words. */
-const CONFIG_FILE =
-  /\.(ini|cfg|toml|ya?ml|json5?|jsonc|lock|properties|conf|in|editorconfig)$|^(\.[\w.-]+rc|\.gitignore|\.gitattributes|\.npmignore|makefile|dockerfile|go\.(mod|sum))$/;
+const CONFIG_FILE = new RegExp(
+  String.raw`\.(ini|cfg|toml|ya?ml|json5?|jsonc|lock|properties|conf|in|editorconfig)$|^(\.[\w.-]+rc|` +
+    String.raw`\.gitignore|\.gitattributes|\.npmignore|makefile|dockerfile|go\.(mod|sum))$`,
+);
 
 /** The kind of a file by its path. */
 export function fileKind(path: string): FileKind {
