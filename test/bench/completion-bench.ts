@@ -170,10 +170,10 @@ function random(seed: number): () => number {
   };
 }
 
-/** Cursor positions inside code lines of the corpus's source files, spread over files. */
-async function cursorPositions(root: string, count: number): Promise<CompletionRequest[]> {
+/** Cursor positions inside code lines of the corpus's source files in one language, spread over files. */
+export async function cursorPositions(root: string, count: number, language = 'python'): Promise<CompletionRequest[]> {
   const walk = await walkWorkspace(root, { exclude: ['locale/'] });
-  const sources = walk.files.filter((file) => languageForPath(file.path) === 'python');
+  const sources = walk.files.filter((file) => languageForPath(file.path) === language);
   const next = random(42);
   const requests: CompletionRequest[] = [];
   while (requests.length < count) {

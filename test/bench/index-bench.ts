@@ -66,8 +66,10 @@ export async function benchIndexing(): Promise<void> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'reposage-bench-'));
   const models = await loadIndexerModels({ modelsDir: testModels().modelsDir });
   try {
-    await benchBuild(corpusPart(corpus, 'REPOSAGE_BENCH_BUILD_FOLDER'), path.join(work, 'build'), models);
+    const build = await benchBuild(corpusPart(corpus, 'REPOSAGE_BENCH_BUILD_FOLDER'), path.join(work, 'build'), models);
     await benchSavePath(corpusPart(corpus, 'REPOSAGE_BENCH_SAVE_FOLDER'), path.join(work, 'save'), models);
+    // Last, as it embeds the whole build again: the tables above are out even if a run is cut short.
+    await benchModelAlone(build, models);
   } finally {
     await models.embedder.dispose();
     await fs.rm(work, { recursive: true, force: true });
@@ -75,11 +77,15 @@ export async function benchIndexing(): Promise<void> {
 }
 
 /**
- * A build from scratch, as a new user's first open: when the first question can be answered (a
- * keyword search run the moment the first batch is written, timed until it returns hits), when
+ * A build from scratch, as a new user's first open: when the first batch is keyword-searchable and
+ * the first question answered (a keyword search run then, timed until it returns hits), when
  * every file can be found by keyword, and when every chunk has its vector (the full build).
  */
-async function benchBuild(corpus: { name: string; dir: string }, work: string, models: IndexerModels): Promise<void> {
+async function benchBuild(
+  corpus: { name: string; dir: string },
+  work: string,
+  models: IndexerModels,
+): Promise<{ calls: string[][]; wallMs: number }> {
   const root = path.join(work, 'repo');
   const dbDir = path.join(work, 'index');
   await copyCorpus(corpus.dir, root);
@@ -88,13 +94,17 @@ async function benchBuild(corpus: { name: string; dir: string }, work: string, m
 
   const start = performance.now();
   let firstAnswer: Promise<number> | undefined;
+  let keywordReadyMs = Number.NaN;
   let allByKeywordMs: number | undefined;
   const summary = await syncIndex(
     { root, dbDir },
     { ...models, embedder: probe.embedder },
     {
       onProgress: (progress) => {
-        if (progress.keywordReady && !firstAnswer) firstAnswer = firstAnswerAt(dbDir, identity, start);
+        if (progress.keywordReady && !firstAnswer) {
+          keywordReadyMs = performance.now() - start;
+          firstAnswer = firstAnswerAt(dbDir, identity, start);
+        }
         if (allByKeywordMs === undefined && isWritten(progress)) allByKeywordMs = performance.now() - start;
       },
     },
@@ -104,11 +114,6 @@ async function benchBuild(corpus: { name: string; dir: string }, work: string, m
   const insideModelMs = probe.modelMs();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
-  // The model's own time on the same chunks, in the same calls, outside the indexer.
-  const alone = performance.now();
-  for (const call of probe.calls) await models.embedder.embed(call);
-  const modelAloneMs = performance.now() - alone;
-
   const keywordMs = allByKeywordMs ?? wallMs;
   printTable([
     {
@@ -116,24 +121,35 @@ async function benchBuild(corpus: { name: string; dir: string }, work: string, m
       files: summary.files.indexed,
       chunks: summary.chunks.total,
       embedded: summary.chunks.embedded,
+      'first batch searchable s': keywordReadyMs / 1000,
       'first answer s': firstAnswerMs / 1000,
       'all files by keyword s': keywordMs / 1000,
       'keyword / full build': `${((100 * keywordMs) / wallMs).toFixed(1)}%`,
       'full build s': wallMs / 1000,
       'chunks/s': summary.chunks.total / (wallMs / 1000),
       'model share': `${((100 * insideModelMs) / wallMs).toFixed(0)}%`,
-      'wall / model alone': wallMs / modelAloneMs,
       'peak RSS MB': peakRssMb,
     },
   ]);
   process.stdout.write(
     [
       'goals: first answer <= 15 s after the build starts; all files by keyword <= 15% of the full build;',
-      'wall / model alone <= 1.15; peak RSS <= 1,000 MB at 55k chunks (this row: its own chunk count).',
+      'first answer: a keyword query opened when the first batch is searchable, timed until it returns hits',
+      '(it shares this process with the build, which the editor and the CLI do not);',
+      'peak RSS <= 1,000 MB at 55k chunks (this row: its own chunk count).',
       'full build = every chunk that gets a vector has it (semantic coverage 100%).',
       '',
     ].join('\n'),
   );
+  return { calls: probe.calls, wallMs };
+}
+
+/** The model's own time on the build's chunks, in the same calls, outside the indexer. */
+async function benchModelAlone(build: { calls: string[][]; wallMs: number }, models: IndexerModels): Promise<void> {
+  const alone = performance.now();
+  for (const call of build.calls) await models.embedder.embed(call);
+  const ratio = build.wallMs / (performance.now() - alone);
+  process.stdout.write(`\nbuild wall / model alone on the same calls: ${ratio.toFixed(2)} (goal <= 1.15)\n`);
 }
 
 /** Opens the index being built and searches it by keyword until it answers; ms since `start`. */

@@ -3,6 +3,7 @@ import { benchEventLoop } from './event-loop-bench';
 import { benchIndexing } from './index-bench';
 import { benchLocalization } from './localization-bench';
 import { benchPackage } from './package-bench';
+import { benchOllama } from './ollama-bench';
 import { trainRanker } from './localization/train-ranker';
 import { benchRetrieval } from './retrieval-bench';
 import { benchSharedIndex } from './shared-index-bench';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   localization: benchLocalization,
   'shared-index': benchSharedIndex,
   package: benchPackage,
+  ollama: benchOllama,
 };
 
 /** Not a measurement: runs only when named (it rewrites the shipped ranker model). */

@@ -142,7 +142,7 @@ describe('RepoSage in VS Code', () => {
     });
     await toast.getByRole('button', { name: 'Pull Model' }).click();
     await workbench.page
-      .locator('.notifications-toasts', { hasText: 'qwen2.5-coder:7b is ready.' })
+      .locator('.notifications-toasts', { hasText: 'Ready: qwen2.5-coder:7b.' })
       .waitFor({ timeout: 60_000 });
     expect(stub.requestsTo('/api/pull')).toHaveLength(1);
     await workbench.screenshot('model-pulled');

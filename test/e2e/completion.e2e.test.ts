@@ -77,6 +77,8 @@ describe('RepoSage inline suggestions in VS Code', () => {
     const { workbench, stub } = session;
     const { page } = workbench;
     stub.backend.models.delete('qwen2.5-coder:1.5b-base');
+    // The test before may still have asked once after its suggestion was accepted.
+    const asked = stub.requestsTo('/api/generate').length;
     await openAtEnd('src/stock.ts');
     for (const line of ['export const A = ', 'export const B = ', 'export const C = ']) {
       await page.keyboard.press('Enter');
@@ -87,7 +89,7 @@ describe('RepoSage inline suggestions in VS Code', () => {
     await workbench.screenshot('suggestions-failing');
     expect(await page.locator('.notifications-toasts .notification-toast').count()).toBe(0);
     // Held after the first failure: the keystrokes that followed did not each ask the model again.
-    expect(stub.requestsTo('/api/generate').length).toBeLessThanOrEqual(2);
+    expect(stub.requestsTo('/api/generate').length - asked).toBeLessThanOrEqual(2);
 
     await suggestionsItem().click();
     await page.locator('.quick-input-widget', { hasText: 'What to Do' }).waitFor({ timeout: 30_000 });

@@ -37,6 +37,11 @@ if [ ! -f "$archive" ]; then
   rm -rf "$seed"
 fi
 
+# Native modules without a prebuilt binary here (argon2's comes from GitHub) build with node-gyp, which
+# would download Node's headers from nodejs.org; Debian's nodejs package ships them under its prefix.
+node_prefix=$(node -p 'require("path").resolve(process.execPath, "../..")')
+if [ -f "$node_prefix/include/node/common.gypi" ]; then export npm_config_nodedir="$node_prefix"; fi
+
 mkdir -p "$DIR"
 cd "$DIR"
 [ -f package.json ] || echo '{ "name": "reposage-code-server", "private": true }' > package.json

@@ -64,7 +64,7 @@ describe('the RepoSage walkthrough in VS Code', () => {
     stub.backend.models.delete('qwen2.5-coder:1.5b-base');
     await press('Pull the models', 'Pull Models');
     await workbench.page
-      .locator('.notifications-toasts', { hasText: 'qwen2.5-coder:1.5b-base is ready.' })
+      .locator('.notifications-toasts', { hasText: 'Ready: qwen2.5-coder:7b, qwen2.5-coder:1.5b-base.' })
       .waitFor({ timeout: 60_000 });
     expect(stub.requestsTo('/api/pull').map((request) => request.body?.model ?? request.body?.name)).toEqual([
       'qwen2.5-coder:7b',

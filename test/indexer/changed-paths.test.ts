@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHUNKER_VERSION } from '../../src/core/chunking';
 import { loadIndexerModels, type IndexerModels } from '../../src/core/indexer/models';
 import { syncIndex } from '../../src/core/indexer/sync';
+import type { IndexProgress } from '../../src/core/indexer/types';
 import { ChunkStore } from '../../src/core/store/chunk-store';
 import { testModels } from '../support/models';
 import { makeTempDir, writeTree } from '../support/temp-dir';
@@ -68,10 +69,12 @@ describe('syncing named paths only', () => {
     await fs.writeFile(path.join(root, 'src/app/payments.py'), 'def capture_payment(card):\n    return card\n');
     await fs.rm(path.join(root, 'src/app/shipping.py'));
     await fs.writeFile(path.join(root, 'src/app/debug.log'), 'compute_refund_total was called\n');
+    await fs.writeFile(path.join(root, 'src/app/logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2]));
     // Changed too, but not named: a sync of named paths must not find it.
     await fs.writeFile(path.join(root, 'docs/unnamed.md'), '# Unnamed\n\nSomething about parcels.\n');
 
     const listed: string[] = [];
+    const progresses: IndexProgress[] = [];
     const readdir = fs.readdir.bind(fs);
     const spy = vi.spyOn(fs, 'readdir').mockImplementation(((folder: string, ...rest: unknown[]) => {
       listed.push(path.relative(root, String(folder)).split(path.sep).join('/'));
@@ -81,13 +84,23 @@ describe('syncing named paths only', () => {
       {
         root,
         dbDir,
-        changedPaths: ['src/app/billing.py', 'src/app/payments.py', 'src/app/shipping.py', 'src/app/debug.log'],
+        changedPaths: [
+          'src/app/billing.py',
+          'src/app/payments.py',
+          'src/app/shipping.py',
+          'src/app/debug.log',
+          'src/app/logo.png',
+        ],
       },
       models,
+      { onProgress: (progress) => progresses.push(progress) },
     );
     spy.mockRestore();
 
     expect(summary.files).toMatchObject({ indexed: 2, removed: 1 });
+    // A file found not worth indexing (the image) counts as done: progress ends at all files.
+    const last = progresses.at(-1)!;
+    expect(last.filesDone).toBe(last.filesTotal);
     // The root and the folders on the way to the named files, nothing else of the workspace.
     expect(new Set(listed.filter((folder) => !folder.startsWith('..')))).toEqual(new Set(['', 'src', 'src/app']));
     expect(await indexed()).toEqual([

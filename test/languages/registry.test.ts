@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultWasmDir } from '../../src/core/languages/parse';
-import { commentFor, grammarFor, languageForPath } from '../../src/core/languages/registry';
+import { commentFor, grammarFor, isProgram, languageForPath } from '../../src/core/languages/registry';
 
 describe('languageForPath', () => {
   it.each([
@@ -78,5 +78,15 @@ describe('grammars', () => {
     expect(commentFor('python')).toBe('#');
     expect(commentFor('typescript')).toBe('//');
     expect(commentFor('json')).toBeUndefined();
+  });
+
+  it('counts as program code the parsed languages other than styles and configuration', () => {
+    expect(['python', 'typescript', 'c', 'shellscript'].filter(isProgram)).toEqual([
+      'python',
+      'typescript',
+      'c',
+      'shellscript',
+    ]);
+    expect(['css', 'ini', 'kotlin', 'markdown', 'json'].filter(isProgram)).toEqual([]);
   });
 });

@@ -43,6 +43,8 @@ describe('ranker features', () => {
     expect(feature(readme, 'symbol_named')).toBe(0);
     expect(feature(test, 'is_test')).toBe(1);
     expect(feature(test, 'is_code')).toBe(1);
+    // The retriever's own order (after the file-kind weights) is a feature too.
+    expect([parse, readme, test].map((vector) => feature(vector, 'arranged_rr'))).toEqual([1, 1 / 2, 1 / 3]);
   });
 });
 
@@ -86,7 +88,9 @@ describe('learned ranker', () => {
       candidate('docs/config.md', 'Usage', 2, { language: 'markdown', kind: 'section' }),
       candidate('src/config.py', 'load_config', 3),
     ];
+    const wholeUnits = async () => [];
     const inner: Retriever = {
+      wholeUnits,
       retrieve: async (query, options = {}) => {
         const mode: RetrievalMode = options.mode ?? 'hybrid';
         return {
@@ -104,5 +108,23 @@ describe('learned ranker', () => {
       k: 2,
     });
     expect(bm25.chunks.map((c) => c.chunk.path)).toEqual(['tests/test_config.py', 'docs/config.md']);
+    // Small-to-big still works through the wrapper.
+    expect(ranked.wholeUnits).toBe(wholeUnits);
+  });
+
+  it('keeps at most two pieces of one declaration ahead of the rest after re-ordering', async () => {
+    const pieces = [1, 2, 3].map((i) =>
+      candidate('src/config.py', 'load_config', i + 1, { id: `piece${i}`, startLine: i * 20, endLine: i * 20 + 5 }),
+    );
+    const candidates = [candidate('src/other.py', 'other', 1), ...pieces];
+    const inner: Retriever = {
+      retrieve: async (query) => ({
+        chunks: candidates.slice(0, 3),
+        trace: { query, mode: 'hybrid', stages: [], candidates, totalMs: 1 },
+      }),
+    };
+    const ranked = withLearnedRanker(inner, createLearnedRanker(fitListwise(namedSymbolGroups(), 200)));
+    const { chunks } = await ranked.retrieve('crash in load_config', { k: 3 });
+    expect(chunks.map((c) => c.chunk.id)).toEqual(['piece1', 'piece2', 'src/other.py#other']);
   });
 });

@@ -53,6 +53,22 @@ describe('readQuestion', () => {
     expect(readQuestion('the unit test for the parser is flaky').about.has('test')).toBe(true);
     expect(readQuestion('the README has a typo in the install guide').about.has('docs')).toBe(true);
     expect(readQuestion('French translation is missing a string').about.has('translation')).toBe(true);
+    expect(readQuestion('the linter config rejects trailing commas').about.has('config')).toBe(true);
+  });
+
+  it('reads what a question is about from the prose of its lead, not from code or later paragraphs', () => {
+    // A module named `testing` is code, not a question about tests.
+    expect(readQuestion('fix a race in `click.testing.StreamMixer` finalization').about.has('test')).toBe(false);
+    expect(readQuestion('why does click.testing.CliRunner lose stderr?').about.has('test')).toBe(false);
+    expect(readQuestion('what does tests/test_sessions.py check?').about.has('test')).toBe(false);
+    // A commit or issue body saying tests and the changelog were touched says nothing about what to look for.
+    const commit = [
+      'fix(time): binding time with empty value',
+      '* refact: simplify null-to-zero filling logic',
+      '* test: add test for zeroUnixNanoTime, fixed CHANGES.rst',
+    ].join('\n\n');
+    expect([...readQuestion(commit).about]).toEqual([]);
+    expect(readQuestion('Tests fail on Windows\n\nThe path separator is wrong.').about.has('test')).toBe(true);
   });
 
   it('condenses a long issue for the embedding model: title, first paragraph, names of code', () => {
@@ -97,6 +113,14 @@ describe('fileKind', () => {
     ['dist/app.min.js', 'generated'],
     ['api/v1/service_pb2.py', 'generated'],
     ['examples/basic/server.js', 'example'],
+    ['setup.cfg', 'config'],
+    ['tox.ini', 'config'],
+    ['.pre-commit-config.yaml', 'config'],
+    ['package.json', 'config'],
+    ['Cargo.toml', 'config'],
+    ['.eslintrc', 'config'],
+    ['Makefile', 'config'],
+    ['.github/workflows/ci.yml', 'template'],
   ])('%s is %s', (filePath, kind) => {
     expect(fileKind(filePath)).toBe(kind);
   });

@@ -1,4 +1,4 @@
-import { grammarFor, languageForPath } from '../languages/registry';
+import { isProgram, languageForPath } from '../languages/registry';
 
 /** Words a fix commit's message uses (subject, body, or the branch name of a merge): git's coarse filter. */
 export const FIX_WORDS = 'fix|bug|crash|error|incorrect|wrong|broken|regression|panic|fail|exception|problem|issue';
@@ -86,5 +86,5 @@ export function isTestPath(filePath: string): boolean {
 /** Code a fix lands in: a language chunked by declaration (not docs, data, configuration or styles). */
 export function isSourcePath(filePath: string): boolean {
   const language = languageForPath(filePath);
-  return language !== undefined && grammarFor(language) !== undefined && !['css', 'ini'].includes(language);
+  return language !== undefined && isProgram(language);
 }

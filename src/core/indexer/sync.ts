@@ -87,6 +87,16 @@ interface PreparedFile {
   embed: boolean;
 }
 
+interface PreparedBatch {
+  changed: PreparedFile[];
+  /** Known files whose content turned out unchanged: only their size and time are recorded. */
+  touched: FileRow[];
+  /** Known files that can no longer be read as text: taken out of the index. */
+  unreadable: string[];
+  /** Files new to the index that turned out not worth indexing (binary, generated, ...): done with too. */
+  skipped: number;
+}
+
 /** The state of one sync: what was seen, done and skipped, so progress and the summary agree. */
 class SyncRun {
   private readonly skipped: Record<string, number> = {};
@@ -269,13 +279,11 @@ class SyncRun {
     };
   }
 
-  private async prepare(
-    files: WorkspaceFile[],
-    catalog: Map<string, FileRow>,
-  ): Promise<{ changed: PreparedFile[]; touched: FileRow[]; unreadable: string[] }> {
+  private async prepare(files: WorkspaceFile[], catalog: Map<string, FileRow>): Promise<PreparedBatch> {
     const changed: PreparedFile[] = [];
     const touched: FileRow[] = [];
     const unreadable: string[] = [];
+    let skipped = 0;
     for (const file of files) {
       throwIfCancelled(this.controls.signal);
       this.report('chunking', file.path);
@@ -285,6 +293,7 @@ class SyncRun {
       if ('skipped' in read) {
         this.countSkip(read.skipped);
         if (catalog.has(file.path)) unreadable.push(file.path);
+        else skipped++;
         continue;
       }
       const contentHash = hashText(read.text);
@@ -306,11 +315,11 @@ class SyncRun {
       row.chunk_count = chunks.length;
       changed.push({ row, chunks, embed: vectorPolicy(file.path, read.text) === 'embed' });
     }
-    return { changed, touched, unreadable };
+    return { changed, touched, unreadable, skipped };
   }
 
   /** Writes a batch's chunks, with the vectors the index already has for their content, else without. */
-  private async write(batch: { changed: PreparedFile[]; touched: FileRow[]; unreadable: string[] }): Promise<void> {
+  private async write(batch: PreparedBatch): Promise<void> {
     throwIfCancelled(this.controls.signal);
     const chunks = batch.changed.flatMap((file) => file.chunks.map((chunk) => ({ chunk, embed: file.embed })));
     const known = await this.store.vectorsByContentHash(
@@ -332,7 +341,7 @@ class SyncRun {
     this.chunksReused += rows.filter((row) => typeof row.vector !== 'string').length;
     this.indexed += batch.changed.length;
     this.unchanged += batch.touched.length;
-    this.filesDone += batch.changed.length + batch.touched.length + batch.unreadable.length;
+    this.filesDone += batch.changed.length + batch.touched.length + batch.unreadable.length + batch.skipped;
     this.report('writing');
   }
 

@@ -126,18 +126,42 @@ export const NAMED_DEFINITION_TYPE = /(definition|declaration|declarator|signatu
 // The style dataset's file outline (src/core/style/dataset/file-outline.ts).
 
 /** Top-level statements that bring names into a file, across the supported grammars. */
-export const OUTLINE_IMPORT = new RegExp(
-  '^(import_statement|import_from_statement|future_import_statement|import_declaration|' +
-    'use_declaration|extern_crate_declaration|using_directive|package_clause|package_declaration)$',
-);
+export const OUTLINE_IMPORT = new Set([
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'import_declaration',
+  'use_declaration',
+  'extern_crate_declaration',
+  'using_directive',
+  'package_clause',
+  'package_declaration',
+]);
 
 /** Definitions whose first line says what a file offers. */
-export const OUTLINE_DEFINITION = new RegExp(
-  '^(function_declaration|generator_function_declaration|function_definition|function_item|' +
-    'method_definition|method_declaration|constructor_declaration|method|singleton_method|' +
-    'class_declaration|abstract_class_declaration|class_definition|class|module|interface_declaration|' +
-    'type_alias_declaration|enum_declaration|struct_item|enum_item|trait_item|impl_item|' +
-    'type_declaration)$',
-);
+export const OUTLINE_DEFINITION = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_definition',
+  'function_item',
+  'method_definition',
+  'method_declaration',
+  'constructor_declaration',
+  'method',
+  'singleton_method',
+  'class_declaration',
+  'abstract_class_declaration',
+  'class_definition',
+  'class',
+  'module',
+  'interface_declaration',
+  'type_alias_declaration',
+  'enum_declaration',
+  'struct_item',
+  'enum_item',
+  'trait_item',
+  'impl_item',
+  'type_declaration',
+]);
 /** Nodes that wrap a definition without being one. */
-export const OUTLINE_WRAPPER = /^(export_statement|decorated_definition)$/;
+export const OUTLINE_WRAPPER = new Set(['export_statement', 'decorated_definition']);

@@ -16,6 +16,8 @@ interface LanguageSpec {
   comment?: string;
   /** Split at headings first. */
   markdown?: boolean;
+  /** Parsed, but styles or configuration rather than program code. */
+  notProgram?: true;
 }
 
 const LANGUAGES: LanguageSpec[] = [
@@ -46,8 +48,14 @@ const LANGUAGES: LanguageSpec[] = [
     grammar: 'bash',
     comment: '#',
   },
-  { id: 'css', matches: ['.css'], grammar: 'css', comment: '//' },
-  { id: 'ini', matches: ['.ini', '.cfg', '.editorconfig', '.gitconfig'], grammar: 'ini', comment: '#' },
+  { id: 'css', matches: ['.css'], grammar: 'css', comment: '//', notProgram: true },
+  {
+    id: 'ini',
+    matches: ['.ini', '.cfg', '.editorconfig', '.gitconfig'],
+    grammar: 'ini',
+    comment: '#',
+    notProgram: true,
+  },
 
   // Code without a grammar here: split as text, with a header in its own comment syntax.
   { id: 'scss', matches: ['.scss'], comment: '//' },
@@ -170,6 +178,12 @@ export function languageForPath(filePath: string): string | undefined {
 /** Every grammar some language is chunked with: the wasm files a package must ship. */
 export function grammarsInUse(): string[] {
   return [...new Set(LANGUAGES.flatMap((language) => (language.grammar ? [language.grammar] : [])))];
+}
+
+/** Program code parsed by declaration: not prose, data, configuration or styles. */
+export function isProgram(languageId: string): boolean {
+  const spec = BY_ID.get(languageId);
+  return spec?.grammar !== undefined && !spec.notProgram;
 }
 
 /** The tree-sitter grammar that parses a language, if one ships. */

@@ -237,7 +237,8 @@ function requestHeaders(
   return headers;
 }
 
-function chatBody(request: ChatRequest) {
+/** The JSON body Ollama's /api/chat takes for a request (the benchmark replays it without the client). */
+export function chatBody(request: ChatRequest) {
   return {
     model: request.model,
     messages: request.messages.map(({ role, content }) => ({ role, content })),
@@ -246,7 +247,8 @@ function chatBody(request: ChatRequest) {
   };
 }
 
-function generateBody(request: GenerateRequest) {
+/** The JSON body Ollama's /api/generate takes for a request. */
+export function generateBody(request: GenerateRequest) {
   return {
     model: request.model,
     prompt: request.prompt,

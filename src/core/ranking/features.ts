@@ -30,6 +30,7 @@ export const FEATURE_NAMES = [
   'file_best_bm25_rel',
   'file_best_dense',
   'file_best_fused_rr',
+  'arranged_rr',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -72,7 +73,7 @@ export function candidateFeatures(query: string, candidates: readonly RetrievedC
     file.fused = Math.max(file.fused, reciprocal(ranks.fused));
     files.set(chunk.path, file);
   }
-  return candidates.map(({ chunk, scores, ranks }) => {
+  return candidates.map(({ chunk, scores, ranks }, position) => {
     const file = files.get(chunk.path)!;
     const symbol = chunk.symbol?.split(/[.:#]/).pop() ?? '';
     const symbolParts = splitIdentifier(symbol);
@@ -107,6 +108,8 @@ export function candidateFeatures(query: string, candidates: readonly RetrievedC
       file_best_bm25_rel: file.bm25,
       file_best_dense: file.dense,
       file_best_fused_rr: file.fused,
+      // The order the retriever handed over: fusion, then the file-kind weights and diversity.
+      arranged_rr: 1 / (position + 1),
     };
     return FEATURE_NAMES.map((name) => values[name]);
   });

@@ -18,6 +18,7 @@ export const KIND_WEIGHTS: Record<FileKind, number> = {
   contributing: 0.25,
   vendored: 0.35,
   generated: 0.35,
+  config: 0.5,
 };
 
 /** At most this many pieces of one declaration among the results. */

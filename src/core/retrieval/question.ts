@@ -39,7 +39,8 @@ export type FileKind =
   | 'contributing'
   | 'vendored'
   | 'generated'
-  | 'example';
+  | 'example'
+  | 'config';
 
 /** Questions longer than this many characters are condensed for the embedding model. */
 const LONG_QUESTION = 600;
@@ -54,6 +55,8 @@ const PYTHON_FRAME = /File "([^"]+)", line (\d+)(?:, in ([\w<>.]+))?/g;
 const JS_FRAME = /\bat (?:(?:async )?([\w$.<>]+) )?\(?((?:[A-Za-z]:)?[^\s():]+):(\d+)(?::\d+)?\)?/g;
 const FILE_LINE = new RegExp(`((?:[\\w.@~-]+/)*[\\w@.-]+\\.(?:${SOURCE_EXTENSIONS})):(\\d+)`, 'g');
 const IDENTIFIER = /`[^`\n]+`|[A-Za-z_$][\w$]*(?:(?:\.|::|#)[A-Za-z_$][\w$]*)*(\(\))?/g;
+/** Code in prose: quoted spans, qualified names (`a.b`, `A::b`, `A#b`), snake_case names, paths. */
+const CODE_SPANS = /`[^`\n]+`|[A-Za-z_$][\w$]*(?:(?:\.|::|#)[A-Za-z_$][\w$]*)+|[\w$]*_[\w$]+|(?:[\w.@~-]*\/)+[\w@.-]+/g;
 const QUALIFIERS_TO_DROP = new Set(['self', 'this', 'cls', 'super']);
 
 /** Words that are never worth looking up as a definition name. */
@@ -76,6 +79,14 @@ const ABOUT: Array<[FileKind, RegExp]> = [
   ['contributing', /\b(contributing|contributors?|code of conduct|governance)\b/i],
   ['example', /\b(examples?|samples?|demos?|benchmarks?)\b/i],
   ['vendored', /\b(vendored|vendor|third[- ]party|bundled)\b/i],
+  [
+    'config',
+    new RegExp(
+      String.raw`\b(config(uration)? files?|settings files?|dependenc(y|ies)|packaging|lint(er|ers|ing)?|` +
+        String.raw`pre-commit|type ?check(er|ing)?|mypy|ruff|eslint|prettier|docker)\b`,
+      'i',
+    ),
+  ],
 ];
 
 export function readQuestion(question: string): QuestionSignals {
@@ -123,15 +134,26 @@ export function readQuestion(question: string): QuestionSignals {
   }
   for (const name of codeNames) plainNames.delete(name);
 
-  const about = new Set<FileKind>();
-  for (const [kind, pattern] of ABOUT) if (pattern.test(question)) about.add(kind);
   return {
     codeNames: [...codeNames],
     plainNames: [...plainNames],
     files,
-    about,
+    about: kindsAskedAbout(question),
     denseText: condense(question, [...codeNames]),
   };
+}
+
+/**
+ * The kinds of non-source file a question asks about, read from the prose of its lead (its first
+ * paragraph: the whole of a chat question, the title of an issue or commit). Later paragraphs of a
+ * long text describe the change or the report ("add tests", "fixed CHANGES.rst", logs), not what to
+ * look for; and names and paths (`click.testing`, `tests/test_x.py`) are code, which the definition
+ * and path lists weigh already.
+ */
+function kindsAskedAbout(question: string): Set<FileKind> {
+  const lead = question.trim().split(/\n\s*\n/)[0];
+  const prose = lead.replace(CODE_SPANS, ' ');
+  return new Set(ABOUT.filter(([, pattern]) => pattern.test(prose)).map(([kind]) => kind));
 }
 
 /** Identifier-shaped names in a piece of text; `self.x` is `x`, `Foo#bar` is `Foo.bar`. */
@@ -189,12 +211,18 @@ function condense(question: string, codeNames: string[]): string {
   return `${head}${names}`.trim();
 }
 
-/** The kind of a file by its path. */
 const TEST_FILE_NAME = new RegExp(
   String.raw`^test_.*\.py$|_tests?\.(py|go|rs)$|\.(test|spec)\.[cm]?[jt]sx?$|(tests?|spec)\.(java|kt|cs|rb)$|` +
     String.raw`^conftest\.py$`,
 );
 
+/** Settings, manifests and lock files: no program logic, though full of the project's words. */
+const CONFIG_FILE = new RegExp(
+  String.raw`\.(ini|cfg|toml|ya?ml|json5?|jsonc|lock|properties|conf|in|editorconfig)$|^(\.[\w.-]+rc|` +
+    String.raw`\.gitignore|\.gitattributes|\.npmignore|makefile|dockerfile|go\.(mod|sum))$`,
+);
+
+/** The kind of a file by its path. */
 export function fileKind(path: string): FileKind {
   const lower = path.toLowerCase();
   const name = lower.slice(lower.lastIndexOf('/') + 1);
@@ -237,5 +265,6 @@ export function fileKind(path: string): FileKind {
     return 'docs';
   }
   if (/(^|\/)(examples?|samples?|demos?|benchmarks?|bench)\//.test(lower)) return 'example';
+  if (CONFIG_FILE.test(name)) return 'config';
   return 'source';
 }

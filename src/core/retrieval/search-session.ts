@@ -8,6 +8,8 @@ import { ChunkStore } from '../store/chunk-store';
 import { LayeredStore, type SearchableStore } from '../store/layered-store';
 import type { ManifestIdentity } from '../store/manifest';
 import { readIndexModel } from '../store/manifest';
+import { withLearnedRanker } from '../ranking/ranked-retriever';
+import { shippedRanker } from '../ranking/shipped-ranker';
 import { createRetriever } from './retriever';
 import type { Retriever } from './types';
 import { DEFAULT_EMBEDDING_MODEL } from '../defaults';
@@ -102,7 +104,7 @@ export async function openSearch(dbDir: string, models: QueryModels, sharedIndex
   try {
     return {
       store,
-      retriever: createRetriever({ store, embedder, reranker }),
+      retriever: withLearnedRanker(createRetriever({ store, embedder, reranker }), shippedRanker()),
       canRerank: reranker !== undefined,
       close: () => store.close(),
     };

@@ -11,7 +11,9 @@ export function pullModelsCommand(): CommandSpec {
     run: async () => {
       const config = readConfig();
       const ollama = ollamaClient(config);
-      for (const model of new Set([config.chatModel, config.completionModel])) await pullWithProgress(model, ollama);
+      const models = [...new Set([config.chatModel, config.completionModel])];
+      for (const model of models) await pullWithProgress(model, ollama);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Ready: {0}.', models.join(', ')));
     },
   };
 }
@@ -37,5 +39,4 @@ export async function pullWithProgress(model: string, ollama: OllamaClient): Pro
       }
     },
   );
-  void vscode.window.showInformationMessage(vscode.l10n.t('{0} is ready.', model));
 }

@@ -42,8 +42,12 @@ export class ErrorReporter {
       case 'ollamaHelp':
         await vscode.env.openExternal(vscode.Uri.parse('https://ollama.com/download'));
         return;
-      case 'pullModel':
-        return pullWithProgress(context.model ?? config.chatModel, ollamaClient(config));
+      case 'pullModel': {
+        const model = context.model ?? config.chatModel;
+        await pullWithProgress(model, ollamaClient(config));
+        void vscode.window.showInformationMessage(vscode.l10n.t('Ready: {0}.', model));
+        return;
+      }
       case 'reindex':
         await vscode.commands.executeCommand(COMMANDS.reindex);
         return;

@@ -20,10 +20,10 @@ export function fileOutline(
   const outside = (node: Node) => node.startPosition.row < exclude.startRow || node.startPosition.row > exclude.endRow;
 
   const visit = (node: Node, depth: number) => {
-    const definition = OUTLINE_WRAPPER.test(node.type)
-      ? node.namedChildren.find((child) => child && OUTLINE_DEFINITION.test(child.type))
+    const definition = OUTLINE_WRAPPER.has(node.type)
+      ? node.namedChildren.find((child) => child && OUTLINE_DEFINITION.has(child.type))
       : node;
-    if (!definition || !OUTLINE_DEFINITION.test(definition.type)) return;
+    if (!definition || !OUTLINE_DEFINITION.has(definition.type)) return;
     if (outside(definition)) outline.push(lines[definition.startPosition.row].trimEnd());
     // Members of a class (or impl, trait, module) one level down: the class's outline.
     if (depth === 0) {
@@ -33,7 +33,7 @@ export function fileOutline(
 
   for (const node of root.namedChildren) {
     if (!node) continue;
-    if (OUTLINE_IMPORT.test(node.type)) imports.push(...node.text.split('\n'));
+    if (OUTLINE_IMPORT.has(node.type)) imports.push(...node.text.split('\n'));
     else visit(node, 0);
   }
   const parts = [imports.slice(0, MAX_IMPORT_LINES), outline.slice(0, MAX_OUTLINE_LINES)].filter(
