@@ -33,6 +33,13 @@ export const DEFAULT_RERANK_CANDIDATES = 20;
  */
 export const DEFAULT_MAX_CONTEXT_TOKENS = 8192;
 
+/**
+ * The longest answer asked of the chat model, in tokens (Ollama's num_predict; `ask --max-answer-tokens`, the
+ * chat view's reposage.chat.maxAnswerTokens). A small model may write until it is stopped, and a CPU writes a few
+ * tokens a second: about 700 words of prose and code is room for an answer, and bounds the wait.
+ */
+export const DEFAULT_MAX_ANSWER_TOKENS = 1024;
+
 /** Files larger than this are not indexed unless the user says otherwise. */
 export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
 

@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'OLLAMA_BAD_REPLY'
   | 'ADAPTER_MISMATCH'
   | 'ADAPTER_UNSUPPORTED'
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  | 'INSTALL_INCOMPLETE';
 
 /**
  * What a user can change to fix an error. A hint names one as `{setting:ollamaHost}`, and each shell

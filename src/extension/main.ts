@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
-import { RepoSageExtension } from './reposage-extension';
+import { unpackNatives } from '../core/native/unpack-natives';
 
 /**
  * Entry point. Activation runs after startup or on first use of a command or the chat view
  * (package.json); everything long-lived belongs to one RepoSageExtension, disposed on deactivate.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('RepoSage', { log: true });
   context.subscriptions.push(log);
   try {
+    // The VSIX ships LanceDB's and onnxruntime's libraries compressed: they are unpacked before the
+    // rest of the extension is loaded (imported here, not above), since loading it loads them.
+    await unpackNatives(context.extensionPath);
+    const { RepoSageExtension } = await import('./reposage-extension');
     context.subscriptions.push(new RepoSageExtension(context, log));
   } catch (error) {
     // A failed start must say so and where to look, not leave commands that silently do nothing.

@@ -34,6 +34,8 @@ export class TurnView {
   ) {
     this.element.className = 'turn';
     this.element.dataset.id = turn.id;
+    // Screen readers wait for a busy region to settle before reading it; tests wait for the same.
+    this.element.setAttribute('aria-busy', String(streaming));
     const question = text(el('div'), turn.question);
     question.className = 'question';
     this.answer.className = 'answer';
@@ -91,6 +93,7 @@ export class TurnView {
     this.turn.stopped = stopped;
     this.renderAnswer();
     this.renderStatus(false);
+    this.element.setAttribute('aria-busy', 'false');
   }
 
   private renderAnswer(): void {

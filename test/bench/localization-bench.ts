@@ -17,14 +17,14 @@ import { printTable } from './table';
 
 const CUTOFFS = [1, 5, 10];
 /** Chunks asked for per query: enough to rank ten distinct files nearly always. */
-const CHUNKS = 50;
+export const CHUNKS = 50;
 const MODES: RetrievalMode[] = ['bm25', 'dense', 'hybrid'];
 
 /**
  * A question's outcome under one ranker: the first gold file's rank, and whether a top-5 chunk overlaps the fixed
  * lines.
  */
-interface Outcome {
+export interface Outcome {
   fileRank?: number;
   lineHit5?: boolean;
 }
@@ -115,7 +115,11 @@ export async function benchLocalization(): Promise<void> {
   );
 }
 
-async function runMode(retriever: Retriever, mode: RetrievalMode, questions: HistoryQuestion[]): Promise<Outcome[]> {
+export async function runMode(
+  retriever: Retriever,
+  mode: RetrievalMode,
+  questions: HistoryQuestion[],
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const question of questions) {
     const { chunks } = await retriever.retrieve(question.question, { mode, k: CHUNKS });
@@ -155,7 +159,7 @@ async function baseline(repo: PreparedRepo, indexed: string[], questions: Histor
   return questions.map((question) => ({ fileRank: firstHitRank(bm25.rank(question.question), question.expected) }));
 }
 
-function row(repo: string, mode: string, outcomes: Outcome[]): Record<string, string | number> {
+export function row(repo: string, mode: string, outcomes: Outcome[]): Record<string, string | number> {
   const scores = localizationScores(
     outcomes.map((outcome) => outcome.fileRank),
     CUTOFFS,

@@ -20,18 +20,20 @@ import { printTable } from './table';
 import { benchVectorIndexOnVectors } from './vector-index-bench';
 
 /** A real code base nobody here wrote, copied under `folder` of the bench repository. */
-interface Corpus {
+export interface Corpus {
   name: string;
   folder: string;
   source: string;
   /** Only these files are copied (all when absent). */
   only?: RegExp;
+  /** Files and folders not copied. */
+  skip?: RegExp;
 }
 
 /** Found through module resolution, so the bundled benchmark (dist/bench.js) finds it too. */
 const nodeModules = path.resolve(path.dirname(require.resolve('typescript/package.json')), '..');
 
-const CORPORA: Corpus[] = [
+export const CORPORA: Corpus[] = [
   { name: 'django 3.2 (python3-django)', folder: 'django', source: '/usr/lib/python3/dist-packages/django' },
   {
     name: 'typescript/lib *.d.ts',
@@ -347,14 +349,14 @@ function prefixed(corpus: Corpus, questions: GoldenQuestion[]): GoldenQuestion[]
   }));
 }
 
-async function copyCorpus(corpus: Corpus, target: string): Promise<void> {
+export async function copyCorpus(corpus: Corpus, target: string): Promise<void> {
   if (existsSync(target)) return;
-  const only = corpus.only;
+  const { only, skip } = corpus;
   await fs.cp(corpus.source, `${target}.partial`, {
     recursive: true,
     dereference: true,
     // With a pattern, only the matching files at the top of the source are taken.
-    filter: (source) => !only || source === corpus.source || only.test(source),
+    filter: (source) => !skip?.test(source) && (!only || source === corpus.source || only.test(source)),
   });
   await fs.rename(`${target}.partial`, target);
 }

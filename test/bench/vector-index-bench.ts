@@ -67,7 +67,7 @@ async function compareVectorSearch(
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'reposage-vector-bench-'));
   try {
     const db = await lancedb.connect(work);
-    const table = await db.createEmptyTable('chunks', chunksSchema(vectors[0].length));
+    const table = await db.createEmptyTable('chunks', chunksSchema(vectors[0].length, 1));
     for (let start = 0; start < vectors.length; start += 5_000) {
       await table.add(vectors.slice(start, start + 5_000).map((vector, i) => fakeRow(start + i, vector)));
     }
@@ -121,7 +121,7 @@ async function measure(
 }
 
 async function search(table: lancedb.Table, query: Float32Array, nprobes: number | undefined): Promise<string[]> {
-  let search = table.vectorSearch(query).distanceType('cosine');
+  let search = table.vectorSearch(query).column('vector').distanceType('cosine');
   if (nprobes) search = search.nprobes(nprobes);
   // The same columns the store reads for a dense search, so row fetching is measured too.
   const rows = await search

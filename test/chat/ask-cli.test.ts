@@ -87,6 +87,16 @@ describe('reposage ask on a real repository and index', () => {
     expect(sent.options).toMatchObject({ num_ctx: 2048, num_predict: 512 });
   });
 
+  it('stops the answer at --max-answer-tokens, and says which flag gives a longer one', async () => {
+    const result = await ask([question, root, '--models', modelsDir, '--ollama', stub.url, '--max-answer-tokens', '3']);
+
+    expect(result.code, result.stderr).toBe(0);
+    const sent = stub.requestsTo('/api/chat').at(-1)!.body as { options: Record<string, number> };
+    expect(sent.options).toMatchObject({ num_ctx: 8192, num_predict: 3 });
+    expect(result.stdout.split('\n\nSources:\n')[0].trim().split(/\s+/)).toHaveLength(3);
+    expect(result.stderr).toMatch(/stopped at the token limit .* raise --max-answer-tokens/);
+  });
+
   it('uses REPOSAGE_CHAT_MODEL, and stops before indexing when Ollama lacks the model', async () => {
     const db = path.join(root, 'other-index');
     process.env.REPOSAGE_CHAT_MODEL = 'llama3.2:3b';

@@ -76,8 +76,8 @@ describe('askQuestion against a stand-in Ollama server', () => {
     );
     expect(last.indexOf('[2] src/config.ts:3-7')).toBeGreaterThan(last.indexOf('[1] src/server.ts:3-7'));
     expect(last.endsWith(`}\n\`\`\`\n\nQuestion: ${QUESTION}`)).toBe(true);
-    // The model reports 32768 tokens; the window asked for is capped, and a quarter kept for the answer.
-    expect(request.options).toEqual({ num_ctx: 8192, num_predict: 2048 });
+    // The model reports 32768 tokens; the window asked for is capped, and so is the answer.
+    expect(request.options).toEqual({ num_ctx: 8192, num_predict: 1024 });
     expect(retriever.queries).toEqual([QUESTION]);
     expect(retriever.options).toMatchObject([{ k: 8, rerankCandidates: 12 }]);
 

@@ -16,21 +16,34 @@ describe('formatBlock', () => {
 });
 
 describe('planBudget', () => {
-  it('caps the window, keeps a quarter for the answer and gives history at most a quarter of the rest', () => {
+  it('caps the window and the answer, and gives history at most a quarter of the rest', () => {
     expect(planBudget({ modelContextLength: 32768, fixedTokens: 200, historyTokens: 10_000 })).toEqual({
       window: 8192,
-      answer: 2048,
-      history: 1486,
-      context: 4458,
+      answer: 1024,
+      history: 1742,
+      context: 5226,
     });
     expect(
-      planBudget({ modelContextLength: 32768, maxContextTokens: 16384, fixedTokens: 200, historyTokens: 0 }),
+      planBudget({
+        modelContextLength: 32768,
+        maxContextTokens: 16384,
+        maxAnswerTokens: 4096,
+        fixedTokens: 200,
+        historyTokens: 0,
+      }),
     ).toMatchObject({
       window: 16384,
-      answer: 2048,
+      answer: 4096,
       history: 0,
-      context: 14136,
+      context: 12088,
     });
+  });
+
+  it('keeps at most a quarter of the window for the answer, and no more than the cap asks', () => {
+    const budget = (maxContextTokens: number, maxAnswerTokens: number) =>
+      planBudget({ modelContextLength: 32768, maxContextTokens, maxAnswerTokens, fixedTokens: 100, historyTokens: 0 });
+    expect(budget(2048, 4096).answer).toBe(512);
+    expect(budget(2048, 48)).toMatchObject({ answer: 48, context: 1900 });
   });
 
   it('falls back to 4096 tokens when the model reports no context length', () => {

@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDist, repoRoot } from '../support/build-dist';
+import { testModels } from '../support/models';
 import { runCli } from '../support/run-cli';
 import { makeTempDir, writeTree } from '../support/temp-dir';
 
@@ -29,6 +34,22 @@ describe('reposage index / status', () => {
       languages: { typescript: 1, markdown: 1 },
     });
     expect(result.json.chunks.total).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs as `reposage` (its own executable) with glibc malloc held to two arenas, for less memory', async () => {
+    buildDist();
+    const child = spawn(path.join(repoRoot, 'dist', 'cli.js'), ['index', root, '--json', '--quiet'], {
+      env: { ...process.env, MALLOC_ARENA_MAX: undefined, REPOSAGE_MODELS_DIR: testModels().modelsDir },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // env -S replaces itself with node in the same process, whose environment then has the setting.
+    let environ: string[] = [];
+    while (child.exitCode === null && !environ.some((entry) => entry.startsWith('MALLOC_ARENA_MAX='))) {
+      environ = (await readFile(`/proc/${child.pid}/environ`, 'utf8').catch(() => '')).split('\0');
+      await sleep(5);
+    }
+    expect(await exited).toBe(0);
+    expect(environ).toContain('MALLOC_ARENA_MAX=2');
   });
 
   it('reports status, and an unchanged second run', async () => {

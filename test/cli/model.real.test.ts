@@ -61,11 +61,14 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
 
   const cli = (args: string[], onStdout?: (text: string) => void) =>
     runCli([...args, '--ollama', proxy.url], {}, { cwd: fixture.elsewhere, onStdout });
-  /** The last request of this kind that reached the server, with its reply. */
-  const lastExchange = (apiPath: string): Exchange => {
-    const exchange = proxy.exchanges.filter((candidate) => candidate.path === apiPath).at(-1);
-    expect(exchange, `no ${apiPath} request reached the server`).toBeDefined();
-    return exchange!;
+  /**
+   * The last request of this kind that reached the server, with its reply. A stream the CLI cut short is kept when
+   * the proxy sees the hang-up, which may come a moment after the CLI has exited.
+   */
+  const lastExchange = async (apiPath: string): Promise<Exchange> => {
+    const last = () => proxy.exchanges.filter((candidate) => candidate.path === apiPath).at(-1);
+    await expect.poll(last, { message: `no ${apiPath} request reached the server`, timeout: 5_000 }).toBeDefined();
+    return last()!;
   };
   const promptOf = (exchange: Exchange) =>
     (exchange.body as { messages: Array<{ role: string; content: string }> }).messages.at(-1)!.content;
@@ -92,7 +95,7 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(new RegExp(`${SMALL_MODEL} is reading \\d+ sources?…`));
-    const exchange = lastExchange('/api/chat');
+    const exchange = await lastExchange('/api/chat');
     const blocks = await expectBlocksFromDisk(promptOf(exchange));
 
     // What the terminal showed is what the server streamed, and it came in many pieces, not at the end.
@@ -124,7 +127,7 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
     expect(result.code, result.stderr).toBe(0);
     const json = result.json;
     expect(json, result.stdout).toBeDefined();
-    const exchange = lastExchange('/api/chat');
+    const exchange = await lastExchange('/api/chat');
     const blocks = await expectBlocksFromDisk(promptOf(exchange));
     expect(json.answer).toBe(replyText(exchange));
     expect(json.answer.trim()).not.toBe('');
@@ -163,7 +166,7 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr.match(/cannot fill in the middle/g)).toHaveLength(1);
     expect(result.json.fill_in_the_middle).toBe(false);
-    const exchange = lastExchange('/api/generate');
+    const exchange = await lastExchange('/api/generate');
     const sent = exchange.body as { prompt: string; suffix?: string; raw?: boolean };
     expect(sent.raw).toBe(true);
     expect(sent.suffix).toBeUndefined();
@@ -190,7 +193,7 @@ describe(`the CLI answering from the real Ollama server (${SMALL_MODEL})`, () =>
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toContain('cannot fill in the middle');
     expect(result.json.fill_in_the_middle).toBe(true);
-    const exchange = lastExchange('/api/generate');
+    const exchange = await lastExchange('/api/generate');
     const sent = exchange.body as { prompt: string; suffix?: string };
     expect(sent.prompt.endsWith('    ledger.')).toBe(true);
     expect(sent.suffix?.startsWith('\n  }\n}')).toBe(true);

@@ -139,6 +139,31 @@ describe('CompletionSession', () => {
     expect(session.counters).toEqual({ requests: 5, modelCalls: 1, cacheHits: 0, cancelled: 0 });
   });
 
+  it('searches the index for context during the pause, so after it only the model is waited for', async () => {
+    const searched: number[] = [];
+    const index = {
+      searchKeywords: (query: string, limit: number) => {
+        searched.push(performance.now());
+        return store.searchKeywords(query, limit);
+      },
+    };
+    let askedAt = 0;
+    const respond = () => {
+      askedAt = performance.now();
+      return 'points[i]);';
+    };
+    const { session } = await start({ respond }, { debounceMs: 300, index });
+    const started = performance.now();
+    const result = await session.complete(typedAtCall(''));
+
+    expect(result?.completion).toBe('points[i]');
+    expect(result?.context.length).toBeGreaterThan(0);
+    expect(searched.length).toBeGreaterThan(0);
+    // Every search began well inside the pause; the model was asked only once the pause was over.
+    expect(Math.max(...searched) - started).toBeLessThan(200);
+    expect(askedAt - started).toBeGreaterThanOrEqual(300);
+  });
+
   it('cancels the request in flight when a new one comes, closing its connection', async () => {
     const { session, stub } = await start({ respond: () => 'points[i]);' });
     stub.stallNext(10_000, { path: '/api/generate', afterChunks: 1 });

@@ -18,23 +18,31 @@ describe('RepoSage in VS Code', () => {
    */
   async function ask(question: string) {
     const chat = session.workbench.webview(EXTENSION_ID);
-    await chat.locator('#send', { hasText: 'Send' }).waitFor({ timeout: 60_000 });
-    await chat.locator('#question').fill(question);
-    await chat.locator('#question').press('Enter');
     const turn = chat
       .locator('.turn')
       .filter({ has: chat.locator('.question', { hasText: question }) })
       .last();
-    await turn.waitFor({ timeout: 30_000 });
-    return turn;
+    // Once in CI, a question typed straight after Open Chat (which focuses the view) left the composer empty but
+    // never reached the extension or the transcript; the cause is not known. Such a question is typed once more.
+    for (let attempt = 1; ; attempt++) {
+      await chat.locator('#send', { hasText: 'Send' }).waitFor({ timeout: 60_000 });
+      await chat.locator('#question').fill(question);
+      await chat.locator('#question').press('Enter');
+      try {
+        await turn.waitFor({ timeout: 15_000 });
+        return turn;
+      } catch (error) {
+        if (attempt === 2 || (await chat.locator('#question').inputValue()) !== '') throw error;
+      }
+    }
   }
 
-  /** Waits until the turn's answer is complete or failed: its status no longer says "Working…". */
+  /**
+   * Waits until the turn's answer is complete, stopped or failed: the page marks it busy until then (its status
+   * line shows progress such as "Searching…" before the answer streams, so it cannot tell).
+   */
   async function finished(turn: Awaited<ReturnType<typeof ask>>) {
-    const status = turn.locator('.status');
-    await expect
-      .poll(async () => (await status.isHidden()) || (await status.innerText()) !== 'Working…', { timeout: 120_000 })
-      .toBe(true);
+    await expect.poll(() => turn.getAttribute('aria-busy'), { timeout: 120_000 }).toBe('false');
   }
 
   beforeAll(async () => {
@@ -70,7 +78,7 @@ describe('RepoSage in VS Code', () => {
         async () => {
           const text = await turn.locator('.answer').innerText();
           seen.add(text);
-          return (await turn.locator('.status').isHidden()) ? text : '';
+          return (await turn.getAttribute('aria-busy')) === 'false' ? text : '';
         },
         { timeout: 120_000, interval: 100 },
       )
@@ -282,11 +290,11 @@ describe('RepoSage in VS Code', () => {
   // later chat request to the default Ollama host instead of the configured one, failing the tests after it.
   it('keeps the conversation across a window reload', async () => {
     const { workbench } = session;
-    await workbench.runCommand('Developer: Reload Window');
-    await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await workbench.reloadWindow();
     await workbench.waitForStatusBar(/RepoSage: \d+ chunks/, 120_000);
     await workbench.runCommand('RepoSage: Open Chat');
-    const questions = workbench.webview(EXTENSION_ID).locator('.turn .question');
+    const chat = await workbench.liveWebview(EXTENSION_ID, '#send:has-text("Send")');
+    const questions = chat.locator('.turn .question');
     await expect
       .poll(() => questions.allInnerTexts(), { timeout: 60_000 })
       .toEqual([

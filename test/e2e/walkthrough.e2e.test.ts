@@ -99,11 +99,10 @@ describe('the RepoSage walkthrough in VS Code', () => {
     expect(data).toHaveLength(1);
     for (const file of await fs.readdir(path.join(userData, data[0]))) await fs.rm(path.join(userData, data[0], file));
 
-    await workbench.runCommand('Developer: Reload Window');
-    await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await workbench.reloadWindow();
     await workbench.waitForStatusBar(/RepoSage: index damaged/, 120_000);
     await workbench.runCommand('RepoSage: Open Chat');
-    const chat = workbench.webview(EXTENSION_ID);
+    const chat = await workbench.liveWebview(EXTENSION_ID, '#send:has-text("Send")');
     await expect
       .poll(() => chat.locator('#banner').textContent(), { timeout: 60_000 })
       .toMatch(

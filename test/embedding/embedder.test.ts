@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RepoSageError } from '../../src/core/errors';
-import { createEmbedder } from '../../src/core/embedding/embedder';
+import { batchesByLength, createEmbedder } from '../../src/core/embedding/embedder';
 import type { Embedder } from '../../src/core/embedding/types';
 import { testModels } from '../support/models';
 
@@ -83,6 +83,31 @@ describe('createEmbedder with the real all-MiniLM-L6-v2', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(embedder.embed(['one', 'two'], controller.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('batchesByLength', () => {
+  it('batches short texts up to the batch size, shortest first', () => {
+    const lengths = [90, 20, 100, 30, 40, 50, 60, 70, 80, 10];
+    expect(batchesByLength(lengths, 8)).toEqual([
+      [9, 1, 3, 4, 5, 6, 7, 8],
+      [0, 2],
+    ]);
+  });
+
+  it('puts fewer long texts in a batch, so a call never holds more than 2 × 256² attention cells', () => {
+    expect(batchesByLength([256, 256, 256, 256, 256], 8)).toEqual([[0, 1], [2, 3], [4]]);
+    expect(batchesByLength([256, 10, 256, 10], 8)).toEqual([
+      [1, 3],
+      [0, 2],
+    ]);
+    expect(batchesByLength(Array(9).fill(128), 8)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [8]]);
+    expect(batchesByLength(Array(4).fill(182), 8)).toEqual([[0, 1, 2], [3]]);
+  });
+
+  it('gives a text longer than the cell budget a call of its own', () => {
+    expect(batchesByLength([512, 512], 8)).toEqual([[0], [1]]);
+    expect(batchesByLength([], 8)).toEqual([]);
   });
 });
 

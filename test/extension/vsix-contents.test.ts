@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,20 +12,31 @@ import { buildDist, repoRoot } from '../support/build-dist';
  */
 describe('the files the VSIX ships', () => {
   let files: Set<string>;
+  let packed: { file: string; target: string }[];
   beforeAll(() => {
     buildDist();
+    // About a minute of brotli the first time; later runs reuse the packed files.
+    execFileSync(process.execPath, ['test/support/pack-natives.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+    packed = JSON.parse(readFileSync(path.join(repoRoot, 'dist', 'native', 'natives.json'), 'utf8'));
     const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
     files = new Set(
       execFileSync(vsce, ['ls'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
         .split('\n')
         .filter(Boolean),
     );
-  }, 120_000);
+  }, 300_000);
 
   it('ships the bundles, the native bindings and a grammar for every language chunked by declaration', () => {
-    for (const file of ['dist/extension.js', 'dist/index-worker.js', 'dist/cli.js', 'dist/media/chat.js'])
+    for (const file of [
+      'dist/extension.js',
+      'dist/index-worker.js',
+      'dist/cli.js',
+      'dist/media/chat.js',
+      // The static embedding table of the bundled model (STATIC_TABLE_DIR beside the bundles).
+      'dist/static-embedding/all-MiniLM-L6-v2.bin',
+    ])
       expect(files, file).toContain(file);
-    expect(files).toContain('node_modules/@lancedb/lancedb-linux-x64-gnu/lancedb.linux-x64-gnu.node');
+    expect(files).toContain('node_modules/@lancedb/lancedb-linux-x64-gnu/package.json');
     expect(files).toContain('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node');
     expect(files).toContain('node_modules/web-tree-sitter/tree-sitter.cjs');
     expect(files).toContain('node_modules/web-tree-sitter/tree-sitter.wasm');
@@ -32,6 +44,18 @@ describe('the files the VSIX ships', () => {
     for (const grammar of grammarsInUse()) {
       const wasm = `node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${grammar}.wasm`;
       expect(files, wasm).toContain(wasm);
+    }
+  });
+
+  it("ships LanceDB's and onnxruntime's libraries compressed, for the extension to unpack where they load from", () => {
+    expect(packed.map((library) => library.target)).toEqual([
+      'node_modules/@lancedb/lancedb-linux-x64-gnu/lancedb.linux-x64-gnu.node',
+      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
+    ]);
+    expect(files).toContain('dist/native/natives.json');
+    for (const library of packed) {
+      expect(files, library.file).toContain(`dist/native/${library.file}`);
+      expect(files, library.target).not.toContain(library.target);
     }
   });
 

@@ -208,7 +208,8 @@ describe('fault injection: killed runs, racing writers, damaged files', () => {
       const doctor = await runCli(['doctor', root, '--db', dbDir, '--json']);
       expect(doctor.code, doctor.stderr).toBe(0);
       expect(doctor.json.before.ok).toBe(false);
-      expect(doctor.json.rebuiltBecause).toMatch(/doctor found damaged rows/);
+      // Where the garbled bytes land decides whether the table still opens (then rows fail their checks) or not.
+      expect(doctor.json.rebuiltBecause).toMatch(/doctor found damaged rows|the index could not be read/);
       expect(doctor.json.after).toMatchObject({ ok: true, chunksRead: clean.chunks.length, filesRead: 261 });
       expect(JSON.stringify(doctor.json)).not.toMatch(/\.rs:\d/);
       expect(await contents(dbDir)).toEqual(clean);

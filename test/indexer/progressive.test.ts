@@ -7,6 +7,7 @@ import { loadIndexerModels, type IndexerModels } from '../../src/core/indexer/mo
 import { syncIndex } from '../../src/core/indexer/sync';
 import type { IndexProgress } from '../../src/core/indexer/types';
 import { vectorPolicy } from '../../src/core/indexer/vector-policy';
+import { createRetriever } from '../../src/core/retrieval/retriever';
 import { ChunkStore } from '../../src/core/store/chunk-store';
 import { testModels } from '../support/models';
 import { makeTempDir, writeTree } from '../support/temp-dir';
@@ -128,6 +129,76 @@ describe('progressive indexing with real models', () => {
         dense.some((hit) => hit.chunk.path.startsWith('lib/vendored/') || hit.chunk.path.startsWith('data/')),
       ).toBe(false);
       expect((await done.searchKeywords('leftPad', 3))[0].chunk.path).toBe('lib/vendored/leftpad.js');
+    } finally {
+      done.close();
+    }
+  });
+
+  it('tells the caller once every vector is written, before the index is marked complete', async () => {
+    const root = path.join(dir, 'small');
+    const dbDir = path.join(dir, 'embedded');
+    await writeTree(root, { 'src/a.py': 'def alpha():\n    return 1\n', 'data/rates.csv': 'country,rate\nfr,0.2\n' });
+    let seen: { pending: number; ready: number; state: string } | undefined;
+    await syncIndex({ root, dbDir }, models, {
+      onEmbedded: async () => {
+        const store = await ChunkStore.openForRead(dbDir, identity());
+        try {
+          seen = { ...(await store.vectorCoverage()), state: store.health.state };
+        } finally {
+          store.close();
+        }
+      },
+    });
+    expect(seen).toMatchObject({ pending: 0, ready: 1 });
+    expect(seen?.state).not.toBe('complete');
+  });
+
+  it('answers by meaning from the static table before the model embeds anything, then switches to it', async () => {
+    const root = path.join(dir, 'repo');
+    const dbDir = path.join(dir, 'static-first');
+    const probe = recording(models.embedder);
+    const run = syncIndex({ root, dbDir }, { ...models, embedder: probe.embedder });
+    await probe.firstCall;
+    const question = 'add up invoice lines including tax';
+    const early = await ChunkStore.openForRead(dbDir, identity());
+    try {
+      expect(early.identity.staticModel).toEqual({
+        id: models.staticEmbedder!.modelId,
+        dimension: models.staticEmbedder!.dimension,
+      });
+      expect(await early.vectorCoverage()).toMatchObject({ ready: 0 });
+      expect(early.denseSpace()).toBe('static');
+      const retriever = createRetriever({
+        store: early,
+        embedder: models.embedder,
+        staticEmbedder: models.staticEmbedder,
+      });
+      const { chunks, trace } = await retriever.retrieve(question, { mode: 'dense', k: 80 });
+      expect(trace.denseSpace).toBe('static');
+      expect(chunks[0].chunk.path).toBe('src/billing/invoice.py');
+      expect(chunks.some((hit) => /^(lib\/vendored|data)\//.test(hit.chunk.path))).toBe(false);
+      // Without the table that made the index's static vectors, a query is never compared with them.
+      const modelOnly = createRetriever({ store: early, embedder: models.embedder });
+      const without = await modelOnly.retrieve(question, { mode: 'dense', k: 5 });
+      expect(without.trace.denseSpace).toBe('model');
+      expect(without.chunks).toEqual([]);
+    } finally {
+      early.close();
+      probe.release();
+    }
+    await run;
+
+    const done = await ChunkStore.openForRead(dbDir, identity());
+    try {
+      expect(done.denseSpace()).toBe('model');
+      const retriever = createRetriever({
+        store: done,
+        embedder: models.embedder,
+        staticEmbedder: models.staticEmbedder,
+      });
+      const { chunks, trace } = await retriever.retrieve(question, { mode: 'dense', k: 5 });
+      expect(trace.denseSpace).toBe('model');
+      expect(chunks[0].chunk.path).toBe('src/billing/invoice.py');
     } finally {
       done.close();
     }

@@ -87,7 +87,12 @@ describe('ChunkStore', () => {
 
   it('serves chunks by keyword before their vectors exist, and by meaning only once they do', async () => {
     const { store } = await ChunkStore.openForWrite(dir, identity);
-    const config = chunk('src/config.ts', 1, 'function parseConfigFile(path) { return read(path) }');
+    const config: Chunk = {
+      ...chunk('src/config.ts', 1, 'function parseConfigFile(path) { return read(path) }'),
+      symbol: 'parseConfigFile',
+      kind: 'function',
+      definitions: ['parseConfigFile'],
+    };
     const table = chunk('data/rates.csv', 1, 'country rate france');
     await store.replaceFiles(
       [file('src/config.ts', 'h1', 1), file('data/rates.csv', 'h2', 1)],
@@ -107,14 +112,80 @@ describe('ChunkStore', () => {
     expect((await store.pendingVectors()).map((row) => row.id).sort()).toEqual([config.id, later.id]);
     expect((await store.vectorsByContentHash([config.contentHash])).size).toBe(0);
 
-    await store.writeVectors(new Map([[config.id, unit(0, 1, 0, 0)]]));
+    // A chunk removed since it was read for embedding is passed over.
+    await store.writeVectors(
+      new Map([
+        [config.id, unit(0, 1, 0, 0)],
+        ['src/gone.ts#1', unit(1, 0, 0, 0)],
+      ]),
+    );
     const dense = await store.searchDense(unit(1, 0, 0, 0), 5);
     expect(dense.map((hit) => hit.chunk.path)).toEqual(['src/config.ts']);
-    expect(dense[0].chunk.text).toBe(config.text);
+    // The rest of the row is kept as it was written.
+    const { definitions: _, ...stored } = config;
+    expect(dense[0].chunk).toEqual(stored);
+    // The vector written (orthogonal to the query), not the placeholder (the query itself).
+    expect(dense[0].score).toBeCloseTo(1, 5);
+    expect((await store.searchDefinitions(['parseConfigFile'], 5)).map((hit) => hit.matched)).toEqual([
+      ['parseconfigfile'],
+    ]);
     expect(await store.vectorCoverage()).toEqual({ ready: 1, pending: 1, none: 1 });
     await store.finishWrite();
     expect((await store.searchKeywords('parse config', 5))[0]?.chunk.path).toBe('src/config.ts');
     store.close();
+  });
+
+  it('searches static vectors until the model covers all but a sliver of the index, never mixing the two', async () => {
+    const staticModel = { id: 'static:test/model:3d@abc', dimension: 3 };
+    const { store } = await ChunkStore.openForWrite(dir, { ...identity, staticModel });
+    expect(store.identity.staticModel).toEqual(staticModel);
+    const chunks = Array.from({ length: 200 }, (_, i) => chunk(`src/f${i}.ts`, 1, `function f${i}() {}`));
+    // f7 alone points where the static query looks; a data table gets neither vector.
+    const table = chunk('data/rates.csv', 1, 'country rate france');
+    await store.replaceFiles(
+      [...chunks.map((c, i) => file(c.path, `h${i}`, 1)), file(table.path, 'ht', 1)],
+      [
+        ...chunks.map((c, i) => ({
+          chunk: c,
+          vector: 'pending' as const,
+          staticVector: i === 7 ? unit(1, 0, 0) : unit(0, 1, 0),
+        })),
+        { chunk: table, vector: 'none' as const },
+      ],
+    );
+    await expect(
+      store.replaceFiles([file('src/x.ts', 'hx', 1)], [{ chunk: chunk('src/x.ts', 1, 'x'), vector: 'pending' }]),
+    ).rejects.toThrow(/static vector/);
+    await store.vectorCoverage();
+    expect(store.denseSpace()).toBe('static');
+    const early = await store.searchDense(unit(1, 0, 0), 300, { space: 'static' });
+    expect(early).toHaveLength(200);
+    expect(early[0].chunk.path).toBe('src/f7.ts');
+    expect(await store.searchDense(unit(1, 0, 0, 0), 5)).toEqual([]);
+
+    // Half embedded by the model: the static table still covers more.
+    await store.writeVectors(new Map(chunks.slice(0, 100).map((c) => [c.id, unit(0, 0, 1, 0)])));
+    await store.vectorCoverage();
+    expect(store.denseSpace()).toBe('static');
+    // One row of 200 left (0.5 %): the model's vectors serve; the static ones were kept through the vector writes.
+    await store.writeVectors(new Map(chunks.slice(100, 199).map((c) => [c.id, unit(0, 0, 1, 0)])));
+    await store.vectorCoverage();
+    expect(store.denseSpace()).toBe('model');
+    expect(await store.searchDense(unit(0, 0, 1, 0), 300)).toHaveLength(199);
+    expect((await store.searchDense(unit(1, 0, 0), 1, { space: 'static' }))[0].chunk.path).toBe('src/f7.ts');
+    await store.finishWrite();
+    store.close();
+
+    const reader = await ChunkStore.openForRead(dir, identity);
+    expect(reader.denseSpace()).toBe('model');
+    reader.close();
+    // Vectors of another static table are never compared with these: the index is rebuilt for it.
+    const { store: other, rebuiltBecause } = await ChunkStore.openForWrite(dir, {
+      ...identity,
+      staticModel: { ...staticModel, id: 'static:test/model:3d@def' },
+    });
+    expect(rebuiltBecause).toContain('static:test/model:3d@abc');
+    other.close();
   });
 
   it('finds the chunks that define a name, and the chunks of a file named by the tail of its path', async () => {

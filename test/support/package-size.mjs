@@ -15,7 +15,13 @@ export function sizeByPackage(cwd = process.cwd()) {
   const groups = new Map();
   for (const file of files) {
     const parts = file.split('/');
-    const key = parts[0] !== 'node_modules' ? parts[0] : parts.slice(0, parts[1]?.startsWith('@') ? 3 : 2).join('/');
+    // A package of node_modules, a folder of dist (the bundled models, the packed native libraries), or a top folder.
+    const key =
+      parts[0] === 'node_modules'
+        ? parts.slice(0, parts[1]?.startsWith('@') ? 3 : 2).join('/')
+        : parts[0] === 'dist' && parts.length > 2
+          ? parts.slice(0, 2).join('/')
+          : parts[0];
     const entry = groups.get(key) ?? { files: 0, bytes: 0 };
     entry.files += 1;
     entry.bytes += statSync(path.join(cwd, file)).size;

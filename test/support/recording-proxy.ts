@@ -8,7 +8,7 @@ export interface Exchange {
   /** The request body parsed as JSON, or the raw text when it is not JSON. */
   body: unknown;
   status: number;
-  /** The reply as the server sent it (NDJSON lines for a streamed answer). */
+  /** The reply as the server sent it (NDJSON lines for a streamed answer), up to where the client hung up. */
   reply: string;
 }
 
@@ -41,7 +41,11 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
             received.push(data);
             response.write(data);
           });
-          reply.on('end', () => {
+          // Kept once, whole or, when the client hung up mid-stream (a completion cut at its line), as far as it went.
+          let kept = false;
+          const keep = () => {
+            if (kept) return;
+            kept = true;
             exchanges.push({
               method: request.method ?? '',
               path: new URL(request.url ?? '/', target).pathname,
@@ -49,8 +53,12 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
               status: reply.statusCode ?? 0,
               reply: Buffer.concat(received).toString('utf8'),
             });
+          };
+          reply.on('end', () => {
+            keep();
             response.end();
           });
+          reply.on('close', keep);
         },
       );
       // The client hung up (Stop): hang up on the server too, as the client would have.

@@ -17,7 +17,12 @@ import {
   wholeNumber,
 } from '../options';
 import { incompleteLine, indexNote, openSearchSession } from './search-session';
-import { DEFAULT_CHAT_MODEL, DEFAULT_ANSWER_K, DEFAULT_MAX_CONTEXT_TOKENS } from '../../core/defaults';
+import {
+  DEFAULT_ANSWER_K,
+  DEFAULT_CHAT_MODEL,
+  DEFAULT_MAX_ANSWER_TOKENS,
+  DEFAULT_MAX_CONTEXT_TOKENS,
+} from '../../core/defaults';
 
 export function registerAskCommand(program: Command, streams: CliStreams): void {
   program
@@ -43,11 +48,16 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
         .argParser(wholeNumber)
         .default(DEFAULT_MAX_CONTEXT_TOKENS),
     )
+    .addOption(
+      new Option('--max-answer-tokens <tokens>', 'stop the answer after this many tokens')
+        .argParser(wholeNumber)
+        .default(DEFAULT_MAX_ANSWER_TOKENS),
+    )
     .addOption(jsonOption())
     .addOption(quietOption())
     .action(async (question, dir, flags) => {
       const ctx = contextFor(streams, flags);
-      const { model, k, maxContext } = flags;
+      const { model, k, maxContext, maxAnswerTokens } = flags;
       const ollama = new OllamaClient({ host: flags.ollama });
       // Before loading models or building an index, which can take minutes, for nothing if Ollama is not there.
       await ollama.showModel(model, ctx.signal);
@@ -64,7 +74,7 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
         let result: AskResult | undefined;
         for await (const event of askQuestion(
           { question },
-          { retriever: session.retriever, ollama, model, root, k, maxContextTokens: maxContext },
+          { retriever: session.retriever, ollama, model, root, k, maxContextTokens: maxContext, maxAnswerTokens },
           ctx.signal,
         )) {
           if (event.type === 'status' && !ctx.quiet) warn(ctx, statusText(event));
@@ -77,7 +87,12 @@ export function registerAskCommand(program: Command, streams: CliStreams): void 
               ? `${JSON.stringify({ ...jsonResult(result), index: indexNote(session) })}\n`
               : `\n\n${terminalSafe(formatSources(result))}\n`,
           );
-        if (result?.truncated) warn(ctx, 'the answer stopped at the token limit before it was finished.');
+        if (result?.truncated)
+          warn(
+            ctx,
+            'the answer stopped at the token limit before it was finished; for a longer one raise ' +
+              '--max-answer-tokens (an answer gets at most a quarter of --max-context).',
+          );
       } finally {
         await session.close();
       }

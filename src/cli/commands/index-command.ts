@@ -77,6 +77,11 @@ export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promi
   const embeddingModel = flags.model ?? (await readIndexModel(sharedIndex ?? dbDir));
   const models = await loadIndexerModels({ modelsDir, embeddingModel });
   const progress = indexProgress(ctx);
+  let released: Promise<void> | undefined;
+  const release = () => {
+    released ??= models.embedder.dispose();
+    return released;
+  };
   try {
     return await syncIndex(
       {
@@ -89,10 +94,11 @@ export async function indexRepository(ctx: CliContext, flags: IndexFlags): Promi
         sharedIndex,
       },
       models,
-      { signal: ctx.signal, onProgress: progress },
+      // Once the vectors are in, the model's memory goes to building the search indexes.
+      { signal: ctx.signal, onProgress: progress, onEmbedded: release },
     );
   } finally {
-    await models.embedder.dispose();
+    await release();
   }
 }
 

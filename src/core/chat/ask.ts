@@ -31,6 +31,8 @@ export interface AskDeps {
   rerankCandidates?: number;
   /** Cap on the window asked of Ollama (default DEFAULT_MAX_CONTEXT_TOKENS). */
   maxContextTokens?: number;
+  /** Cap on the answer's tokens (default DEFAULT_MAX_ANSWER_TOKENS): what a user waits for at most. */
+  maxAnswerTokens?: number;
   /** How long Ollama keeps the model loaded afterwards (default DEFAULT_KEEP_ALIVE). */
   keepAlive?: string | number;
 }
@@ -63,6 +65,7 @@ export async function* askQuestion(
   const budget = planBudget({
     modelContextLength: info.contextLength,
     maxContextTokens: deps.maxContextTokens,
+    maxAnswerTokens: deps.maxAnswerTokens,
     fixedTokens:
       messageTokens(SYSTEM_PROMPT) +
       messageTokens(questionMessage({ question, blocks: [], selection: input.selection })),

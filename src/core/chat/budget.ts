@@ -1,5 +1,5 @@
 import { RepoSageError } from '../errors';
-import { DEFAULT_MAX_CONTEXT_TOKENS } from '../defaults';
+import { DEFAULT_MAX_ANSWER_TOKENS, DEFAULT_MAX_CONTEXT_TOKENS } from '../defaults';
 
 /**
  * A rough token count for text the chat model reads. The chat model's tokenizer is not available
@@ -34,6 +34,8 @@ export interface BudgetInput {
   /** What the model reports (showModel → contextLength); undefined when it reports nothing. */
   modelContextLength?: number;
   maxContextTokens?: number;
+  /** Cap on the answer (default DEFAULT_MAX_ANSWER_TOKENS). */
+  maxAnswerTokens?: number;
   /** Tokens every prompt spends regardless of retrieval: system prompt, question, selection. */
   fixedTokens: number;
   /** Tokens the conversation so far would take in full. */
@@ -44,8 +46,8 @@ export interface BudgetInput {
 const HISTORY_SHARE = 0.25;
 
 /**
- * Splits the model's window: first the answer reserve (a quarter of the window, 256 to 2048
- * tokens), then the fixed parts, then history (at most a quarter of the rest, and only what it
+ * Splits the model's window: first the answer reserve (a quarter of the window, at least 256
+ * tokens, at most the answer cap), then the fixed parts, then history (at most a quarter of the rest, and only what it
  * needs), and everything left goes to retrieved context.
  */
 export function planBudget(input: BudgetInput): PromptBudget {
@@ -53,7 +55,7 @@ export function planBudget(input: BudgetInput): PromptBudget {
     input.modelContextLength ?? FALLBACK_CONTEXT_TOKENS,
     input.maxContextTokens ?? DEFAULT_MAX_CONTEXT_TOKENS,
   );
-  const answer = Math.min(2048, Math.max(256, Math.floor(window / 4)));
+  const answer = Math.min(input.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS, Math.max(256, Math.floor(window / 4)));
   const available = window - answer - input.fixedTokens;
   // Less than this leaves no room for even one block of code to answer from.
   if (available < 256) {

@@ -11,7 +11,7 @@ import type { KeywordIndex } from './keyword-index';
 import { packPrompt, type PackedPrompt } from './pack';
 import { answerComplete, postProcess } from './postprocess';
 import { RecentEdits } from './recent-edits';
-import type { CompletionMode, CompletionRequest, CompletionResult, RecentEdit } from './types';
+import type { CompletionMode, CompletionRequest, CompletionResult, ContextItem, RecentEdit } from './types';
 import { DEFAULT_KEEP_ALIVE, DEFAULT_COMPLETION_DEBOUNCE_MS } from '../defaults';
 
 export interface CompletionSessionOptions {
@@ -43,6 +43,12 @@ export interface CompletionCounters {
   cacheHits: number;
   /** Model calls stopped before their answer because a newer request came (or the caller cancelled). */
   cancelled: number;
+}
+
+/** What the context search found, and how long it took. */
+interface GatheredContext {
+  candidates: ContextItem[];
+  ms: number;
 }
 
 /**
@@ -102,10 +108,14 @@ export class CompletionSession {
       this.counters.cacheHits++;
       return { ...cached.answer, cached: true, timings: { contextMs: 0, modelMs: 0 } };
     }
+    // The context is gathered during the pause in typing, so once the pause is over only the model is waited
+    // for. A keystroke that cancels it leaves its searches in the context cache for the next one.
+    const context = this.gather(request, view, cancel);
+    context.catch(() => undefined);
     try {
       const debounceMs = this.options.debounceMs ?? DEFAULT_COMPLETION_DEBOUNCE_MS;
       if (debounceMs > 0) await sleep(debounceMs, undefined, { signal: cancel });
-      return await this.ask(request, view, cancel);
+      return await this.ask(request, view, context, cancel);
     } catch (error) {
       if (isCancellation(error)) return undefined;
       throw error;
@@ -121,13 +131,10 @@ export class CompletionSession {
     this.contextCache.clear();
   }
 
-  private async ask(request: CompletionRequest, view: CursorView, signal: AbortSignal): Promise<CompletionResult> {
-    const { info, fim } = await this.requireModel(signal);
-    const contextStart = performance.now();
-    const mode = completionMode(view);
-    const language = languageForPath(request.path);
+  private async gather(request: CompletionRequest, view: CursorView, signal: AbortSignal): Promise<GatheredContext> {
+    const started = performance.now();
     const candidates = await gatherContext(
-      { path: request.path, language, text: request.text, view },
+      { path: request.path, language: languageForPath(request.path), text: request.text, view },
       {
         index: this.index,
         recentEdits: this.recentEdits.list(),
@@ -136,13 +143,27 @@ export class CompletionSession {
       },
       signal,
     );
+    return { candidates, ms: performance.now() - started };
+  }
+
+  private async ask(
+    request: CompletionRequest,
+    view: CursorView,
+    context: Promise<GatheredContext>,
+    signal: AbortSignal,
+  ): Promise<CompletionResult> {
+    const { info, fim } = await this.requireModel(signal);
+    const { candidates, ms: gatherMs } = await context;
+    const packStart = performance.now();
+    const mode = completionMode(view);
+    const language = languageForPath(request.path);
     const window = Math.min(info.contextLength ?? WINDOW_TOKENS, WINDOW_TOKENS);
     const maxPromptTokens = Math.min(
       this.options.maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS,
       window - MAX_ANSWER_TOKENS.multi,
     );
     const packed = packPrompt({ path: request.path, language, view, candidates, maxPromptTokens });
-    const contextMs = performance.now() - contextStart;
+    const contextMs = gatherMs + performance.now() - packStart;
 
     const modelStart = performance.now();
     const raw = await this.generate(packed, view, mode, window, fim, signal);

@@ -35,7 +35,7 @@ export interface EvalOptions {
   /** Results per query, and the largest recall cut-off (default 20). */
   k?: number;
   /** Retrieval settings to evaluate other than the defaults (candidate depth, RRF k, re-rank count). */
-  tuning?: Pick<RetrieveOptions, 'candidates' | 'rrfK' | 'rerankCandidates'>;
+  tuning?: Pick<RetrieveOptions, 'candidates' | 'rrfK' | 'rerankCandidates' | 'denseSpace'>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, mode: RetrievalMode) => void;
 }

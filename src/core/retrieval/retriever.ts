@@ -1,6 +1,6 @@
 import { RepoSageError, throwIfCancelled } from '../errors';
 import type { Embedder, Reranker } from '../embedding/types';
-import type { ScoredChunk } from '../store/chunk-store';
+import type { DenseSpace, ScoredChunk } from '../store/chunk-store';
 import type { SearchableStore } from '../store/layered-store';
 import { diversify, weighByFileKind } from './arrange';
 import { DEFAULT_RRF_K, type ListWeights, reciprocalRankFusion } from './fusion';
@@ -22,6 +22,11 @@ export interface RetrieverParts {
   store: SearchableStore;
   /** Must be the model that built the index. */
   embedder: Embedder;
+  /**
+   * The static table the index's static vectors come from: dense search uses it while the index says
+   * so (a build under way). Without it, or with another table than the index's, only the model's vectors are searched.
+   */
+  staticEmbedder?: Embedder;
   /** The cross-encoder for rerank mode; without one, rerank mode is refused. */
   reranker?: Reranker;
 }
@@ -94,8 +99,9 @@ async function retrieve(parts: RetrieverParts, query: string, options: RetrieveO
   const question = readQuestion(query);
   const denseText = features?.condense ? question.denseText : query;
   // Keyword search needs no embedding, so it runs while the query is embedded and searched.
+  const space = wantDense ? denseSpaceFor(parts, options.denseSpace) : undefined;
   const [dense, bm25, signals] = await Promise.all([
-    wantDense ? searchDense(parts, denseText, depth, signal, time) : Promise.resolve([]),
+    space ? searchDense(parts, space, denseText, depth, signal, time) : Promise.resolve([]),
     wantBm25 ? time('bm25', () => parts.store.searchKeywords(query, depth)) : Promise.resolve([]),
     features && (features.definitions || features.paths)
       ? time('signals', () =>
@@ -129,21 +135,34 @@ async function retrieve(parts: RetrieverParts, query: string, options: RetrieveO
   const totalMs = performance.now() - started;
   return {
     chunks: candidates.slice(0, k),
-    trace: { query, mode, stages, candidates, totalMs },
+    trace: { query, mode, stages, candidates, ...(space ? { denseSpace: space } : {}), totalMs },
   };
 }
 
 type Timer = <T>(stage: StageTiming['stage'], work: () => Promise<T>) => Promise<T>;
 
+/**
+ * The static table's vectors while the index asks for them and the loaded table is the one that made
+ * them (never a query vector of one model against vectors of another); else the model's.
+ */
+function denseSpaceFor(parts: RetrieverParts, wanted: DenseSpace | undefined): DenseSpace {
+  const space = wanted ?? parts.store.denseSpace();
+  const staticModel = parts.store.identity.staticModel;
+  const usable = parts.staticEmbedder !== undefined && parts.staticEmbedder.modelId === staticModel?.id;
+  return space === 'static' && usable ? 'static' : 'model';
+}
+
 async function searchDense(
   parts: RetrieverParts,
+  space: DenseSpace,
   query: string,
   depth: number,
   signal: AbortSignal | undefined,
   time: Timer,
 ): Promise<ScoredChunk[]> {
-  const [vector] = await time('embed', () => parts.embedder.embed([query], signal));
-  const hits = await time('dense', () => parts.store.searchDense(vector, depth));
+  const embedder = space === 'static' ? parts.staticEmbedder! : parts.embedder;
+  const [vector] = await time('embed', () => embedder.embed([query], signal));
+  const hits = await time('dense', () => parts.store.searchDense(vector, depth, { space }));
   // The store gives cosine distance; similarity reads the same way as every other score (higher is better).
   return hits.map(({ chunk, score }) => ({ chunk, score: 1 - score }));
 }
@@ -161,7 +180,7 @@ function singleList(source: 'bm25' | 'dense', hits: ScoredChunk[]): RetrievedChu
  * Scores the best `count` fused candidates with the cross-encoder and puts them first, best first;
  * the rest keep their fused order behind them (they stay in the trace, not in the answer).
  */
-async function rerank(
+export async function rerank(
   reranker: Reranker,
   query: string,
   fused: RetrievedChunk[],

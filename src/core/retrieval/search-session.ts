@@ -2,6 +2,7 @@ import { CHUNKER_VERSION } from '../chunking';
 import { RepoSageError } from '../errors';
 import { createEmbedder } from '../embedding/embedder';
 import { createReranker } from '../embedding/reranker';
+import { loadStaticEmbedder } from '../embedding/static-embedder';
 import type { Embedder, Reranker } from '../embedding/types';
 import { openShared } from '../indexer/shared-base';
 import { ChunkStore } from '../store/chunk-store';
@@ -14,9 +15,13 @@ import { createRetriever } from './retriever';
 import type { Retriever } from './types';
 import { DEFAULT_EMBEDDING_MODEL } from '../defaults';
 
-/** The query-side models: the embedder that built the index, and a cross-encoder when one loaded. */
+/**
+ * The query-side models: the embedder that built the index, its static table when one ships (for
+ * indexes still being embedded), and a cross-encoder when one loaded.
+ */
 export interface QueryModels {
   embedder: Embedder;
+  staticEmbedder?: Embedder;
   reranker?: Reranker;
 }
 
@@ -54,7 +59,11 @@ export function reindexFixes(error: unknown): error is RepoSageError {
 export async function loadQueryModels(options: QueryModelOptions): Promise<QueryModels> {
   const embedder = await createEmbedder({ modelId: options.embeddingModel, modelsDir: options.modelsDir });
   try {
-    return { embedder, reranker: await loadReranker(options) };
+    const [staticEmbedder, reranker] = await Promise.all([
+      loadStaticEmbedder(embedder.modelId, options.modelsDir),
+      loadReranker(options),
+    ]);
+    return { embedder, staticEmbedder, reranker };
   } catch (error) {
     await embedder.dispose();
     throw error;
@@ -89,7 +98,7 @@ export async function loadQueryModelsForIndex(dbDir: string, options: QueryModel
 }
 
 export async function disposeQueryModels(models: QueryModels): Promise<void> {
-  await Promise.all([models.embedder.dispose(), models.reranker?.dispose()]);
+  await Promise.all([models.embedder.dispose(), models.staticEmbedder?.dispose(), models.reranker?.dispose()]);
 }
 
 /**
@@ -97,14 +106,14 @@ export async function disposeQueryModels(models: QueryModels): Promise<void> {
  * a shared index, dbDir is the local overlay on it, and both are searched as one.
  */
 export async function openSearch(dbDir: string, models: QueryModels, sharedIndex?: string): Promise<SearchHandle> {
-  const { embedder, reranker } = models;
+  const { embedder, staticEmbedder, reranker } = models;
   const identity = { embeddingModel: embedder.modelId, dimension: embedder.dimension, chunkerVersion: CHUNKER_VERSION };
   const local = await ChunkStore.openForRead(dbDir, identity);
   const store = sharedIndex ? await layerOn(local, sharedIndex, identity) : local;
   try {
     return {
       store,
-      retriever: withLearnedRanker(createRetriever({ store, embedder, reranker }), shippedRanker()),
+      retriever: withLearnedRanker(createRetriever({ store, embedder, staticEmbedder, reranker }), shippedRanker()),
       canRerank: reranker !== undefined,
       close: () => store.close(),
     };

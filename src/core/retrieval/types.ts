@@ -1,4 +1,5 @@
 import type { Chunk } from '../chunking/chunk';
+import type { DenseSpace } from '../store/chunk-store';
 import type { ListWeights } from './fusion';
 
 /** The parts of hybrid retrieval beyond fusing BM25 and vectors, each of which can be measured alone. */
@@ -46,6 +47,8 @@ export interface RetrievalTrace {
   stages: StageTiming[];
   /** Every candidate considered, in final order, with its per-stage ranks and scores. */
   candidates: RetrievedChunk[];
+  /** Whose vectors dense search compared: the embedding model's, or the static table's while a build is under way. */
+  denseSpace?: DenseSpace;
   totalMs: number;
 }
 
@@ -69,6 +72,8 @@ export interface RetrieveOptions {
   features?: Partial<RetrievalFeatures>;
   /** How much each list counts in fusion (defaults: DEFAULT_LIST_WEIGHTS). */
   weights?: ListWeights;
+  /** Whose vectors dense search compares; default: what the index says (see ChunkStore.denseSpace). */
+  denseSpace?: DenseSpace;
   signal?: AbortSignal;
 }
 

@@ -1,5 +1,5 @@
 import type { Chunk } from '../chunking/chunk';
-import type { ChunkStore, ScoredChunk } from './chunk-store';
+import type { ChunkStore, DenseSearchOptions, DenseSpace, ScoredChunk } from './chunk-store';
 import type { IndexHealth } from './integrity';
 import type { IndexManifest } from './manifest';
 import type { FileRow } from './schema';
@@ -10,6 +10,7 @@ export type SearchableStore = Pick<
   | 'identity'
   | 'health'
   | 'searchDense'
+  | 'denseSpace'
   | 'searchKeywords'
   | 'searchDefinitions'
   | 'searchPaths'
@@ -41,10 +42,20 @@ export class LayeredStore implements SearchableStore {
     return this.overlay.health;
   }
 
-  async searchDense(vector: Float32Array, limit: number): Promise<ScoredChunk[]> {
+  /**
+   * Both tables are searched in one space, so their distances compare: the static table's while the
+   * overlay (or the shared index) is still being embedded, if both hold vectors of the same table.
+   */
+  denseSpace(): DenseSpace {
+    const sameTable = this.overlay.identity.staticModel?.id === this.shared.identity.staticModel?.id;
+    const building = this.overlay.denseSpace() === 'static' || this.shared.denseSpace() === 'static';
+    return building && sameTable ? 'static' : 'model';
+  }
+
+  async searchDense(vector: Float32Array, limit: number, options: DenseSearchOptions = {}): Promise<ScoredChunk[]> {
     const [local, shared] = await Promise.all([
-      this.overlay.searchDense(vector, limit),
-      this.shared.searchDense(vector, limit, { excludePaths: this.masked }),
+      this.overlay.searchDense(vector, limit, { space: options.space }),
+      this.shared.searchDense(vector, limit, { space: options.space, excludePaths: this.masked }),
     ]);
     return [...local, ...shared].sort((a, b) => a.score - b.score).slice(0, limit);
   }

@@ -5,7 +5,7 @@ import { isObjectStore, objectStoreError } from './location';
 import { readObjectStoreFile, writeObjectStoreFile } from './object-store-files';
 
 /** Bump when the tables' columns change: an index with another schema is rebuilt, never read. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The table versions and contents a finished run left: the index is complete while they still hold. */
 export interface CompleteMark {
@@ -28,6 +28,11 @@ export interface IndexManifest {
   schemaVersion: number;
   embeddingModel: string;
   dimension: number;
+  /**
+   * The static embedding table whose vectors every chunk that gets a vector holds from the moment it is
+   * written (see embedding/static-embedder.ts); absent when none ships for the embedding model.
+   */
+  staticModel?: StaticModelRecord;
   chunkerVersion: string;
   createdAt: string;
   updatedAt: string;
@@ -45,6 +50,11 @@ export interface IndexManifest {
   overlay?: OverlayRecord;
 }
 
+export interface StaticModelRecord {
+  id: string;
+  dimension: number;
+}
+
 export interface TableVersions {
   chunks: number;
   files: number;
@@ -60,7 +70,11 @@ export interface OverlayRecord {
   masked: string[];
 }
 
-export type ManifestIdentity = Pick<IndexManifest, 'embeddingModel' | 'chunkerVersion'> & { dimension?: number };
+/** staticModel: null for an index without static vectors; undefined when whoever asks does not care (a reader). */
+export type ManifestIdentity = Pick<IndexManifest, 'embeddingModel' | 'chunkerVersion'> & {
+  dimension?: number;
+  staticModel?: StaticModelRecord | null;
+};
 
 const FILE = 'manifest.json';
 
@@ -120,6 +134,11 @@ export function manifestMismatch(manifest: IndexManifest, wanted: ManifestIdenti
   }
   if (wanted.dimension !== undefined && manifest.dimension !== wanted.dimension) {
     return `index vectors have ${manifest.dimension} dimensions, the model gives ${wanted.dimension}`;
+  }
+  const staticModel = manifest.staticModel?.id ?? null;
+  if (wanted.staticModel !== undefined && staticModel !== (wanted.staticModel?.id ?? null)) {
+    const now = wanted.staticModel?.id ?? 'none';
+    return `index static vectors come from ${staticModel ?? 'no static table'}, now ${now}`;
   }
   if (manifest.chunkerVersion !== wanted.chunkerVersion) {
     return `index was chunked by chunker ${manifest.chunkerVersion}, now ${wanted.chunkerVersion}`;

@@ -20,6 +20,8 @@ export type ChunkRow = {
   definitions: string[];
   vector: number[] | Float32Array;
   vector_state: VectorState;
+  /** The static table's vector: there for every row whose vector_state is not NONE when the index has a table. */
+  static_vector: number[] | Float32Array;
 };
 
 /**
@@ -40,7 +42,8 @@ export interface FileRow {
   language: string;
 }
 
-export function chunksSchema(dimension: number): Schema {
+/** staticDimension: the static table's width; 1 (a placeholder column never searched) without a table. */
+export function chunksSchema(dimension: number, staticDimension: number): Schema {
   return new Schema([
     new Field('id', new Utf8(), false),
     new Field('path', new Utf8(), false),
@@ -55,6 +58,7 @@ export function chunksSchema(dimension: number): Schema {
     new Field('definitions', new List(new Field('item', new Utf8(), true)), false),
     new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
     new Field('vector_state', new Int32(), false),
+    new Field('static_vector', new FixedSizeList(staticDimension, new Field('item', new Float32(), true)), false),
   ]);
 }
 

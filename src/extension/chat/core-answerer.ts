@@ -57,11 +57,11 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
     const search = await this.models.open(index.dbDir);
     try {
       const incomplete = incompleteNote(search.store.health);
-      if (incomplete)
-        request.onPart({
-          kind: 'notice',
-          text: vscode.l10n.t('Answered from a {0}: files not indexed yet cannot be found.', incomplete),
-        });
+      // A turn shows one notice: a later one repeats the earlier.
+      const notices = incomplete
+        ? [vscode.l10n.t('Answered from a {0}: files not indexed yet cannot be found.', incomplete)]
+        : [];
+      if (notices.length > 0) request.onPart({ kind: 'notice', text: notices.join(' ') });
       const events = askQuestion(
         { question: request.question, history: toChatHistory(request.history), selection: request.selection },
         {
@@ -71,11 +71,18 @@ export class CoreAnswerer implements Answerer, vscode.Disposable {
           root: index.root,
           k: config.topK,
           rerankCandidates: config.rerankCandidates,
+          maxAnswerTokens: config.maxAnswerTokens,
         },
         request.signal,
       );
       for await (const event of events) {
         for (const part of answerParts(event, describeStatus)) request.onPart(part);
+        if (event.type === 'final' && event.truncated) {
+          notices.push(
+            vscode.l10n.t('The answer was cut at its length limit: raise "RepoSage › Chat: Max Answer Tokens".'),
+          );
+          request.onPart({ kind: 'notice', text: notices.join(' ') });
+        }
       }
     } finally {
       search.close();

@@ -13,6 +13,8 @@ export interface RepoSageConfig {
   /** 0: an answer may go silent forever. */
   ollamaStallSeconds: number;
   chatModel: string;
+  /** The longest answer asked of the chat model, in tokens. */
+  maxAnswerTokens: number;
   completionModel: string;
   /** Undefined: the models bundled with the extension, else the local model cache. */
   modelsDir: string | undefined;
@@ -62,6 +64,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): RepoSageConfig {
     ollamaHeaders: headers(section.get<unknown>(SETTINGS.ollamaHeaders.key)),
     ollamaStallSeconds: count('ollamaStallSeconds', 0),
     chatModel: text('chatModel'),
+    maxAnswerTokens: count('maxAnswerTokens', 1),
     completionModel: text('completionModel'),
     modelsDir: text('modelsDir') || undefined,
     embeddingModel: text('embeddingModel'),

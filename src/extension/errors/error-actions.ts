@@ -40,6 +40,7 @@ const ACTIONS = {
   ADAPTER_UNSUPPORTED: [],
   FILE_UNREADABLE: [{ kind: 'showLog' }],
   INVALID_INPUT: [],
+  INSTALL_INCOMPLETE: [{ kind: 'showLog' }],
   CANCELLED: [],
 } as const satisfies Record<ErrorCode, readonly ErrorAction[]>;
 

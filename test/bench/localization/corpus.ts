@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type HistoryQuestion, goldenFromHistory } from '../../../src/core/eval/from-history';
 import { CHUNKER_VERSION } from '../../../src/core/chunking';
+import { DEFAULT_EMBEDDING_MODEL } from '../../../src/core/defaults';
 import type { IndexerModels } from '../../../src/core/indexer/models';
 import { ChunkStore } from '../../../src/core/store/chunk-store';
 import { syncIndex } from '../../../src/core/indexer/sync';
@@ -68,6 +69,11 @@ export async function forEachRepo(
       store.close();
     }
   }
+}
+
+/** One index per embedding model (the embedder bake-off indexes each repository once per candidate). */
+function indexFolder(modelId: string): string {
+  return modelId === DEFAULT_EMBEDDING_MODEL ? 'index' : `index-${modelId.replace(/[^A-Za-z0-9.-]+/g, '_')}`;
 }
 
 /** Questions with the gold files the index holds (a fix may touch files the walker skips). */
@@ -136,7 +142,7 @@ async function prepareRepo(
         `(${JSON.stringify(mined.skipped)})`,
     );
   }
-  const dbDir = path.join(home, 'index');
+  const dbDir = path.join(home, indexFolder(indexer.embedder.modelId));
   const started = Date.now();
   const summary = await syncIndex({ root, dbDir }, indexer);
   if (summary.chunks.embedded > 0)

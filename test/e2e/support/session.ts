@@ -16,24 +16,32 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** Pause between streamed tokens of the stand-in model, so streaming can be watched. */
   tokenDelayMs?: number;
+  /** A real Ollama server to answer instead of the stand-in (none is started then). */
+  ollamaUrl?: string;
 }
 
 /**
  * Everything one e2e test file runs against: a copy of a fixture repository, the stand-in Ollama
- * server, code-server with the VSIX installed, and a browser on its workbench. `respond` can be
- * swapped between tests to script the model's answers.
+ * server (or a real one the test started), code-server with the VSIX installed, and a browser on its
+ * workbench. `respond` can be swapped between tests to script the stand-in model's answers.
  */
 export class Session {
   private constructor(
     readonly workbench: Workbench,
-    readonly stub: OllamaStub,
+    private readonly ownStub: OllamaStub | undefined,
     readonly workspace: string,
     private readonly server: RunningCodeServer,
     private readonly base: string,
     private readonly script: { respond: Responder },
   ) {}
 
-  /** What the model answers from now on. */
+  /** The stand-in server; a session on a real server has none. */
+  get stub(): OllamaStub {
+    if (!this.ownStub) throw new Error('This session talks to a real Ollama server: it has no stand-in to script.');
+    return this.ownStub;
+  }
+
+  /** What the stand-in model answers from now on. */
   set respond(responder: Responder) {
     this.script.respond = responder;
   }
@@ -46,10 +54,9 @@ export class Session {
     await installExtension(options.vsix, extensionsDir);
 
     const script = { respond: defaultRespond };
-    const stub = await startOllamaStub({
-      respond: (request) => script.respond(request),
-      chunkDelayMs: options.tokenDelayMs,
-    });
+    const stub = options.ollamaUrl
+      ? undefined
+      : await startOllamaStub({ respond: (request) => script.respond(request), chunkDelayMs: options.tokenDelayMs });
     let server: RunningCodeServer | undefined;
     let workbench: Workbench | undefined;
     try {
@@ -59,7 +66,7 @@ export class Session {
         extensionsDir,
         logFile: path.join(base, 'code-server.log'),
         settings: {
-          'reposage.ollamaHost': stub.url,
+          'reposage.ollamaHost': options.ollamaUrl ?? stub?.url,
           'reposage.modelsDir': testModels().modelsDir,
           // The tests index from the palette, as a user would, and wait for exactly that run.
           'reposage.index.autoIndex': false,
@@ -74,7 +81,7 @@ export class Session {
       await workbench?.screenshot('session-start-failed').catch(() => undefined);
       await workbench?.close();
       await server?.stop();
-      await stub.close();
+      await stub?.close();
       throw new Error(`The e2e session did not start; code-server's log is in ${base}/code-server.log`, {
         cause: error,
       });
@@ -90,7 +97,7 @@ export class Session {
   async stop(keep = false): Promise<void> {
     await this.workbench.close().catch(() => undefined);
     await this.server.stop();
-    await this.stub.close();
+    await this.ownStub?.close();
     if (!keep) await fs.rm(this.base, { recursive: true, force: true });
   }
 }
