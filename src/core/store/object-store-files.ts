@@ -29,7 +29,7 @@ export async function writeObjectStoreFile(dbDir: string, name: string, text: st
       (await db.createTable(FILES_TABLE, [row], { mode: 'create' })).close();
       return;
     } catch (error) {
-      // Another writer created it first (the create is a conditional put): update theirs.
+      // Created meanwhile (writers take the index lock first, so this is rare): update that one.
       table = await openFilesTable(db);
       if (!table) throw error;
     }

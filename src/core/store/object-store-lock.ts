@@ -1,29 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type * as lancedb from '@lancedb/lancedb';
+import { Field, Float64, Schema, Utf8 } from 'apache-arrow';
 import { RepoSageError } from '../errors';
 import type { IndexLock } from './index-lock';
 import { connectIndex } from './location';
 import { isTableMissing } from './object-store-files';
 
 /**
- * One writer per shared index in object storage. The lock is a LanceDB table: creating a table
- * commits its first version with a conditional put (If-None-Match), which the store grants to
- * exactly one of two racing writers; the loser waits. Several CI jobs pushing at once therefore
- * apply one after the other instead of interleaving deletes and adds.
+ * One writer per shared index in object storage, so CI jobs pushing at once apply one after the
+ * other instead of interleaving deletes and adds.
  *
- * The holder appends a heartbeat row while it works. A lock whose last heartbeat is older than
- * STALE_MS belongs to a job that was killed: it is dropped and taken over, and the new holder
- * checks after a pause that the table it holds is still its own (two takers racing to replace the
- * same stale lock: the later one wins, the earlier one goes back to waiting).
+ * LanceDB offers no exclusive create or test-and-set there: two racing `createTable(mode: create)`
+ * calls can both succeed (the second commits as an overwrite), and so can two merge-inserts of one
+ * key. What the store does guarantee is that every commit gets its own version, one after another.
+ * So the lock is a queue: each writer appends a ticket row, and tickets are served in commit order
+ * (a later commit's rows get higher row ids). The writer whose ticket comes first among the live
+ * ones holds the lock; the others wait their turn.
+ *
+ * Everyone in the queue, holder and waiters, appends a heartbeat row while it runs. A ticket whose
+ * owner has not beaten for STALE_MS belongs to a job that was killed: the queue skips it, and the
+ * next holder removes its rows.
  */
 const LOCK_TABLE = 'reposage_writer_lock';
 const HEARTBEAT_MS = 10_000;
 const STALE_MS = 60_000;
 const POLL_MS = 1_000;
-const TAKEOVER_SETTLE_MS = 2_000;
 /** A CI job waits this long for another to finish before giving up. */
 const DEFAULT_WAIT_MS = 30 * 60_000;
+/**
+ * Creating the queue table is itself an overwrite, so a writer that raced to create it may still
+ * wipe tickets appended just before. While the table is this young, a writer that comes first waits
+ * SETTLE_MS and checks that its ticket is still there before it holds the lock.
+ */
+const YOUNG_TABLE_MS = 30_000;
+const SETTLE_MS = 2_000;
 
 interface LockRow {
   owner: string;
@@ -32,98 +43,125 @@ interface LockRow {
   at_ms: number;
 }
 
+interface Ticket {
+  owner: string;
+  host: string;
+  pid: number;
+  lastBeat: number;
+}
+
 export interface ObjectStoreLockOptions {
   waitMs?: number;
+  /** Shorter intervals let tests see a killed writer's ticket go stale. */
+  heartbeatMs?: number;
+  staleMs?: number;
 }
 
 export async function acquireObjectStoreLock(dbDir: string, options: ObjectStoreLockOptions = {}): Promise<IndexLock> {
+  const staleMs = options.staleMs ?? STALE_MS;
   const db = await connectIndex(dbDir);
-  const me: LockRow = { owner: randomUUID(), host: os.hostname(), pid: process.pid, at_ms: Date.now() };
-  const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
-  for (;;) {
-    const created = await tryCreate(db, me);
-    if (created === 'created') return holdLock(db, me);
-    const holder = await readHolder(db);
-    if (holder && Date.now() - holder.lastBeat > STALE_MS) {
-      await dropLock(db);
-      if ((await tryCreate(db, me)) === 'created') {
-        await sleep(TAKEOVER_SETTLE_MS);
-        if ((await readHolder(db))?.owner === me.owner) return holdLock(db, me);
-      }
-      continue;
-    }
-    if (holder && Date.now() >= deadline) {
-      throw new RepoSageError(
-        'INDEX_LOCKED',
-        `Another RepoSage writer (${holder.host}, pid ${holder.pid}) has been updating the index in ` +
-          `${dbDir} for too long.`,
-        'Wait for that job to finish, or stop it; a lock with no heartbeat for a minute is taken over.',
-      );
-    }
-    if (holder) await sleep(POLL_MS);
-  }
-}
-
-async function tryCreate(db: lancedb.Connection, me: LockRow): Promise<'created' | 'exists'> {
-  try {
-    (await db.createTable(LOCK_TABLE, [{ ...me, at_ms: Date.now() }], { mode: 'create' })).close();
-    return 'created';
-  } catch (error) {
-    if (/already exists/i.test((error as Error).message)) return 'exists';
-    throw error;
-  }
-}
-
-/** The holder (the table's first row) and its latest heartbeat; undefined when no lock is held. */
-async function readHolder(
-  db: lancedb.Connection,
-): Promise<{ owner: string; host: string; pid: number; lastBeat: number } | undefined> {
-  let table: lancedb.Table;
-  try {
-    table = await db.openTable(LOCK_TABLE);
-  } catch (error) {
-    if (isTableMissing(error)) return undefined;
-    throw error;
-  }
-  try {
-    const rows = (await table.query().toArray()) as LockRow[];
-    if (rows.length === 0) return undefined;
-    const first = rows.reduce((a, b) => (b.at_ms < a.at_ms ? b : a));
-    const lastBeat = Math.max(...rows.filter((row) => row.owner === first.owner).map((row) => row.at_ms));
-    return { owner: first.owner, host: first.host, pid: first.pid, lastBeat };
-  } finally {
-    table.close();
-  }
-}
-
-function holdLock(db: lancedb.Connection, me: LockRow): IndexLock {
-  const heartbeat = setInterval(() => {
-    void beat(db, me).catch(() => undefined);
-  }, HEARTBEAT_MS);
+  const table = await openQueue(db);
+  const me: Omit<LockRow, 'at_ms'> = { owner: randomUUID(), host: os.hostname(), pid: process.pid };
+  const beat = () => table.add([{ ...me, at_ms: Date.now() }]);
+  await queueUp(beat);
+  const heartbeat = setInterval(() => void beat().catch(() => undefined), options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();
-  return {
-    release: async () => {
-      clearInterval(heartbeat);
-      if ((await readHolder(db).catch(() => undefined))?.owner === me.owner) await dropLock(db);
-    },
-  };
-}
-
-async function beat(db: lancedb.Connection, me: LockRow): Promise<void> {
-  const table = await db.openTable(LOCK_TABLE);
-  try {
-    await table.add([{ ...me, at_ms: Date.now() }]);
-  } finally {
+  const leave = async () => {
+    clearInterval(heartbeat);
+    await table.delete(`owner = '${me.owner}'`).catch(() => undefined);
     table.close();
+  };
+
+  const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
+  try {
+    for (;;) {
+      const queue = await readQueue(table);
+      const live = queue.filter((ticket) => Date.now() - ticket.lastBeat <= staleMs);
+      if (!queue.some((ticket) => ticket.owner === me.owner)) {
+        // Wiped by a racing create (or judged dead after a stall): queue again.
+        await queueUp(beat);
+        continue;
+      }
+      if (live[0]?.owner === me.owner && (await stillFirstAfterSettling(table, me.owner, staleMs))) {
+        const dead = queue.filter((ticket) => !live.includes(ticket)).map((ticket) => `'${ticket.owner}'`);
+        if (dead.length > 0) await table.delete(`owner IN (${dead.join(', ')})`).catch(() => undefined);
+        return { release: leave };
+      }
+      const holder = live[0];
+      if (holder && holder.owner !== me.owner && Date.now() >= deadline) {
+        throw new RepoSageError(
+          'INDEX_LOCKED',
+          `Another RepoSage writer (${holder.host}, pid ${holder.pid}) has been updating the index in ` +
+            `${dbDir} for too long.`,
+          'Wait for that job to finish, or stop it; a writer silent for a minute is skipped.',
+        );
+      }
+      await sleep(POLL_MS);
+    }
+  } catch (error) {
+    await leave();
+    throw error;
   }
 }
 
-async function dropLock(db: lancedb.Connection): Promise<void> {
+/** Appends the ticket; an append that meets a racing create (an overwrite) is refused by LanceDB, and tried again. */
+async function queueUp(append: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await append();
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/incompatible transaction|commit conflict/i.test((error as Error).message)) throw error;
+      await sleep(100 * attempt);
+    }
+  }
+}
+
+async function openQueue(db: lancedb.Connection): Promise<lancedb.Table> {
   try {
-    await db.dropTable(LOCK_TABLE);
+    return await db.openTable(LOCK_TABLE);
   } catch (error) {
     if (!isTableMissing(error)) throw error;
   }
+  const schema = new Schema([
+    new Field('owner', new Utf8(), false),
+    new Field('host', new Utf8(), false),
+    new Field('pid', new Float64(), false),
+    new Field('at_ms', new Float64(), false),
+  ]);
+  return db.createEmptyTable(LOCK_TABLE, schema, { existOk: true });
+}
+
+/** Owners in the order their tickets were committed, each with its latest heartbeat. */
+async function readQueue(table: lancedb.Table): Promise<Ticket[]> {
+  // An open table shows the version it last wrote or read until told to look again.
+  await table.checkoutLatest();
+  const rows = (await table.query().withRowId().toArray()) as Array<LockRow & { _rowid: bigint }>;
+  const byOwner = new Map<string, Ticket & { first: bigint }>();
+  for (const row of rows) {
+    const ticket = byOwner.get(row.owner);
+    if (!ticket) {
+      byOwner.set(row.owner, {
+        owner: row.owner,
+        host: row.host,
+        pid: row.pid,
+        lastBeat: row.at_ms,
+        first: row._rowid,
+      });
+      continue;
+    }
+    ticket.lastBeat = Math.max(ticket.lastBeat, row.at_ms);
+    if (row._rowid < ticket.first) ticket.first = row._rowid;
+  }
+  return [...byOwner.values()].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+}
+
+async function stillFirstAfterSettling(table: lancedb.Table, owner: string, staleMs: number): Promise<boolean> {
+  const [created] = await table.listVersions();
+  if (!created || Date.now() - created.timestamp.getTime() > YOUNG_TABLE_MS) return true;
+  await sleep(SETTLE_MS);
+  const live = (await readQueue(table)).filter((ticket) => Date.now() - ticket.lastBeat <= staleMs);
+  return live[0]?.owner === owner;
 }
 
 function sleep(ms: number): Promise<void> {
