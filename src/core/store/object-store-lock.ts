@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type * as lancedb from '@lancedb/lancedb';
-import { Field, Float64, Schema, Utf8 } from 'apache-arrow';
 import { RepoSageError } from '../errors';
 import type { IndexLock } from './index-lock';
 import { connectIndex } from './location';
@@ -30,11 +29,13 @@ const POLL_MS = 1_000;
 const DEFAULT_WAIT_MS = 30 * 60_000;
 /**
  * Creating the queue table is itself an overwrite, so a writer that raced to create it may still
- * wipe tickets appended just before. While the table is this young, a writer that comes first waits
- * SETTLE_MS and checks that its ticket is still there before it holds the lock.
+ * wipe tickets appended just before. While the table is this young (its first row, which no one
+ * removes, says when it was made), a writer that comes first waits SETTLE_MS and checks that its
+ * ticket is still there before it holds the lock.
  */
 const YOUNG_TABLE_MS = 30_000;
 const SETTLE_MS = 2_000;
+const CREATED_ROW = '';
 
 interface LockRow {
   owner: string;
@@ -50,6 +51,12 @@ interface Ticket {
   lastBeat: number;
 }
 
+interface Queue {
+  /** Live and dead tickets, in the order they were committed. */
+  tickets: Ticket[];
+  createdAt?: number;
+}
+
 export interface ObjectStoreLockOptions {
   waitMs?: number;
   /** Shorter intervals let tests see a killed writer's ticket go stale. */
@@ -63,7 +70,7 @@ export async function acquireObjectStoreLock(dbDir: string, options: ObjectStore
   const table = await openQueue(db);
   const me: Omit<LockRow, 'at_ms'> = { owner: randomUUID(), host: os.hostname(), pid: process.pid };
   const beat = () => table.add([{ ...me, at_ms: Date.now() }]);
-  await queueUp(beat);
+  await queueUp(table, beat);
   const heartbeat = setInterval(() => void beat().catch(() => undefined), options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();
   const leave = async () => {
@@ -75,15 +82,15 @@ export async function acquireObjectStoreLock(dbDir: string, options: ObjectStore
   const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
   try {
     for (;;) {
-      const queue = await readQueue(table);
-      const live = queue.filter((ticket) => Date.now() - ticket.lastBeat <= staleMs);
-      if (!queue.some((ticket) => ticket.owner === me.owner)) {
+      const { tickets, createdAt } = await readQueue(table);
+      const live = alive(tickets, staleMs);
+      if (!tickets.some((ticket) => ticket.owner === me.owner)) {
         // Wiped by a racing create (or judged dead after a stall): queue again.
-        await queueUp(beat);
+        await queueUp(table, beat);
         continue;
       }
-      if (live[0]?.owner === me.owner && (await stillFirstAfterSettling(table, me.owner, staleMs))) {
-        const dead = queue.filter((ticket) => !live.includes(ticket)).map((ticket) => `'${ticket.owner}'`);
+      if (live[0]?.owner === me.owner && (await stillFirstAfterSettling(table, me.owner, staleMs, createdAt))) {
+        const dead = tickets.filter((ticket) => !live.includes(ticket)).map((ticket) => `'${ticket.owner}'`);
         if (dead.length > 0) await table.delete(`owner IN (${dead.join(', ')})`).catch(() => undefined);
         return { release: leave };
       }
@@ -104,15 +111,18 @@ export async function acquireObjectStoreLock(dbDir: string, options: ObjectStore
   }
 }
 
-/** Appends the ticket; an append that meets a racing create (an overwrite) is refused by LanceDB, and tried again. */
-async function queueUp(append: () => Promise<unknown>): Promise<void> {
+/**
+ * Appends the ticket. LanceDB refuses an append that meets a racing create (an overwrite) committed
+ * since the table was read: read it again and append once more.
+ */
+async function queueUp(table: lancedb.Table, append: () => Promise<unknown>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await append();
       return;
     } catch (error) {
       if (attempt >= 5 || !/incompatible transaction|commit conflict/i.test((error as Error).message)) throw error;
-      await sleep(100 * attempt);
+      await table.checkoutLatest();
     }
   }
 }
@@ -123,22 +133,22 @@ async function openQueue(db: lancedb.Connection): Promise<lancedb.Table> {
   } catch (error) {
     if (!isTableMissing(error)) throw error;
   }
-  const schema = new Schema([
-    new Field('owner', new Utf8(), false),
-    new Field('host', new Utf8(), false),
-    new Field('pid', new Float64(), false),
-    new Field('at_ms', new Float64(), false),
-  ]);
-  return db.createEmptyTable(LOCK_TABLE, schema, { existOk: true });
+  const created = { owner: CREATED_ROW, host: '', pid: 0, at_ms: Date.now() };
+  return db.createTable(LOCK_TABLE, [created], { existOk: true });
 }
 
 /** Owners in the order their tickets were committed, each with its latest heartbeat. */
-async function readQueue(table: lancedb.Table): Promise<Ticket[]> {
+async function readQueue(table: lancedb.Table): Promise<Queue> {
   // An open table shows the version it last wrote or read until told to look again.
   await table.checkoutLatest();
   const rows = (await table.query().withRowId().toArray()) as Array<LockRow & { _rowid: bigint }>;
   const byOwner = new Map<string, Ticket & { first: bigint }>();
+  let createdAt: number | undefined;
   for (const row of rows) {
+    if (row.owner === CREATED_ROW) {
+      createdAt = row.at_ms;
+      continue;
+    }
     const ticket = byOwner.get(row.owner);
     if (!ticket) {
       byOwner.set(row.owner, {
@@ -153,15 +163,23 @@ async function readQueue(table: lancedb.Table): Promise<Ticket[]> {
     ticket.lastBeat = Math.max(ticket.lastBeat, row.at_ms);
     if (row._rowid < ticket.first) ticket.first = row._rowid;
   }
-  return [...byOwner.values()].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const tickets = [...byOwner.values()].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  return { tickets, createdAt };
 }
 
-async function stillFirstAfterSettling(table: lancedb.Table, owner: string, staleMs: number): Promise<boolean> {
-  const [created] = await table.listVersions();
-  if (!created || Date.now() - created.timestamp.getTime() > YOUNG_TABLE_MS) return true;
+function alive(tickets: Ticket[], staleMs: number): Ticket[] {
+  return tickets.filter((ticket) => Date.now() - ticket.lastBeat <= staleMs);
+}
+
+async function stillFirstAfterSettling(
+  table: lancedb.Table,
+  owner: string,
+  staleMs: number,
+  createdAt: number | undefined,
+): Promise<boolean> {
+  if (createdAt === undefined || Date.now() - createdAt > YOUNG_TABLE_MS) return true;
   await sleep(SETTLE_MS);
-  const live = (await readQueue(table)).filter((ticket) => Date.now() - ticket.lastBeat <= staleMs);
-  return live[0]?.owner === owner;
+  return alive((await readQueue(table)).tickets, staleMs)[0]?.owner === owner;
 }
 
 function sleep(ms: number): Promise<void> {
