@@ -5,6 +5,7 @@ import { RepoSageError } from '../errors';
 import type { IndexLock } from './index-lock';
 import { connectIndex } from './location';
 import { isTableMissing } from './object-store-files';
+import { sqlString } from './schema';
 
 /**
  * One writer per shared index in object storage, so CI jobs pushing at once apply one after the
@@ -75,7 +76,7 @@ export async function acquireObjectStoreLock(dbDir: string, options: ObjectStore
   heartbeat.unref();
   const leave = async () => {
     clearInterval(heartbeat);
-    await table.delete(`owner = '${me.owner}'`).catch(() => undefined);
+    await table.delete(`owner = ${sqlString(me.owner)}`).catch(() => undefined);
     table.close();
   };
 
@@ -90,7 +91,7 @@ export async function acquireObjectStoreLock(dbDir: string, options: ObjectStore
         continue;
       }
       if (live[0]?.owner === me.owner && (await stillFirstAfterSettling(table, me.owner, staleMs, createdAt))) {
-        const dead = tickets.filter((ticket) => !live.includes(ticket)).map((ticket) => `'${ticket.owner}'`);
+        const dead = tickets.filter((ticket) => !live.includes(ticket)).map((ticket) => sqlString(ticket.owner));
         if (dead.length > 0) await table.delete(`owner IN (${dead.join(', ')})`).catch(() => undefined);
         return { release: leave };
       }
