@@ -21,6 +21,10 @@ const newChat = byId('new-chat') as HTMLButtonElement;
 const views = new Map<string, TurnView>();
 let active: string | undefined;
 let unavailable: string | undefined;
+// The question sent last, until the extension is seen to have it. VS Code can replace this page just as a question
+// is sent, and the message may die with the old page: the new page asks it again when the history lacks it.
+let unsent = host.state.unsent;
+let resendUnsent = unsent !== undefined;
 
 const actions: TurnActions = {
   openSource: (source) =>
@@ -45,7 +49,7 @@ window.addEventListener('message', (event: MessageEvent) => {
 });
 
 question.addEventListener('input', () => {
-  host.state = { draft: question.value };
+  host.update({ draft: question.value });
 });
 question.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -66,6 +70,7 @@ stop.addEventListener('click', () => {
 newChat.addEventListener('click', () => {
   // The extension stops the running answer and sends an empty history; nothing is kept on screen.
   active = undefined;
+  taken();
   host.post({ type: 'newChat' });
 });
 
@@ -77,6 +82,7 @@ function receive(message: ToWebview): void {
       showHistory(message.turns);
       return;
     case 'answer':
+      if (message.id === unsent?.id) taken();
       if (message.done) finish(message.id, message.error, message.stopped === true);
       else stream(message.id, message.content);
       return;
@@ -92,16 +98,22 @@ function receive(message: ToWebview): void {
   }
 }
 
-function submit(text: string, context?: string): void {
+function submit(text: string, context?: string, id: string = crypto.randomUUID()): void {
   const trimmed = text.trim();
   if (!trimmed || active || unavailable) return;
-  const turn: Turn = { id: crypto.randomUUID(), question: trimmed, answer: '', sources: [] };
-  add(turn, true);
-  active = turn.id;
+  add({ id, question: trimmed, answer: '', sources: [] }, true);
+  active = id;
   question.value = '';
-  host.state = { draft: '' };
+  unsent = { type: 'ask', id, question: trimmed, context };
+  host.update({ draft: '', unsent });
   updateControls();
-  host.post({ type: 'ask', id: turn.id, question: trimmed, context });
+  host.post(unsent);
+}
+
+/** The extension has the question last sent. */
+function taken(): void {
+  unsent = undefined;
+  host.update({ unsent: undefined });
 }
 
 function stream(id: string, part: AnswerPart): void {
@@ -130,6 +142,9 @@ function showHistory(turns: Turn[]): void {
   }
   updateControls();
   transcript.scrollTo({ top: transcript.scrollHeight });
+  if (unsent && turns.some((turn) => turn.id === unsent?.id)) taken();
+  if (resendUnsent && unsent) submit(unsent.question, unsent.context, unsent.id);
+  resendUnsent = false;
 }
 
 function add(turn: Turn, streaming: boolean): void {

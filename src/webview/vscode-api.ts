@@ -1,8 +1,12 @@
-import type { FromWebview } from '../shared/chat-protocol';
+import { parseFromWebview, type FromWebview } from '../shared/chat-protocol';
+
+type Ask = Extract<FromWebview, { type: 'ask' }>;
 
 /** What the webview keeps across being hidden and shown (the transcript comes from the extension). */
 export interface ViewState {
   draft: string;
+  /** The question last sent, until the extension is seen to have it: VS Code may replace the page meanwhile. */
+  unsent?: Ask;
 }
 
 interface VsCodeApi {
@@ -22,11 +26,16 @@ export class Host {
   }
 
   get state(): ViewState {
-    const saved = this.api.getState() as Partial<ViewState> | undefined;
-    return { draft: typeof saved?.draft === 'string' ? saved.draft : '' };
+    const saved = this.api.getState() as Partial<Record<keyof ViewState, unknown>> | undefined;
+    const unsent = parseFromWebview(saved?.unsent);
+    return {
+      draft: typeof saved?.draft === 'string' ? saved.draft : '',
+      unsent: unsent?.type === 'ask' ? unsent : undefined,
+    };
   }
 
-  set state(state: ViewState) {
-    this.api.setState(state);
+  /** Saves `changes`, keeping the rest of the state. */
+  update(changes: Partial<ViewState>): void {
+    this.api.setState({ ...this.state, ...changes });
   }
 }

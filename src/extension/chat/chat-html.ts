@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { UiStrings } from '../../shared/chat-protocol';
 
 export interface ChatPage {
@@ -11,9 +10,12 @@ export interface ChatPage {
   nonce: string;
 }
 
-/** 128 random bits from the OS CSPRNG: a nonce a page's content cannot guess. */
+/**
+ * 128 random bits from the CSPRNG: a nonce a page's content cannot guess. Web Crypto, so this file also builds the
+ * page in the webview's own tests.
+ */
 export function newNonce(): string {
-  return randomBytes(16).toString('base64');
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
 }
 
 /**
