@@ -68,7 +68,7 @@ export interface ObjectStoreLockOptions {
 export async function acquireObjectStoreLock(dbDir: string, options: ObjectStoreLockOptions = {}): Promise<IndexLock> {
   const staleMs = options.staleMs ?? STALE_MS;
   const db = await connectIndex(dbDir);
-  const table = await openQueue(db);
+  const table = await openLockQueue(db);
   const me: Omit<LockRow, 'at_ms'> = { owner: randomUUID(), host: os.hostname(), pid: process.pid };
   const beat = () => table.add([{ ...me, at_ms: Date.now() }]);
   await queueUp(table, beat);
@@ -122,20 +122,34 @@ async function queueUp(table: lancedb.Table, append: () => Promise<unknown>): Pr
       await append();
       return;
     } catch (error) {
-      if (attempt >= 5 || !/incompatible transaction|commit conflict/i.test((error as Error).message)) throw error;
+      if (attempt >= 5 || !isCommitConflict(error)) throw error;
       await table.checkoutLatest();
     }
   }
 }
 
-async function openQueue(db: lancedb.Connection): Promise<lancedb.Table> {
-  try {
-    return await db.openTable(LOCK_TABLE);
-  } catch (error) {
-    if (!isTableMissing(error)) throw error;
+/**
+ * Opens the queue table, creating it if no one has. A create that loses the race to another
+ * writer's create is refused as a commit conflict; the table exists by then, so open it.
+ */
+export async function openLockQueue(db: lancedb.Connection): Promise<lancedb.Table> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.openTable(LOCK_TABLE);
+    } catch (error) {
+      if (!isTableMissing(error)) throw error;
+    }
+    try {
+      const created = { owner: CREATED_ROW, host: '', pid: 0, at_ms: Date.now() };
+      return await db.createTable(LOCK_TABLE, [created], { existOk: true });
+    } catch (error) {
+      if (attempt >= 5 || !isCommitConflict(error)) throw error;
+    }
   }
-  const created = { owner: CREATED_ROW, host: '', pid: 0, at_ms: Date.now() };
-  return db.createTable(LOCK_TABLE, [created], { existOk: true });
+}
+
+function isCommitConflict(error: unknown): boolean {
+  return /incompatible transaction|commit conflict/i.test((error as Error).message);
 }
 
 /** Owners in the order their tickets were committed, each with its latest heartbeat. */
